@@ -1,0 +1,3 @@
+from accountable.cli import main
+
+main()

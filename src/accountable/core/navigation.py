@@ -1,0 +1,30 @@
+"""The main navigation, by role: each person sees only the places open to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accountable.org.models import Role
+
+STAFF = (Role.ADMIN, Role.EXECUTIVE, Role.MANAGER)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...]
+    section: str  # the first path segment it owns, to mark it current
+
+
+NAV_ITEMS = [
+    NavItem("Home", "home", (*STAFF, Role.REP, Role.OUTSIDE_SALES), ""),
+    NavItem("Organisation", "org:tree", STAFF, "org"),
+    NavItem("People", "org:people", STAFF, "people"),
+    NavItem("Settings", "org:settings", (Role.ADMIN,), "settings"),
+    NavItem("Audit trail", "audit:list", (Role.ADMIN,), "audit"),
+]
+
+
+def nav_for(role: str) -> list[NavItem]:
+    return [item for item in NAV_ITEMS if role in item.roles]

@@ -1,0 +1,72 @@
+"""`accountable demo`: one command from a fresh clone to a running demo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from accountable.demo.generator import DemoError, generate_demo
+from accountable.org.models import Person
+from accountable.progress import progress_bar
+
+DEMO_LOGINS = [
+    ("admin", "admin@demo.test"),
+    ("executive", "exec@demo.test"),
+    ("manager", "manager@demo.test"),
+    ("rep", "rep@demo.test"),
+]
+DEMO_PASSWORD = "demo"  # noqa: S105 - printed for the demo on purpose
+
+
+class Command(BaseCommand):
+    help = "Set up the demo organisation (when the database is empty) and start it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=7, help="Same seed, same data.")
+        parser.add_argument("--people", type=int, default=40, help="Total people to create.")
+        parser.add_argument("--no-serve", action="store_true", help="Set up, then exit.")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Where to serve.")
+
+    def handle(self, *args, seed, people, no_serve, addr, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if Person.objects.exists():
+            self.stdout.write("The database already has an organisation: keeping it.")
+        else:
+            with progress_bar("Creating the demo organisation", total=people) as advance:
+                try:
+                    result = generate_demo(seed=seed, people=people, progress=advance)
+                except DemoError as error:
+                    raise CommandError(str(error)) from error
+            self.stdout.write(
+                f"Created {result.counts['people']} people in {result.counts['teams']} teams "
+                f"(seed {seed}); ground truth in {result.ground_truth_path}"
+            )
+        self._print_logins(addr)
+        if no_serve:
+            return
+        self._serve(addr)
+
+    def _print_logins(self, addr: str) -> None:
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Accountable demo: http://{addr}/"))
+        for role, email in DEMO_LOGINS:
+            if Person.objects.filter(email=email).exists():
+                self.stdout.write(f"  {role:<10} {email:<22} password: {DEMO_PASSWORD}")
+        self.stdout.write("")
+
+    def _serve(self, addr: str) -> None:
+        """The background worker in a child process, the web server in this one."""
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "accountable", "worker", "--verbosity", "0"], env=env
+        )
+        try:
+            call_command("runserver", addr, use_reloader=False, use_threading=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

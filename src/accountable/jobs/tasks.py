@@ -1,0 +1,23 @@
+"""Background tasks of the jobs app (housekeeping of the queue itself)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+from accountable.jobs.models import ScheduledRun
+
+KEEP_FOR = timedelta(days=30)
+
+
+@task()
+def prune_task_results() -> dict[str, int]:
+    """Delete finished task results and schedule records older than 30 days."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - KEEP_FOR
+    results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    runs, _ = ScheduledRun.objects.filter(slot__lt=cutoff).delete()
+    return {"task_results": results, "scheduled_runs": runs}

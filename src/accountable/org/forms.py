@@ -1,0 +1,140 @@
+"""Forms for the organisation settings, teams and people."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import timezone
+
+from accountable.org.models import WEEKDAYS, Organisation, Person, Role, Team, TeamKind
+
+MONTHS = [
+    (1, "January"), (2, "February"), (3, "March"), (4, "April"), (5, "May"), (6, "June"),
+    (7, "July"), (8, "August"), (9, "September"), (10, "October"), (11, "November"),
+    (12, "December"),
+]  # fmt: skip
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class OrganisationForm(forms.ModelForm):
+    fiscal_year_start_month = forms.TypedChoiceField(
+        choices=MONTHS,
+        coerce=int,
+        help_text="Fiscal year 2026 starts in this month of 2026.",
+    )
+    working_days = forms.TypedMultipleChoiceField(
+        choices=list(enumerate(WEEKDAYS)),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Pace and run rates count only these days.",
+    )
+    time_zone = forms.ChoiceField(choices=[])
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "currency",
+            "time_zone",
+            "fiscal_year_start_month",
+            "week_start_day",
+            "working_days",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+
+    def clean_currency(self) -> str:
+        code = self.cleaned_data["currency"].strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            raise forms.ValidationError("Write the three-letter currency code, e.g. USD or EUR.")
+        return code
+
+
+def _team_choices(exclude: Team | None = None) -> list[tuple[str, str]]:
+    teams = Team.objects.order_by("path")
+    if exclude is not None:
+        teams = teams.exclude(path__startswith=exclude.path)
+    return [("", "— none (top of the tree) —")] + [
+        (str(team.pk), f"{'  ' * team.depth}{team.name}") for team in teams
+    ]
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    kind = forms.ChoiceField(choices=TeamKind.choices)
+    parent = forms.ChoiceField(required=False, label="Part of")
+    managers = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Managers see everyone in this team and the teams below it.",
+    )
+
+    def __init__(self, *args, team: Team | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = _team_choices(exclude=team)
+        self.fields["managers"].queryset = Person.objects.filter(
+            role__in=[Role.MANAGER, Role.EXECUTIVE, Role.ADMIN], is_active=True
+        ).order_by("name")
+
+    def clean_parent(self) -> Team | None:
+        value = self.cleaned_data.get("parent")
+        return Team.objects.get(pk=int(value)) if value else None
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Role.choices)
+    team = forms.ModelChoiceField(queryset=Team.objects.order_by("path"), required=False)
+    start_date = forms.DateField(widget=DateInput, help_text="New hires ramp from this date.")
+
+
+class PersonCreateForm(PersonForm):
+    send_invitation = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="E-mail them a link to choose a password",
+    )
+
+
+class PersonEditForm(PersonForm):
+    left_on = forms.DateField(
+        widget=DateInput,
+        required=False,
+        label="Left on",
+        help_text="Set when someone leaves: their history stays, they can no longer sign in.",
+    )
+    effective_on = forms.DateField(
+        widget=DateInput,
+        initial=timezone.localdate,
+        label="Role or team change effective on",
+    )
+    reason = forms.CharField(
+        max_length=300, required=False, label="Reason for a role or team change"
+    )
+
+    def clean(self):
+        data = super().clean()
+        left_on, start = data.get("left_on"), data.get("start_date")
+        if left_on and start and left_on < start:
+            self.add_error("left_on", "Someone cannot leave before they started.")
+        return data
+
+
+class InvitationForm(PasswordResetForm):
+    """Sends a new person the link to choose their first password.
+
+    Django's reset skips accounts without a usable password; a new person has
+    none yet, which is exactly who an invitation is for.
+    """
+
+    def get_users(self, email):
+        return Person.objects.filter(email__iexact=email, is_active=True)

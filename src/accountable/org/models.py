@@ -1,0 +1,222 @@
+"""The organisation: its settings, the team tree, and the people in it.
+
+People are the product's users (AUTH_USER_MODEL): a rep imported from a CRM
+is a Person without a usable password until someone invites them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from accountable.org.calendar import FiscalCalendar
+
+
+class Role(models.TextChoices):
+    """What a person does, which decides what they may see (SPEC "Who uses it")."""
+
+    ADMIN = "admin", "Admin"
+    EXECUTIVE = "executive", "Executive"
+    MANAGER = "manager", "Manager"
+    REP = "rep", "Rep"
+    # Kept for the consequence ladder: someone moved to a role outside sales
+    # keeps their history but no longer carries a quota.
+    OUTSIDE_SALES = "outside_sales", "Outside sales"
+
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+class Organisation(models.Model):
+    """The one organisation this installation serves, with its fiscal calendar."""
+
+    name = models.CharField(max_length=200, default="Our company")
+    currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code, e.g. EUR.")
+    time_zone = models.CharField(max_length=64, default="UTC")
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    week_start_day = models.PositiveSmallIntegerField(
+        default=0,
+        choices=list(enumerate(WEEKDAYS)),
+        validators=[MinValueValidator(0), MaxValueValidator(6)],
+    )
+    # Weekday numbers, Monday = 0. Pace and run rates count only these days.
+    working_days = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = "organisation"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.working_days:
+            self.working_days = [0, 1, 2, 3, 4]
+        super().save(*args, **kwargs)
+
+    @property
+    def calendar(self) -> FiscalCalendar:
+        return FiscalCalendar(
+            fiscal_year_start_month=self.fiscal_year_start_month,
+            week_start=self.week_start_day,
+            working_days=frozenset(self.working_days or [0, 1, 2, 3, 4]),
+        )
+
+    @property
+    def working_day_names(self) -> list[str]:
+        return [WEEKDAYS[day] for day in sorted(self.working_days)]
+
+
+class TeamKind(models.TextChoices):
+    COMPANY = "company", "Company"
+    REGION = "region", "Region"
+    TEAM = "team", "Team"
+
+
+class TeamQuerySet(models.QuerySet):
+    def subtree_of(self, teams) -> TeamQuerySet:
+        """These teams and every team below them, by materialised path."""
+        condition = models.Q(pk__in=[])
+        for team in teams:
+            condition |= models.Q(path__startswith=team.path)
+        return self.filter(condition)
+
+
+class Team(models.Model):
+    """A node of the team tree: the company, a region, or a selling team.
+
+    `path` holds the ids from the root down (`/1/4/9/`) so a manager's whole
+    subtree is one indexed prefix query.
+    """
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=TeamKind.choices, default=TeamKind.TEAM)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    managers = models.ManyToManyField("org.Person", blank=True, related_name="managed_teams")
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("name"), name="team_name_unique_ci")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.pk}/"
+
+    def ancestors(self) -> list[Team]:
+        ids = [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+        by_id = Team.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def is_within(self, other: Team) -> bool:
+        return self.path.startswith(other.path)
+
+
+class PersonManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> Person:
+        person = self.model(email=self.normalize_email(email).lower(), **fields)
+        if password:
+            person.set_password(password)
+        else:
+            person.set_unusable_password()
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> Person:
+        fields.setdefault("role", Role.ADMIN)
+        fields.setdefault("name", email.split("@")[0])
+        fields["is_superuser"] = True
+        return self.create_user(email, password, **fields)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """Someone in the sales organisation, and a user of the product.
+
+    `start_date` drives new-hire ramp; `left_on` ends their time in the
+    organisation without deleting anything they did.
+    """
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=150)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.REP)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    start_date = models.DateField(default=date.today)
+    left_on = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+    @property
+    def initials(self) -> str:
+        parts = [part for part in self.name.split() if part]
+        return "".join(part[0] for part in parts[:2]).upper() or self.email[:2].upper()
+
+
+class PersonChange(models.Model):
+    """One change of a person's role or team, kept forever (the career history).
+
+    A move to a role outside sales is recorded here like any other move.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
+    effective_on = models.DateField()
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    to_role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    from_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-changed_at"]
+        indexes = [models.Index(fields=["person", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.effective_on}"

@@ -1,0 +1,105 @@
+"""Who may see whom: the one place the role rules of SPEC "Who uses it" live.
+
+- An admin and an executive see everyone.
+- A manager sees the people in the teams they manage and every team below.
+- A rep sees only themself, plus what is shared with the whole team
+  (leaderboard, recognition): `team_shared_people`.
+
+Every view, API endpoint and export reads people through these functions or
+the `visible_to` queryset methods that call them; none filters by role itself.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from accountable.org.models import Person, Role, Team
+
+SEES_EVERYONE = {Role.ADMIN, Role.EXECUTIVE}
+
+
+def managed_subtree(viewer: Person) -> QuerySet[Team]:
+    """The teams a person manages, with every team below them."""
+    managed = list(viewer.managed_teams.all()) if viewer.pk else []
+    return Team.objects.subtree_of(managed)
+
+
+def visible_teams(viewer: Person) -> QuerySet[Team]:
+    """Teams whose people and numbers the viewer may see."""
+    if not viewer.is_authenticated:
+        return Team.objects.none()
+    if viewer.role in SEES_EVERYONE:
+        return Team.objects.all()
+    if viewer.role == Role.MANAGER:
+        return managed_subtree(viewer)
+    return Team.objects.none()
+
+
+def visible_people(viewer: Person) -> QuerySet[Person]:
+    """People whose own records (goals, reviews, notes, plans) the viewer may see."""
+    if not viewer.is_authenticated:
+        return Person.objects.none()
+    if viewer.role in SEES_EVERYONE:
+        return Person.objects.all()
+    if viewer.role == Role.MANAGER:
+        return Person.objects.filter(team__in=managed_subtree(viewer)) | Person.objects.filter(
+            pk=viewer.pk
+        )
+    return Person.objects.filter(pk=viewer.pk)
+
+
+def team_shared_people(viewer: Person) -> QuerySet[Person]:
+    """People whose team-wide shared items (leaderboard, recognition) the viewer sees."""
+    people = visible_people(viewer)
+    if viewer.is_authenticated and viewer.team_id:
+        people = people | Person.objects.filter(team_id=viewer.team_id)
+    return people.distinct()
+
+
+def can_see_person(viewer: Person, person: Person) -> bool:
+    return visible_people(viewer).filter(pk=person.pk).exists()
+
+
+def manager_chain(person: Person) -> list[Person]:
+    """The managers of the person's team and of every team above it, nearest first."""
+    if not person.team_id:
+        return []
+    teams = [person.team, *reversed(person.team.ancestors())]
+    chain: list[Person] = []
+    for team in teams:
+        for manager in team.managers.all():
+            if manager.pk != person.pk and manager not in chain:
+                chain.append(manager)
+    return chain
+
+
+def can_manage_person(viewer: Person, person: Person) -> bool:
+    """Admins, and managers above the person in the tree, may change their records."""
+    if not viewer.is_authenticated or viewer.pk == person.pk:
+        return viewer.is_authenticated and viewer.role == Role.ADMIN
+    if viewer.role == Role.ADMIN:
+        return True
+    return viewer.role == Role.MANAGER and viewer in manager_chain(person)
+
+
+def has_role(viewer: Person, *roles: str) -> bool:
+    return viewer.is_authenticated and viewer.is_active and viewer.role in roles
+
+
+def role_required(*roles: str):
+    """View decorator: one of these roles, or 403. (Sign-in is required everywhere
+    by LoginRequiredMiddleware, so anonymous visitors never get this far.)"""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied("Your role does not give access to this page.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

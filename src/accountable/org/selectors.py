@@ -1,0 +1,130 @@
+"""Reads of the organisation, always scoped to the viewer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from accountable.org.models import Person, PersonChange, Role, Team
+from accountable.org.scoping import (
+    manager_chain,
+    team_shared_people,
+    visible_people,
+    visible_teams,
+)
+
+
+@dataclass
+class TeamNode:
+    """A team in the org tree as the viewer may see it."""
+
+    team: Team
+    managers: list[Person]
+    members: list[Person]
+    children: list[TeamNode] = field(default_factory=list)
+
+    @property
+    def headcount(self) -> int:
+        return len(self.members) + sum(child.headcount for child in self.children)
+
+
+def org_tree(viewer: Person, *, include_left: bool = False) -> list[TeamNode]:
+    """The team tree below the viewer's reach, with managers and members.
+
+    Three queries whatever the size: teams, members, managers.
+    """
+    teams = list(visible_teams(viewer).order_by("path"))
+    people = visible_people(viewer).filter(team__in=teams).select_related("team")
+    if not include_left:
+        people = people.filter(is_active=True)
+    members: dict[int, list[Person]] = {}
+    for person in people.order_by("name"):
+        members.setdefault(person.team_id, []).append(person)
+    managers: dict[int, list[Person]] = {}
+    through = Team.managers.through.objects.filter(team__in=teams).select_related("person")
+    for link in through.order_by("person__name"):
+        managers.setdefault(link.team_id, []).append(link.person)
+
+    nodes = {
+        team.pk: TeamNode(team, managers.get(team.pk, []), members.get(team.pk, []))
+        for team in teams
+    }
+    roots: list[TeamNode] = []
+    for team in teams:
+        parent = nodes.get(team.parent_id)
+        (parent.children if parent else roots).append(nodes[team.pk])
+    return roots
+
+
+def person_list(
+    viewer: Person,
+    *,
+    search: str = "",
+    team: Team | None = None,
+    role: str = "",
+    include_left: bool = False,
+) -> QuerySet[Person]:
+    people = visible_people(viewer).select_related("team")
+    if search:
+        people = people.filter(Q(name__icontains=search) | Q(email__icontains=search))
+    if team is not None:
+        people = people.filter(team__in=Team.objects.subtree_of([team]))
+    if role:
+        people = people.filter(role=role)
+    if not include_left:
+        people = people.filter(is_active=True)
+    return people.order_by("name")
+
+
+def person_get(viewer: Person, pk: int) -> Person:
+    """A person the viewer may see, or 404 (never revealing that others exist)."""
+    try:
+        return visible_people(viewer).select_related("team").get(pk=pk)
+    except Person.DoesNotExist:
+        raise Http404("No such person") from None
+
+
+def person_history(person: Person) -> QuerySet[PersonChange]:
+    return person.changes.select_related("from_team", "to_team", "changed_by")
+
+
+def person_managers(person: Person) -> list[Person]:
+    return manager_chain(person)
+
+
+def teammates(viewer: Person) -> QuerySet[Person]:
+    """The viewer's own team, as shared team-wide (names and roles only)."""
+    if not viewer.team_id:
+        return Person.objects.none()
+    return (
+        team_shared_people(viewer).filter(team_id=viewer.team_id, is_active=True).order_by("name")
+    )
+
+
+def team_list(viewer: Person) -> QuerySet[Team]:
+    return (
+        visible_teams(viewer)
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True), distinct=True))
+        .prefetch_related("managers")
+        .select_related("parent")
+    )
+
+
+def team_get(viewer: Person, pk: int) -> Team:
+    try:
+        return visible_teams(viewer).get(pk=pk)
+    except Team.DoesNotExist:
+        raise Http404("No such team") from None
+
+
+def role_counts(viewer: Person) -> dict[str, int]:
+    counts = dict(
+        visible_people(viewer)
+        .filter(is_active=True)
+        .values("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    )
+    return {label: counts.get(value, 0) for value, label in Role.choices}

@@ -1,0 +1,153 @@
+"""Pages for the organisation: the tree, people, and the admin's settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from accountable.core.navigation import STAFF
+from accountable.org import selectors, services
+from accountable.org.forms import (
+    InvitationForm,
+    OrganisationForm,
+    PersonCreateForm,
+    PersonEditForm,
+    TeamForm,
+)
+from accountable.org.models import Role, Team
+from accountable.org.scoping import can_manage_person, role_required
+from accountable.org.services import OrgError
+
+
+@role_required(*STAFF)
+def org_tree(request):
+    include_left = request.GET.get("left") == "1"
+    roots = selectors.org_tree(request.user, include_left=include_left)
+    return render(request, "org/tree.html", {"roots": roots, "include_left": include_left})
+
+
+@role_required(*STAFF)
+def people(request):
+    team_id = request.GET.get("team", "")
+    team = selectors.team_get(request.user, int(team_id)) if team_id.isdigit() else None
+    people = selectors.person_list(
+        request.user,
+        search=request.GET.get("q", "").strip(),
+        team=team,
+        role=request.GET.get("role", ""),
+        include_left=request.GET.get("left") == "1",
+    )
+    context = {
+        "people": people,
+        "teams": selectors.team_list(request.user).order_by("path"),
+        "roles": Role.choices,
+        "filters": request.GET,
+    }
+    return render(request, "org/people.html", context)
+
+
+def person_detail(request, pk: int):
+    person = selectors.person_get(request.user, pk)
+    context = {
+        "person": person,
+        "managers": selectors.person_managers(person),
+        "history": selectors.person_history(person),
+        "can_edit": can_manage_person(request.user, person) and request.user.role == Role.ADMIN,
+    }
+    return render(request, "org/person_detail.html", context)
+
+
+@role_required(Role.ADMIN)
+def person_edit(request, pk: int):
+    person = selectors.person_get(request.user, pk)
+    initial = {
+        f: getattr(person, f) for f in ("name", "email", "role", "team", "start_date", "left_on")
+    }
+    form = PersonEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.person_update(
+                actor=request.user,
+                person=person,
+                effective_on=data.pop("effective_on"),
+                reason=data.pop("reason"),
+                is_active=data["left_on"] is None,
+                **data,
+            )
+        except OrgError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved {person.name}.")
+            return redirect("org:person", pk=person.pk)
+    return render(request, "org/person_form.html", {"form": form, "person": person})
+
+
+@role_required(Role.ADMIN)
+def person_new(request):
+    form = PersonCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        invite = data.pop("send_invitation")
+        try:
+            person = services.person_create(actor=request.user, **data)
+        except OrgError as error:
+            form.add_error(None, str(error))
+        else:
+            if invite:
+                invitation = InvitationForm({"email": person.email})
+                if invitation.is_valid():
+                    invitation.save(request=request, use_https=request.is_secure())
+            messages.success(request, f"Added {person.name}.")
+            return redirect("org:person", pk=person.pk)
+    return render(request, "org/person_form.html", {"form": form, "person": None})
+
+
+@role_required(Role.ADMIN)
+def settings_page(request):
+    form = OrganisationForm(request.POST or None, instance=services.organisation_get())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(actor=request.user, **form.cleaned_data)
+        except OrgError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Organisation settings saved.")
+            return redirect("org:settings")
+    context = {"form": form, "teams": selectors.team_list(request.user).order_by("path")}
+    return render(request, "org/settings.html", context)
+
+
+@role_required(Role.ADMIN)
+def team_new(request):
+    return _team_form(request, team=None)
+
+
+@role_required(Role.ADMIN)
+def team_edit(request, pk: int):
+    return _team_form(request, team=selectors.team_get(request.user, pk))
+
+
+def _team_form(request, *, team: Team | None):
+    initial = {}
+    if team is not None:
+        initial = {
+            "name": team.name,
+            "kind": team.kind,
+            "parent": team.parent_id or "",
+            "managers": list(team.managers.all()),
+        }
+    form = TeamForm(request.POST or None, initial=initial, team=team)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if team is None:
+                team = services.team_create(actor=request.user, **data)
+            else:
+                services.team_update(actor=request.user, team=team, **data)
+        except OrgError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved team {team.name}.")
+            return redirect("org:settings")
+    return render(request, "org/team_form.html", {"form": form, "team": team})

@@ -1,0 +1,8 @@
+"""WSGI entry point: `gunicorn accountable.wsgi`."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accountable.settings")
+application = get_wsgi_application()

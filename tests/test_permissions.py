@@ -1,0 +1,156 @@
+"""The permission matrix: every URL in the URL conf, requested as every role.
+
+A new URL that is not listed in MATRIX fails `test_every_url_is_in_the_matrix`,
+so nobody can add a page or endpoint without saying who may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import Org
+
+ROLES = ["anonymous", "rep", "manager", "executive", "admin"]
+OK, LOGIN, FORBIDDEN, HIDDEN, UNAUTHORISED, NOT_ALLOWED = 200, 302, 403, 404, 401, 405
+
+
+@dataclass
+class Case:
+    """Who gets what from one URL. `path` builds the URL from the named people."""
+
+    path: Callable[[Org], str]
+    expect: dict[str, int]
+    method: str = "get"
+    note: str = ""
+    data: dict = field(default_factory=dict)
+
+
+def everyone(status: int, anonymous: int = LOGIN) -> dict[str, int]:
+    return {"anonymous": anonymous, **{role: status for role in ROLES[1:]}}
+
+
+def staff_only(anonymous: int = LOGIN) -> dict[str, int]:
+    return {"anonymous": anonymous, "rep": FORBIDDEN, "manager": OK, "executive": OK, "admin": OK}
+
+
+def admin_only(anonymous: int = LOGIN) -> dict[str, int]:
+    return {
+        "anonymous": anonymous,
+        "rep": FORBIDDEN,
+        "manager": FORBIDDEN,
+        "executive": FORBIDDEN,
+        "admin": OK,
+    }
+
+
+def api(status_by_role: dict[str, int]) -> dict[str, int]:
+    return {**status_by_role, "anonymous": UNAUTHORISED}
+
+
+def url(name: str, **kwargs) -> Callable[[Org], str]:
+    return lambda org: reverse(name, kwargs={k: v(org) for k, v in kwargs.items()})
+
+
+MATRIX: dict[str, list[Case]] = {
+    "home": [Case(url("home"), everyone(OK))],
+    "healthz": [Case(url("healthz"), everyone(OK, anonymous=OK))],
+    "login": [Case(url("login"), {**everyone(LOGIN), "anonymous": OK}, note="signed in: home")],
+    "logout": [
+        Case(url("logout"), everyone(NOT_ALLOWED), note="POST only"),
+        Case(url("logout"), everyone(LOGIN, anonymous=LOGIN), method="post"),
+    ],
+    "password_change": [Case(url("password_change"), everyone(OK))],
+    "password_change_done": [Case(url("password_change_done"), everyone(OK))],
+    "password_reset": [Case(url("password_reset"), everyone(OK, anonymous=OK))],
+    "password_reset_done": [Case(url("password_reset_done"), everyone(OK, anonymous=OK))],
+    "password_reset_confirm": [
+        Case(
+            lambda org: reverse(
+                "password_reset_confirm", kwargs={"uidb64": "MQ", "token": "bad-token"}
+            ),
+            everyone(OK, anonymous=OK),
+            note="an invalid link renders the 'no longer works' page",
+        )
+    ],
+    "password_reset_complete": [Case(url("password_reset_complete"), everyone(OK, anonymous=OK))],
+    "org:tree": [Case(url("org:tree"), staff_only())],
+    "org:people": [Case(url("org:people"), staff_only())],
+    "org:person": [
+        Case(
+            url("org:person", pk=lambda o: o.rep.pk),
+            {"anonymous": LOGIN, "rep": OK, "manager": OK, "executive": OK, "admin": OK},
+            note="the rep themself, and their manager",
+        ),
+        Case(
+            url("org:person", pk=lambda o: o.other_rep.pk),
+            {"anonymous": LOGIN, "rep": HIDDEN, "manager": HIDDEN, "executive": OK, "admin": OK},
+            note="a rep of another region",
+        ),
+    ],
+    "org:person_edit": [Case(url("org:person_edit", pk=lambda o: o.rep.pk), admin_only())],
+    "org:settings": [Case(url("org:settings"), admin_only())],
+    "org:person_new": [Case(url("org:person_new"), admin_only())],
+    "org:team_new": [Case(url("org:team_new"), admin_only())],
+    "org:team_edit": [Case(url("org:team_edit", pk=lambda o: o.north_field.pk), admin_only())],
+    "audit:list": [Case(url("audit:list"), admin_only())],
+    "api:api-root": [Case(url("api:api-root"), everyone(HIDDEN, anonymous=HIDDEN))],
+    "api:openapi-json": [Case(url("api:openapi-json"), everyone(OK, anonymous=OK))],
+    "api:openapi-view": [Case(url("api:openapi-view"), everyone(OK, anonymous=OK))],
+    "api:me": [Case(url("api:me"), api(everyone(OK)))],
+    "api:people": [Case(url("api:people"), api(everyone(OK)))],
+    "api:person": [
+        Case(
+            url("api:person", person_id=lambda o: o.other_rep.pk),
+            api({"rep": HIDDEN, "manager": HIDDEN, "executive": OK, "admin": OK}),
+        ),
+    ],
+    "api:teams": [Case(url("api:teams"), api(everyone(OK)))],
+    "api:period": [Case(url("api:period", label=lambda o: "2026-Q3"), api(everyone(OK)))],
+}
+
+
+def url_names() -> set[str]:
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_in_the_matrix():
+    names = url_names()
+    assert None not in names and "None" not in names, "every URL needs a name"
+    missing = names - set(MATRIX)
+    assert not missing, f"add these URLs to the permission matrix: {sorted(missing)}"
+    assert not set(MATRIX) - names, "the matrix lists URLs that no longer exist"
+
+
+CASES = [
+    pytest.param(name, index, role, id=f"{name}[{index}]-{role}")
+    for name, cases in MATRIX.items()
+    for index, _ in enumerate(cases)
+    for role in ROLES
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "index", "role"), CASES)
+def test_permission_matrix(client, org, name, index, role):
+    case = MATRIX[name][index]
+    if role != "anonymous":
+        client.force_login(org.by_role()[role])
+    response = getattr(client, case.method)(case.path(org), case.data)
+    expected = case.expect[role]
+    assert response.status_code == expected, (
+        f"{role} {case.method.upper()} {case.path(org)}: "
+        f"got {response.status_code}, expected {expected} {case.note}"
+    )
+    if expected == LOGIN and role == "anonymous" and name not in {"logout"}:
+        assert reverse("login") in response["Location"]
