@@ -18,10 +18,16 @@ MONTHS = [
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which only accepts ISO dates as its value."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class OrganisationForm(forms.ModelForm):
+    currency = forms.CharField(max_length=20, help_text="Three letters, e.g. USD or EUR.")
     fiscal_year_start_month = forms.TypedChoiceField(
         choices=MONTHS,
         coerce=int,
@@ -91,9 +97,11 @@ class TeamForm(forms.Form):
 
 class PersonForm(forms.Form):
     name = forms.CharField(max_length=150)
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=Role.choices)
-    team = forms.ModelChoiceField(queryset=Team.objects.order_by("path"), required=False)
+    email = forms.EmailField(label="E-mail")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.REP)
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.order_by("path"), required=False, empty_label="— no team —"
+    )
     start_date = forms.DateField(widget=DateInput, help_text="New hires ramp from this date.")
 
 

@@ -1,0 +1,603 @@
+"""The demo organisation: a realistic, seeded sales organisation in one call.
+
+`generate_demo` fills an empty database with the organisation settings, a team
+tree (company → regions → selling teams), an executive, a manager per region
+and per team, an admin, and reps who each carry a planted archetype
+(`accountable.demo.archetypes`). It writes the ground truth — who is which
+archetype and what the warning engine should say about them — to a JSON file.
+
+It works in two steps: `plan_organisation` decides everything (names, e-mails,
+teams, start dates, archetypes) from the seed alone, with no database, and
+`_write_plan` stores the plan. Same seed, same `people`, same `today`: same
+organisation and the same ground truth. Deals and activities are generated
+from the stored people and their archetypes' behaviour, as a further step
+after `_write_plan`, once the crm app exists.
+
+`people` counts everyone created: the admin, the executive, the regional and
+team managers, and the reps, including the four demo logins.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accountable.audit.services import audit_record
+from accountable.demo.archetypes import archetype_get, deal_archetypes
+from accountable.org.models import Person, PersonChange, Role, Team, TeamKind
+from accountable.org.services import organisation_update, person_create, team_create, team_update
+
+__all__ = [
+    "DEMO_DOMAIN",
+    "DEMO_PASSWORD",
+    "MIN_PEOPLE",
+    "DemoError",
+    "DemoResult",
+    "OrganisationPlan",
+    "PersonPlan",
+    "generate_demo",
+    "plan_organisation",
+]
+
+DEMO_DOMAIN = "demo.test"
+DEMO_PASSWORD = "demo"  # noqa: S105 -- the published password of the demo logins
+ADMIN_EMAIL = f"admin@{DEMO_DOMAIN}"
+EXECUTIVE_EMAIL = f"exec@{DEMO_DOMAIN}"
+MANAGER_EMAIL = f"manager@{DEMO_DOMAIN}"
+REP_EMAIL = f"rep@{DEMO_DOMAIN}"
+
+# The admin and the executive; every other person is a manager or a rep.
+LEADERSHIP = 2
+# Two regions of one team each, with two reps per team, is the smallest tree.
+MIN_PEOPLE = LEADERSHIP + 2 + 2 + 4
+REPS_PER_TEAM = 7
+TEAMS_PER_REGION = 4
+BATCH_SIZE = 500
+
+COMPANY_NAMES = (
+    "Northwind Analytics",
+    "Bluefield Software",
+    "Cobalt Logistics Systems",
+    "Summit Ridge Medical Supply",
+    "Harbor & Pine Industrial",
+    "Lakeshore Payroll",
+    "Brightline Security",
+    "Meridian Office Solutions",
+)
+# Nearby names first, so a small demo reads like a real sales map.
+REGION_NAMES = (
+    "North",
+    "South",
+    "East",
+    "West",
+    "Central",
+    "Northeast",
+    "Southeast",
+    "Midwest",
+    "Southwest",
+    "Pacific Northwest",
+    "Mountain",
+    "Great Lakes",
+    "Mid-Atlantic",
+    "New England",
+    "Gulf Coast",
+    "California",
+    "Texas",
+    "Canada",
+    "UK & Ireland",
+    "DACH",
+    "Nordics",
+    "Benelux",
+    "France",
+    "Iberia",
+    "Italy",
+    "Middle East",
+    "India",
+    "Southeast Asia",
+    "Japan",
+    "Australia & New Zealand",
+    "Brazil",
+    "Mexico",
+)
+SEGMENT_NAMES = (
+    "Enterprise",
+    "Mid-Market",
+    "SMB",
+    "Strategic Accounts",
+    "Public Sector",
+    "Healthcare",
+    "Financial Services",
+    "Inside Sales",
+    "Channel",
+    "Retail",
+    "Manufacturing",
+    "Education",
+)
+FIRST_NAMES = (
+    "Aisha", "Alejandro", "Amara", "Andrew", "Anna", "Arjun", "Beatriz", "Ben",
+    "Carlos", "Chen", "Chloe", "Daniel", "David", "Elena", "Emily", "Emeka",
+    "Fatima", "Felix", "Grace", "Hannah", "Hiroshi", "Ines", "Isabel", "Jack",
+    "James", "Jamal", "Jin", "Joanna", "José", "Julia", "Kate", "Kwame",
+    "Laura", "Leila", "Liam", "Lucas", "Maya", "Marcus", "María", "Mark",
+    "Mei", "Michael", "Mohammed", "Nadia", "Nathan", "Nina", "Noah", "Olivia",
+    "Omar", "Patrick", "Priya", "Rachel", "Rafael", "Ravi", "Rosa", "Ryan",
+    "Samuel", "Sara", "Sean", "Sofia", "Tom", "Tomasz", "Valentina", "Wei",
+    "Yuki", "Zara",
+)  # fmt: skip
+LAST_NAMES = (
+    "Adeyemi", "Ahmed", "Alvarez", "Andersen", "Bauer", "Becker", "Brennan", "Brown",
+    "Campbell", "Chen", "Costa", "Davies", "Dubois", "Evans", "Fernández", "Fischer",
+    "Garcia", "Gonzalez", "Green", "Gupta", "Hall", "Hansen", "Hughes", "Ibrahim",
+    "Ito", "Jackson", "Jensen", "Johnson", "Kelly", "Khan", "Kim", "Kowalski",
+    "Larsen", "Lee", "Lopez", "Martin", "Mendes", "Miller", "Morales", "Murphy",
+    "Nakamura", "Nguyen", "Novak", "O'Brien", "Okafor", "Olsen", "Park", "Patel",
+    "Pereira", "Rossi", "Schmidt", "Silva", "Singh", "Smith", "Sullivan", "Tanaka",
+    "Taylor", "Thompson", "Walsh", "Wang", "Williams", "Wilson", "Wright", "Zhang",
+)  # fmt: skip
+
+# Years of service, as days before `today`, by role.
+TENURE_DAYS = {
+    Role.EXECUTIVE: (4 * 365, 9 * 365),
+    Role.ADMIN: (2 * 365, 6 * 365),
+    Role.MANAGER: (2 * 365, 8 * 365),
+    # At least 14 months, so a full fiscal year of data is not confused with ramp.
+    Role.REP: (425, 6 * 365),
+}
+NEW_HIRE_DAYS = (30, 91)
+
+
+class DemoError(ValueError):
+    """The demo cannot be generated; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class PersonPlan:
+    """One person to create: who they are, where they sit and, for reps, their archetype."""
+
+    name: str
+    email: str
+    role: str
+    team: str
+    start_date: date
+    archetype: str | None = None
+    manages: str | None = None
+    password: str | None = None
+
+
+@dataclass(frozen=True)
+class TeamPlan:
+    name: str
+    kind: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class OrganisationPlan:
+    """Everything the demo will contain, decided from the seed alone."""
+
+    seed: int
+    today: date
+    company: str
+    teams: tuple[TeamPlan, ...]
+    people: tuple[PersonPlan, ...]
+
+    def ground_truth(self) -> dict[str, object]:
+        """The ground-truth document: each rep's archetype and the expected engine output."""
+        return {
+            "seed": self.seed,
+            "generated_on": self.today.isoformat(),
+            "people": {
+                person.email: archetype_get(person.archetype).ground_truth()
+                for person in self.people
+                if person.archetype
+            },
+        }
+
+
+@dataclass
+class DemoResult:
+    """What `generate_demo` created, for the command line to report."""
+
+    organisation: str
+    teams_by_kind: dict[str, int]
+    people_by_role: dict[str, int]
+    logins: list[tuple[str, str, str]]
+    ground_truth: dict[str, str]
+    ground_truth_path: Path
+    seed: int
+    today: date
+
+    @property
+    def teams(self) -> int:
+        return sum(self.teams_by_kind.values())
+
+    @property
+    def people(self) -> int:
+        return sum(self.people_by_role.values())
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Totals for a summary line: people, teams, and each role and kind of team."""
+        return {
+            "people": self.people,
+            "teams": self.teams,
+            **self.people_by_role,
+            **{f"{kind}_teams": count for kind, count in self.teams_by_kind.items()},
+        }
+
+
+# --- Planning: pure, seeded, no database -------------------------------------------------
+
+
+def _shape(people: int) -> list[list[int]]:
+    """Reps per selling team, grouped by region, for `people` in total.
+
+    Picks the number of teams that brings the average team closest to
+    REPS_PER_TEAM reps, with a region for every TEAMS_PER_REGION teams.
+    """
+    best: tuple[float, int, int, int] | None = None
+    for team_count in range(2, people):
+        regions = min(max(2, math.ceil(team_count / TEAMS_PER_REGION)), len(REGION_NAMES))
+        reps = people - LEADERSHIP - regions - team_count
+        if reps < 2 * team_count:
+            break
+        score = abs(reps / team_count - REPS_PER_TEAM)
+        if best is None or score < best[0]:
+            best = (score, team_count, regions, reps)
+    if best is None:
+        raise DemoError(f"The demo needs at least {MIN_PEOPLE} people.")
+    _, team_count, regions, reps = best
+    team_sizes = _split(reps, team_count)
+    per_region = _split(team_count, regions)
+    shape, start = [], 0
+    for count in per_region:
+        shape.append(team_sizes[start : start + count])
+        start += count
+    return shape
+
+
+def _split(total: int, parts: int) -> list[int]:
+    """`total` split into `parts` near-equal whole numbers, larger ones first."""
+    base, extra = divmod(total, parts)
+    return [base + (1 if index < extra else 0) for index in range(parts)]
+
+
+def _team_name(region: str, index: int) -> str:
+    segment = SEGMENT_NAMES[index % len(SEGMENT_NAMES)]
+    round_ = index // len(SEGMENT_NAMES)
+    suffix = f" {round_ + 1}" if round_ else ""
+    return f"{region} — {segment}{suffix}"
+
+
+def _email_part(text: str) -> str:
+    """`José` → `jose`, `O'Brien` → `obrien`: the ASCII letters of a name, lower case."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(char for char in ascii_text.lower() if char.isalnum())
+
+
+class _Names:
+    """Realistic, varied names and unique e-mails, drawn from the seeded generator.
+
+    Full names repeat only when the lists run out (as in a real company of
+    thousands); e-mails never do: a second Maria Garcia is maria.garcia2@.
+    """
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.names: set[str] = set()
+        self.emails: set[str] = {ADMIN_EMAIL, EXECUTIVE_EMAIL, MANAGER_EMAIL, REP_EMAIL}
+
+    def name(self) -> tuple[str, str]:
+        for _ in range(8):
+            first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+            if f"{first} {last}" not in self.names:
+                break
+        self.names.add(f"{first} {last}")
+        return first, last
+
+    def email(self, first: str, last: str) -> str:
+        local = f"{_email_part(first)}.{_email_part(last)}"
+        email, number = f"{local}@{DEMO_DOMAIN}", 1
+        while email in self.emails:
+            number += 1
+            email = f"{local}{number}@{DEMO_DOMAIN}"
+        self.emails.add(email)
+        return email
+
+    def person(
+        self, *, role: str, team: str, start_date: date, email: str | None = None, **extra
+    ) -> PersonPlan:
+        first, last = self.name()
+        return PersonPlan(
+            name=f"{first} {last}",
+            email=email or self.email(first, last),
+            role=role,
+            team=team,
+            start_date=start_date,
+            **extra,
+        )
+
+
+def _start_date(rng: random.Random, today: date, role: str, archetype: str | None) -> date:
+    low, high = NEW_HIRE_DAYS if archetype == "new_hire" else TENURE_DAYS[role]
+    return today - timedelta(days=rng.randint(low, high))
+
+
+def plan_organisation(*, seed: int = 7, people: int = 24, today: date) -> OrganisationPlan:
+    """Decide the whole demo organisation from the seed: no database involved.
+
+    The first selling team is where the demo logins sit: `manager@` manages it
+    and `rep@` is one of its steady reps. Regional managers manage their region
+    (and so see every team in it); the executive manages the company.
+    """
+    if people < MIN_PEOPLE:
+        raise DemoError(f"The demo needs at least {MIN_PEOPLE} people; {people} were asked for.")
+    rng = random.Random(seed)
+    names = _Names(rng)
+    company = rng.choice(COMPANY_NAMES)
+    shape = _shape(people)
+    archetypes = deal_archetypes([size for region in shape for size in region], rng)
+
+    teams = [TeamPlan(company, TeamKind.COMPANY, None)]
+    plans = [
+        names.person(
+            role=Role.EXECUTIVE,
+            team=company,
+            manages=company,
+            email=EXECUTIVE_EMAIL,
+            password=DEMO_PASSWORD,
+            start_date=_start_date(rng, today, Role.EXECUTIVE, None),
+        ),
+        names.person(
+            role=Role.ADMIN,
+            team=company,
+            email=ADMIN_EMAIL,
+            password=DEMO_PASSWORD,
+            start_date=_start_date(rng, today, Role.ADMIN, None),
+        ),
+    ]
+    dealt = iter(archetypes)
+    for region_index, team_sizes in enumerate(shape):
+        region_name = REGION_NAMES[region_index]
+        teams.append(TeamPlan(region_name, TeamKind.REGION, company))
+        plans.append(_manager(names, rng, today, region_name))
+        for index in range(len(team_sizes)):
+            team_name = _team_name(region_name, index)
+            teams.append(TeamPlan(team_name, TeamKind.TEAM, region_name))
+            login = region_index == 0 and index == 0
+            plans.append(_manager(names, rng, today, team_name, login=login))
+            plans.extend(_reps(names, rng, today, team_name, next(dealt), login=login))
+    return OrganisationPlan(
+        seed=seed, today=today, company=company, teams=tuple(teams), people=tuple(plans)
+    )
+
+
+def _manager(
+    names: _Names, rng: random.Random, today: date, team: str, *, login: bool = False
+) -> PersonPlan:
+    return names.person(
+        role=Role.MANAGER,
+        team=team,
+        manages=team,
+        email=MANAGER_EMAIL if login else None,
+        password=DEMO_PASSWORD if login else None,
+        start_date=_start_date(rng, today, Role.MANAGER, None),
+    )
+
+
+def _reps(
+    names: _Names,
+    rng: random.Random,
+    today: date,
+    team: str,
+    archetypes: list[str],
+    *,
+    login: bool = False,
+) -> Iterator[PersonPlan]:
+    """The reps of one team; in the login team, its first steady rep is `rep@`."""
+    login_index = archetypes.index("steady") if login else -1
+    for index, key in enumerate(archetypes):
+        yield names.person(
+            role=Role.REP,
+            team=team,
+            archetype=key,
+            email=REP_EMAIL if index == login_index else None,
+            password=DEMO_PASSWORD if index == login_index else None,
+            start_date=_start_date(rng, today, Role.REP, key),
+        )
+
+
+# --- Writing: one transaction on an empty database ---------------------------------------
+
+
+def _check_empty() -> None:
+    people, teams = Person.objects.count(), Team.objects.count()
+    if people or teams:
+        raise DemoError(
+            f"This database already holds {people} people and {teams} teams. The demo "
+            "organisation is only created in an empty database: point DATABASE_URL at a "
+            "new database (or remove var/accountable.sqlite3) and run it again."
+        )
+
+
+def _create_teams(plan: OrganisationPlan) -> dict[str, Team]:
+    teams: dict[str, Team] = {}
+    for team in plan.teams:
+        teams[team.name] = team_create(
+            actor=None,
+            name=team.name,
+            kind=team.kind,
+            parent=teams[team.parent] if team.parent else None,
+        )
+    return teams
+
+
+def _create_leaders(plan: OrganisationPlan, teams: dict[str, Team]) -> list[Person]:
+    """Executive, admin and managers, through the ordinary service (audited, with history)."""
+    leaders = []
+    for spec in plan.people:
+        if spec.role == Role.REP:
+            continue
+        leaders.append(
+            person_create(
+                actor=None,
+                email=spec.email,
+                name=spec.name,
+                role=spec.role,
+                team=teams[spec.team],
+                start_date=spec.start_date,
+            )
+        )
+    return leaders
+
+
+def _bulk_create_reps(
+    specs: list[PersonPlan],
+    teams: dict[str, Team],
+    on_batch: Callable[[int], None],
+) -> None:
+    """Reps in batches, with the same "Joined" history row `person_create` writes.
+
+    Bulk, because a benchmark organisation has thousands of them; the demo's
+    own audit entry stands for these rows.
+    """
+    for start in range(0, len(specs), BATCH_SIZE):
+        batch = specs[start : start + BATCH_SIZE]
+        people = []
+        for spec in batch:
+            person = Person(
+                email=spec.email,
+                name=spec.name,
+                role=spec.role,
+                team=teams[spec.team],
+                start_date=spec.start_date,
+            )
+            person.set_unusable_password()
+            people.append(person)
+        created = Person.objects.bulk_create(people)
+        if any(person.pk is None for person in created):
+            by_email = Person.objects.in_bulk([p.email for p in created], field_name="email")
+            created = [by_email[person.email] for person in created]
+        PersonChange.objects.bulk_create(
+            PersonChange(
+                person=person,
+                effective_on=person.start_date,
+                to_role=person.role,
+                to_team=person.team,
+                reason="Joined",
+            )
+            for person in created
+        )
+        on_batch(len(batch))
+
+
+def _assign_managers(plan: OrganisationPlan, teams: dict[str, Team]) -> None:
+    managers: dict[str, list[str]] = {}
+    for spec in plan.people:
+        if spec.manages:
+            managers.setdefault(spec.manages, []).append(spec.email)
+    by_email = Person.objects.in_bulk(
+        [email for emails in managers.values() for email in emails], field_name="email"
+    )
+    for team_name, emails in managers.items():
+        team_update(
+            actor=None, team=teams[team_name], managers=[by_email[email] for email in emails]
+        )
+
+
+def _set_login_passwords(plan: OrganisationPlan) -> list[tuple[str, str, str]]:
+    logins = []
+    for spec in plan.people:
+        if spec.password:
+            person = Person.objects.get(email=spec.email)
+            person.set_password(spec.password)
+            person.save(update_fields=["password"])
+            logins.append((str(spec.role), spec.email, spec.password))
+    order = [Role.ADMIN, Role.EXECUTIVE, Role.MANAGER, Role.REP]
+    return sorted(logins, key=lambda login: order.index(login[0]))
+
+
+def _write_ground_truth(plan: OrganisationPlan, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(plan.ground_truth(), indent=2, sort_keys=True) + "\n")
+
+
+def _write_plan(
+    plan: OrganisationPlan, progress: Callable[[int, int], None]
+) -> list[tuple[str, str, str]]:
+    """Store the plan (the caller holds the transaction); returns the demo logins
+    as (role, email, password)."""
+    _check_empty()
+    total = len(plan.people)
+    organisation = organisation_update(
+        actor=None,
+        name=plan.company,
+        currency="USD",
+        fiscal_year_start_month=1,
+        week_start_day=0,
+        working_days=[0, 1, 2, 3, 4],
+    )
+    teams = _create_teams(plan)
+    done = len(_create_leaders(plan, teams))
+    progress(done, total)
+
+    def on_batch(count: int) -> None:
+        nonlocal done
+        done += count
+        progress(done, total)
+
+    _bulk_create_reps([p for p in plan.people if p.role == Role.REP], teams, on_batch)
+    _assign_managers(plan, teams)
+    logins = _set_login_passwords(plan)
+    audit_record(
+        actor=None,
+        action="demo.generate",
+        obj=organisation,
+        after={"seed": plan.seed, "people": total, "today": plan.today.isoformat()},
+    )
+    return logins
+
+
+def generate_demo(
+    *,
+    seed: int = 7,
+    people: int = 24,
+    today: date | None = None,
+    ground_truth_path: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoResult:
+    """Create the demo organisation in an empty database and write its ground truth.
+
+    `people` counts everyone created (admin, executive, managers and reps,
+    the four demo logins included). `progress(done, total)` is called as
+    people are stored. Raises DemoError, with a readable message, if the
+    database already holds people or teams or `people` is too small.
+    """
+    today = today or timezone.localdate()
+    path = Path(ground_truth_path or settings.VAR_DIR / "demo-ground-truth.json")
+    plan = plan_organisation(seed=seed, people=people, today=today)
+    with transaction.atomic():
+        logins = _write_plan(plan, progress or (lambda done, total: None))
+        # Inside the transaction: if the file cannot be written, nothing is kept.
+        _write_ground_truth(plan, path)
+    return DemoResult(
+        organisation=plan.company,
+        teams_by_kind=dict(Counter(str(team.kind) for team in plan.teams)),
+        people_by_role=dict(Counter(str(person.role) for person in plan.people)),
+        logins=logins,
+        ground_truth={p.email: p.archetype for p in plan.people if p.archetype},
+        ground_truth_path=path,
+        seed=seed,
+        today=today,
+    )
