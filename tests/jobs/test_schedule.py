@@ -49,6 +49,9 @@ def test_a_long_missed_slot_is_not_run_late():
     assert not ScheduledRun.objects.exists()
 
 
+# The worker closes stale connections between tasks, as in production: that needs
+# real transactions, not the test's enclosing atomic block.
+@pytest.mark.django_db(transaction=True)
 def test_the_enqueued_task_runs_in_the_worker_and_prunes_old_records():
     ScheduledRun.objects.create(job="prune", slot=at(2026, 6, 1, 3, 15))  # over 30 days old
     with time_machine.travel(at(2026, 8, 17, 3, 20)):
