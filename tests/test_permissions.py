@@ -113,6 +113,28 @@ MATRIX: dict[str, list[Case]] = {
 }
 
 
+def _app_cases() -> dict[str, list[Case]]:
+    """Each app's own cases, from tests/<app>/permission_cases.py (a CASES dict)."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    found: dict[str, list[Case]] = {}
+    for module in pkgutil.iter_modules(tests.__path__):
+        if not module.ispkg:
+            continue
+        try:
+            cases = importlib.import_module(f"tests.{module.name}.permission_cases")
+        except ModuleNotFoundError:
+            continue
+        found.update(cases.CASES)
+    return found
+
+
+MATRIX.update(_app_cases())
+
+
 def url_names() -> set[str]:
     def walk(patterns, namespace=None):
         for pattern in patterns:

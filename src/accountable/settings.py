@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "accountable.core",
     "accountable.org",
     "accountable.audit",
+    "accountable.crm",
+    "accountable.goals",
+    "accountable.imports",
     "accountable.jobs",
     "accountable.demo",
 ]

@@ -37,5 +37,7 @@ urlpatterns = [
     *auth,
     path("", include("accountable.org.urls")),
     path("", include("accountable.audit.urls")),
+    path("", include("accountable.crm.urls")),
+    path("", include("accountable.imports.urls")),
     path("api/", api.urls),
 ]

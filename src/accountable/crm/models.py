@@ -1,0 +1,360 @@
+"""The sales data Accountable reads from a CRM: accounts, products, the pipeline,
+deals with their history and checklists, activities and customer feedback.
+
+Accountable is not a CRM: these rows arrive by import, the API or a small
+manual form, and are matched by `external_id` so that every load is an upsert.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accountable.crm.names import name_key
+
+PERSON = settings.AUTH_USER_MODEL
+
+
+class NamedQuerySet(models.QuerySet):
+    def by_key(self) -> dict[str, models.Model]:
+        return {row.key: row for row in self}
+
+
+class Account(models.Model):
+    """A customer or prospect company. Tier A/B/C drives account plans."""
+
+    class Tier(models.TextChoices):
+        A = "A", "A"
+        B = "B", "B"
+        C = "C", "C"
+
+    external_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    owner = models.ForeignKey(
+        PERSON, null=True, blank=True, on_delete=models.SET_NULL, related_name="accounts"
+    )
+    segment = models.CharField(max_length=100, blank=True)
+    tier = models.CharField(max_length=1, choices=Tier.choices, blank=True)
+    sector = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    employees = models.PositiveIntegerField(null=True, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subsidiaries"
+    )
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class Product(models.Model):
+    """Something the company sells. `is_priority` marks what the company needs
+    sold now (the "right thing" of the three rights), not what reps like to sell."""
+
+    external_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    product_line = models.CharField(max_length=100, blank=True)
+    list_price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    is_priority = models.BooleanField(default=False)
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["product_line", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class ForecastCategory(models.TextChoices):
+    PIPELINE = "pipeline", "Pipeline"
+    BEST_CASE = "best_case", "Best case"
+    COMMIT = "commit", "Commit"
+    CLOSED = "closed", "Closed"
+
+
+class Stage(models.Model):
+    """A stage of the sales pipeline, in order, with the probability a deal in it
+    closes and the forecast category it counts in. Won and lost are stages too."""
+
+    name = models.CharField(max_length=80)
+    key = models.CharField(max_length=80, unique=True, editable=False)
+    order = models.PositiveSmallIntegerField()
+    probability = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Percent chance that a deal in this stage is won.",
+    )
+    forecast_category = models.CharField(
+        max_length=12, choices=ForecastCategory.choices, default=ForecastCategory.PIPELINE
+    )
+    is_won = models.BooleanField(default=False)
+    is_lost = models.BooleanField(default=False)
+
+    objects = NamedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.is_won or self.is_lost
+
+
+class Milestone(models.Model):
+    """A checklist item a deal should have done by the time it is in `stage`
+    (e.g. "decision maker identified" for Proposal)."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["stage__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "name"], name="milestone_unique_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DealType(models.TextChoices):
+    NEW_BUSINESS = "new_business", "New business"
+    RENEWAL = "renewal", "Renewal"
+    EXPANSION = "expansion", "Expansion"
+
+
+class DealStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+
+class Deal(models.Model):
+    """An opportunity. Revenue counts on `closed_on` for won deals; pipeline on
+    `expected_close_on` for open ones; pipeline created on `created_on`."""
+
+    external_id = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.PROTECT, related_name="deals"
+    )
+    owner = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="deals")
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="deals"
+    )
+    amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    type = models.CharField(max_length=16, choices=DealType.choices, default=DealType.NEW_BUSINESS)
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="deals")
+    status = models.CharField(max_length=8, choices=DealStatus.choices, default=DealStatus.OPEN)
+    created_on = models.DateField()
+    engaged_on = models.DateField(null=True, blank=True)
+    expected_close_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    lost_reason = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_on", "external_id"]
+        indexes = [
+            models.Index(fields=["owner", "status", "closed_on"]),
+            models.Index(fields=["owner", "created_on"]),
+            models.Index(fields=["status", "expected_close_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.external_id
+
+
+class DealSplit(models.Model):
+    """Credit for a deal shared between people (an owner and an overlay, say).
+    A deal without splits credits its owner in full."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="splits")
+    person = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="deal_splits")
+    share = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+        help_text="Percent of the deal credited to this person.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "person"], name="one_split_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.share}% of {self.deal}"
+
+
+class DealStageChange(models.Model):
+    """The deal's stage history: when it entered each stage."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.ForeignKey(
+        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    changed_on = models.DateField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_on", "recorded_at"]
+        indexes = [models.Index(fields=["deal", "changed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.deal}: {self.from_stage} → {self.to_stage}"
+
+
+class DealChange(models.Model):
+    """A change of amount or expected close date, for pipeline reviews
+    ("pushed to a later period", "changed in amount")."""
+
+    class Field(models.TextChoices):
+        AMOUNT = "amount", "Amount"
+        EXPECTED_CLOSE = "expected_close_on", "Expected close"
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=20, choices=Field.choices)
+    old_value = models.CharField(max_length=40, blank=True)
+    new_value = models.CharField(max_length=40, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.deal} {self.field}: {self.old_value} → {self.new_value}"
+
+
+class DealMilestone(models.Model):
+    """A checklist milestone done on a deal."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="milestones_done")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="+")
+    done_on = models.DateField()
+    done_by = models.ForeignKey(
+        PERSON, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "milestone"], name="milestone_once_per_deal")
+        ]
+
+
+class ActivityKind(models.TextChoices):
+    CALL = "call", "Call"
+    EMAIL = "email", "E-mail"
+    MEETING = "meeting", "Meeting"
+    DEMO = "demo", "Demo"
+    PROPOSAL = "proposal", "Proposal"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    SOCIAL = "social", "Social touch"
+    OTHER = "other", "Other"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "E-mail"
+    VIDEO = "video", "Video"
+    IN_PERSON = "in_person", "In person"
+    SOCIAL = "social", "Social"
+    OTHER = "other", "Other"
+
+
+class Outcome(models.TextChoices):
+    CONNECTED = "connected", "Connected"
+    NO_ANSWER = "no_answer", "No answer"
+    VOICEMAIL = "voicemail", "Left voicemail"
+    REPLIED = "replied", "Replied"
+    MEETING_BOOKED = "meeting_booked", "Meeting booked"
+    HELD = "held", "Held"
+    NO_SHOW = "no_show", "No show"
+    COMPLETED = "completed", "Completed"
+    NONE = "", "—"
+
+
+class Activity(models.Model):
+    """One thing a person did to sell: a call, an e-mail, a meeting…
+
+    `occurred_at` decides its period. For meetings, `meeting_number` says
+    whether it was the first or second meeting with that account.
+    """
+
+    external_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    person = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField(max_length=12, choices=ActivityKind.choices)
+    channel = models.CharField(max_length=12, choices=Channel.choices, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    is_prospecting = models.BooleanField(default=False)
+    occurred_at = models.DateTimeField()
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    deal = models.ForeignKey(
+        Deal, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    meeting_number = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["person", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.person} on {self.occurred_at:%Y-%m-%d}"
+
+
+class Feedback(models.Model):
+    """A customer complaint or praise about a person."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", "Complaint"
+        PRAISE = "praise", "Praise"
+
+    external_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    person = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="feedback")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    received_on = models.DateField()
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_on"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.person} on {self.received_on}"
