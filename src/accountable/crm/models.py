@@ -272,6 +272,9 @@ class DealMilestone(models.Model):
             models.UniqueConstraint(fields=["deal", "milestone"], name="milestone_once_per_deal")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.milestone} on {self.deal}"
+
 
 class ActivityKind(models.TextChoices):
     CALL = "call", "Call"
