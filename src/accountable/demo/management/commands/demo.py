@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -61,6 +62,8 @@ class Command(BaseCommand):
 
     def _serve(self, addr: str) -> None:
         """The background worker in a child process, the web server in this one."""
+        # A plain `kill` should stop the worker too, not leave it running alone.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
         worker = subprocess.Popen(
             [sys.executable, "-m", "accountable", "worker", "--verbosity", "0"], env=env

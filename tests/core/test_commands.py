@@ -1,0 +1,82 @@
+"""The `accountable` command's own subcommands, run as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accountable.org.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_period_prints_json_for_scripts():
+    info = json.loads(run("period", "2026-q3", "--as-of", "2026-08-17", "--format", "json"))
+    assert info["label"] == "2026-Q3"
+    assert info["working_days"] == 66
+    assert info["working_days_elapsed"] == 34
+
+
+def test_period_explains_a_bad_label():
+    with pytest.raises(CommandError, match='"2026-Q5"'):
+        run("period", "2026-Q5")
+
+
+def test_demo_sets_up_once_and_prints_the_logins(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    output = run("demo", "--no-serve", "--people", "20")
+    assert "manager@demo.test" in output and "password: demo" in output
+    assert Person.objects.count() == 20
+    again = run("demo", "--no-serve")
+    assert "keeping it" in again
+    assert Person.objects.count() == 20
+
+
+def test_the_cli_entry_point_lists_the_products_commands():
+    result = subprocess.run(
+        [sys.executable, "-m", "accountable", "help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "accountable.settings"},
+    )
+    for command in ("demo", "worker", "bench", "period", "migrate"):
+        assert command in result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_runs_on_a_scratch_database_and_prints_json():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "accountable",
+            "bench",
+            "--people",
+            "20",
+            "--repeat",
+            "1",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["people"] == 20
+    assert figures["org_tree_ms"] > 0
+    assert not Person.objects.exists()  # the real database is untouched
