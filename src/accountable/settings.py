@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "accountable.imports",
     "accountable.jobs",
     "accountable.demo",
+    "accountable.tokens",
+    "ninja",  # only so /api/docs serves Swagger UI from ninja's static files, not a CDN
 ]
 
 MIDDLEWARE = [

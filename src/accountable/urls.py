@@ -39,5 +39,6 @@ urlpatterns = [
     path("", include("accountable.audit.urls")),
     path("", include("accountable.crm.urls")),
     path("", include("accountable.imports.urls")),
+    path("", include("accountable.tokens.urls")),
     path("api/", api.urls),
 ]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.crm.factories import ensure_pipeline
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
@@ -46,6 +48,13 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _default_pipeline(transactional_db):
+    """Browser tests run in real transactions, and the database is flushed after
+    each one, taking the default pipeline (created by a data migration) with it."""
+    ensure_pipeline()
 
 
 @pytest.fixture

@@ -12,11 +12,15 @@ from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+SALES = ["Home", "Deals", "Activities"]
 HOMES = {
-    "admin@demo.test": ("Admin", ["Home", "Organisation", "People", "Settings", "Audit trail"]),
-    "exec@demo.test": ("Executive", ["Home", "Organisation", "People"]),
-    "manager@demo.test": ("Manager", ["Home", "Organisation", "People"]),
-    "rep@demo.test": ("Rep", ["Home"]),
+    "admin@demo.test": (
+        "Admin",
+        [*SALES, "Imports", "Organisation", "People", "Settings", "Audit trail"],
+    ),
+    "exec@demo.test": ("Executive", [*SALES, "Organisation", "People"]),
+    "manager@demo.test": ("Manager", [*SALES, "Imports", "Organisation", "People"]),
+    "rep@demo.test": ("Rep", SALES),
 }
 
 

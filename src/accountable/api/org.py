@@ -61,7 +61,7 @@ def people(request, q: str = "", role: str = "", include_left: bool = False):
     return list(selectors.person_list(request.user, search=q, role=role, include_left=include_left))
 
 
-@router.get("/people/{person_id}", response=PersonOut)
+@router.get("/people/{int:person_id}", response=PersonOut, summary="One person")
 def person(request, person_id: int):
     return selectors.person_get(request.user, person_id)
 

@@ -1,25 +1,105 @@
-"""The REST API (OpenAPI at /api/docs). Routers only: each endpoint calls a selector or service."""
+"""The REST API (OpenAPI at /api/docs). Routers only: each endpoint calls a selector or service.
+
+Every call acts as a person, with an API token (`Authorization: Bearer acc_…`)
+or the browser's session, and sees what that person sees. `docs/api.md`
+describes it for people who write integrations.
+"""
 
 from __future__ import annotations
 
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.security import django_auth
+from ninja.errors import AuthenticationError
 
+from accountable.api import crm as crm_api
+from accountable.api import imports as imports_api
 from accountable.api import org as org_api
+from accountable.api.auth import InvalidToken, callers
+from accountable.api.docs import LocalSwagger
+from accountable.crm.errors import CrmError
+from accountable.imports.errors import ImportFileError, ImportNotAllowed
 from accountable.org.calendar import PeriodError
+
+DESCRIPTION = """\
+The data Accountable holds, for scripts and integrations.
+
+**Authentication.** Send a personal API token in the `Authorization` header:
+`Authorization: Bearer acc_…`. Make one under *API tokens* in the user menu.
+A token acts as the person who made it: every answer holds only what that
+person may see (a rep's token sees the rep's own deals). Read tokens fetch;
+write tokens also upload data in bulk (admins and managers). Signed in to the
+web app, this page's *Try it out* uses your session instead.
+
+**Errors** come back as JSON with a plain `detail` message (or, for a bad
+request body, a list of what was wrong where). 401: no valid token or session.
+403: the token or your role may not do this. 404: no such record among those
+you may see. 413: too much in one call. 422: a bulk upload with rejected rows
+(nothing applied) or a request that does not validate.
+"""
 
 api = NinjaAPI(
     title="Accountable API",
     version="1",
-    description="Scoped to the signed-in person: each list holds only what their role may see.",
-    auth=django_auth,
+    description=DESCRIPTION,
+    auth=callers(),
     urls_namespace="api",
+    docs=LocalSwagger(),
+    openapi_extra={
+        "tags": [
+            {"name": "organisation", "description": "Who is who: people, teams, periods."},
+            {"name": "sales data", "description": "Deals and activities, newest first."},
+            {
+                "name": "imports",
+                "description": "Bulk upserts through the import pipeline, and their results.",
+            },
+        ]
+    },
 )
 
 
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"detail": "Send an API token (Authorization: Bearer acc_…) or sign in."},
+        status=401,
+    )
+    response.headers["WWW-Authenticate"] = 'Bearer realm="accountable"'
+    return response
+
+
+@api.exception_handler(InvalidToken)
+def invalid_token(request: HttpRequest, exc: InvalidToken) -> HttpResponse:
+    response = api.create_response(request, {"detail": str(exc)}, status=401)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="accountable", error="invalid_token"'
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Selectors raise Http404 with a plain message ("No such person") that never
+    # says whether the record exists for someone else.
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
 @api.exception_handler(PeriodError)
-def period_error(request, exc: PeriodError):
+def period_error(request: HttpRequest, exc: PeriodError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
+@api.exception_handler(CrmError)
+def crm_error(request: HttpRequest, exc: CrmError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(ImportFileError)
+def import_file_error(request: HttpRequest, exc: ImportFileError) -> HttpResponse:
+    body = {"detail": exc.message, "run_id": exc.run.pk if exc.run else None}
+    status = 403 if isinstance(exc, ImportNotAllowed) else 422
+    return api.create_response(request, body, status=status)
+
+
+# Bulk paths first: /v1/deals/bulk must not be taken for the deal with external id "bulk".
+api.add_router("/v1/", imports_api.router)
 api.add_router("/v1/", org_api.router)
+api.add_router("/v1/", crm_api.router)

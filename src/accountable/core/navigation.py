@@ -19,6 +19,9 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("Home", "home", (*STAFF, Role.REP, Role.OUTSIDE_SALES), ""),
+    NavItem("Deals", "crm:deals", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "deals"),
+    NavItem("Activities", "crm:activities", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "activities"),
+    NavItem("Imports", "imports:list", (Role.ADMIN, Role.MANAGER), "imports"),
     NavItem("Organisation", "org:tree", STAFF, "org"),
     NavItem("People", "org:people", STAFF, "people"),
     NavItem("Settings", "org:settings", (Role.ADMIN,), "settings"),

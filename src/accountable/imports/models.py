@@ -15,6 +15,7 @@ class ImportRun(models.Model):
     """
 
     class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded (not previewed yet)"
         PREVIEWED = "previewed", "Previewed"
         APPLIED = "applied", "Applied"
         REJECTED = "rejected", "Rejected (nothing applied)"
@@ -43,3 +44,23 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} import {self.pk} ({self.status})"
+
+
+class SavedMapping(models.Model):
+    """A column mapping kept by name, so next month's export of the same CRM report
+    maps itself: `columns` says which column of the file feeds each field of the
+    generic format (`{"owner_email": "Opportunity Owner", ...}`)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20)
+    columns = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"

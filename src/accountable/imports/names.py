@@ -1,0 +1,216 @@
+"""Turning the names in a file into the records they mean: owners, accounts, products,
+stages and teams.
+
+A CRM export names things the way people typed them. A name matches a record
+when it is equal ignoring case; failing that, when it is equal ignoring case,
+spacing and punctuation (`crm.names.name_key`: "GTXPro" is "GTX Pro") — that
+match is used and reported as a warning. Anything else is unknown: the row is
+rejected with a reason that says how to map it, and the name is listed so the
+wizard (or the API's `names`) can map it to an existing record, or create it
+(`+create`, accounts and products only). The key `*` maps every unknown name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from accountable.crm.models import Account, Product, Stage
+from accountable.crm.names import clean_name, name_key
+from accountable.imports.errors import RowError
+from accountable.imports.findings import Findings
+from accountable.org.models import Person, Team
+
+CREATE = "+create"
+EVERY_UNKNOWN = "*"
+
+# How each kind of name is called in messages and in `names`.
+ENTITIES = {
+    "owner": "person",
+    "account": "account",
+    "product": "product",
+    "stage": "stage",
+}
+
+
+@dataclass
+class Lookup:
+    """Finds records of one kind by what a file calls them (see the module docstring)."""
+
+    entity: str  # "owner", "account", "product", "stage"
+    findings: Findings
+    mapping: dict[str, str] = field(default_factory=dict)
+    creator: Callable[[str], Any] | None = None
+    unknown: dict[str, None] = field(default_factory=dict)  # insertion-ordered set
+    _exact: dict[str, Any] = field(default_factory=dict)
+    _by_key: dict[str, list[Any]] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, record: Any, *names: str, exact: bool = True) -> None:
+        """Make `record` findable by each of `names` (exactly, and by name key)."""
+        for name in names:
+            if not name:
+                continue
+            if exact:
+                self._exact.setdefault(name.strip().lower(), record)
+            key = name_key(name)
+            if key:
+                bucket = self._by_key.setdefault(key, [])
+                if record not in bucket:
+                    bucket.append(record)
+
+    def find(self, value: str | None) -> Any:
+        """The record `value` names, or None for a blank value; RowError if unknown."""
+        name = clean_name(value or "")
+        if not name:
+            return None
+        if name in self._cache:
+            found, warning = self._cache[name]
+        else:
+            found, warning = self._resolve(name)
+            self._cache[name] = (found, warning)
+        if isinstance(found, RowError):
+            if found.needs_mapping:
+                self.unknown.setdefault(name, None)
+            raise found
+        if warning:
+            self.findings.add(warning)
+        return found
+
+    def _resolve(self, name: str) -> tuple[Any, str]:
+        mapped = self._mapped(name)
+        if mapped is not None:
+            return mapped, ""
+        exact = self._exact.get(name.lower())
+        if exact is not None:
+            return exact, ""
+        candidates = self._by_key.get(name_key(name), [])
+        if len(candidates) == 1:
+            record = candidates[0]
+            return record, f'"{name}" matched {self.noun} "{_label(record)}"'
+        if len(candidates) > 1:
+            shown = ", ".join(f'"{_label(c)}"' for c in candidates[:4])
+            return RowError(
+                f'{self.entity} "{name}" could be any of {shown}; map it to one of them '
+                f"(names → {self.entity})",
+                needs_mapping=True,
+            ), ""
+        every = self.mapping.get(EVERY_UNKNOWN)
+        if every:
+            return self._target(name, every), ""
+        return RowError(self._unknown_reason(name), needs_mapping=True), ""
+
+    def _mapped(self, name: str) -> Any:
+        target = self.mapping.get(name)
+        if target is None:
+            key = name_key(name)
+            target = next((t for n, t in self.mapping.items() if name_key(n) == key and key), None)
+        if target is None or not str(target).strip():
+            return None
+        return self._target(name, str(target))
+
+    def _target(self, name: str, target: str) -> Any:
+        if target == CREATE:
+            if self.creator is None:
+                return RowError(f"{self.noun.capitalize()}s cannot be created by an import")
+            record = self.creator(name)
+            self.add(record, name)
+            self.findings.add(f'Created {self.noun} "{name}"', 0, unit="")
+            return record
+        record = self._exact.get(target.strip().lower())
+        if record is None:
+            candidates = self._by_key.get(name_key(target), [])
+            record = candidates[0] if len(candidates) == 1 else None
+        if record is None:
+            return RowError(f'"{name}" is mapped to {self.noun} "{target}", which does not exist')
+        return record
+
+    @property
+    def noun(self) -> str:
+        return ENTITIES[self.entity]
+
+    def _unknown_reason(self, name: str) -> str:
+        if self.entity == "owner":
+            return (
+                f'Unknown owner "{name}": add them as a person first, or map the name '
+                f"to a person's e-mail (names → owner)"
+            )
+        if self.entity == "stage":
+            return f'Unknown stage "{name}": map it to a stage of the pipeline (names → stage)'
+        return (
+            f'Unknown {self.noun} "{name}": map it to an existing {self.noun} or to '
+            f'"{CREATE}" to create it (names → {self.entity})'
+        )
+
+
+def _label(record: Any) -> str:
+    if isinstance(record, Person):
+        return f"{record.name} <{record.email}>"
+    return str(record)
+
+
+def owners(findings: Findings, mapping: dict[str, str] | None = None) -> Lookup:
+    """People by e-mail and by name (a name shared by two people must be mapped)."""
+    lookup = Lookup("owner", findings, dict(mapping or {}))
+    people = list(Person.objects.only("pk", "email", "name", "team_id", "role"))
+    shared = Counter(person.name.strip().lower() for person in people)
+    for person in people:
+        lookup.add(person, person.email)
+    for person in people:
+        # Two people called the same are found by name only through a mapping.
+        lookup.add(person, person.name, exact=shared[person.name.strip().lower()] == 1)
+    return lookup
+
+
+def _named(model: type[models.Model], entity: str, findings: Findings, mapping, creator) -> Lookup:
+    lookup = Lookup(entity, findings, dict(mapping or {}), creator=creator)
+    for record in model.objects.all():
+        lookup.add(record, record.name)
+        if getattr(record, "external_id", None):
+            lookup._exact.setdefault(record.external_id.strip().lower(), record)
+    return lookup
+
+
+def accounts(findings: Findings, mapping=None, creator=None) -> Lookup:
+    return _named(Account, "account", findings, mapping, creator)
+
+
+def products(findings: Findings, mapping=None, creator=None) -> Lookup:
+    return _named(Product, "product", findings, mapping, creator)
+
+
+# What CRMs call the stages of the default pipeline.
+STAGE_SYNONYMS = {
+    "closedwon": "won",
+    "won": "won",
+    "closedlost": "lost",
+    "lost": "lost",
+}
+
+
+def stages(findings: Findings, mapping=None) -> Lookup:
+    lookup = _named(Stage, "stage", findings, mapping, None)
+    won = Stage.objects.filter(is_won=True).order_by("order").first()
+    lost = Stage.objects.filter(is_lost=True).order_by("order").first()
+    for synonym, which in STAGE_SYNONYMS.items():
+        record = won if which == "won" else lost
+        if record is not None and synonym not in lookup._by_key:
+            lookup._exact.setdefault(synonym, record)
+    # "Closed Won" is the won stage by design, not a near-miss worth a warning.
+    for label, record in (("closed won", won), ("closed lost", lost)):
+        if record is not None:
+            lookup._exact.setdefault(label, record)
+    return lookup
+
+
+def teams_by_name() -> dict[str, Team]:
+    """Teams by lower-cased name and by name key."""
+    found: dict[str, Team] = {}
+    for team in Team.objects.all():
+        found.setdefault(team.name.lower(), team)
+        found.setdefault(name_key(team.name), team)
+    return found

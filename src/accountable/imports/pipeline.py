@@ -1,0 +1,489 @@
+"""The import pipeline: the one path for the browser wizard, the CLI and the API.
+
+read → map columns → validate every row → preview → apply, in ONE transaction,
+idempotent by external id. A file is applied whole or not at all: if any row is
+rejected nothing is written (the run is REJECTED) and the rejected rows are kept
+as a CSV with their line numbers and reasons. A dry run does all the work,
+reports what it would do, and rolls it back.
+
+Rows stream through validation and are written in batches, so memory does not
+grow with the file: only the ids seen (to catch duplicates) and the first
+rejects are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accountable.crm import upsert as crm
+from accountable.crm.models import Account, Product
+from accountable.crm.names import name_key
+from accountable.imports import maven
+from accountable.imports.apply import BATCH_SIZE, Counts, writer_for
+from accountable.imports.errors import ImportFileError, RowError
+from accountable.imports.findings import Findings
+from accountable.imports.formats import KINDS, field_names, required_fields
+from accountable.imports.models import ImportRun
+from accountable.imports.presets import guess_columns, prepare_state, preset_get
+from accountable.imports.readers import EXTRA_CELLS, Table, read_table
+from accountable.imports.rejects import Reject, RejectLog, run_dir_fresh
+from accountable.imports.validate import Context, organisation_zone, validator_for
+from accountable.org.services import organisation_get
+
+__all__ = [
+    "KINDS",
+    "ImportFileError",
+    "ImportResult",
+    "Reject",
+    "import_file",
+    "import_maven",
+    "import_rows",
+]
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+# (line in the file, row in generic columns, the row as the file has it)
+Numbered = tuple[int, dict[str, Any], dict[str, Any]]
+SHOWN_REJECTS = 200
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a dry run, would do).
+
+    `summary` is {"created", "updated", "unchanged", "rejected", "rejected_file",
+    "warnings"}; counts are of rows written, so a rejected (not applied) import
+    reports 0 created. `rejects` holds the first rejected rows (all are in the
+    rejected file); `unknown_names` the names to map (matching nothing, or several
+    records), by kind of name ({"owner": ["Jane Doe"], "product": ["Hoverboard"]}).
+    """
+
+    run: ImportRun
+    summary: dict[str, Any]
+    rejects: list[Reject]
+    unknown_names: dict[str, list[str]]
+
+    @property
+    def applied(self) -> bool:
+        return self.run.status == ImportRun.Status.APPLIED
+
+
+@dataclass
+class Job:
+    """One kind of rows to import (a maven folder is four jobs in one transaction)."""
+
+    kind: str
+    rows: Iterable[Numbered]
+    label: str = ""
+    total: int = 0
+
+
+@dataclass
+class _Outcome:
+    counts: Counts = field(default_factory=Counts)
+    rows: int = 0
+    unknown: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _check_kind(kind: str, allowed: Iterable[str] = KINDS) -> None:
+    if kind not in allowed:
+        raise ImportFileError(f'Unknown kind "{kind}". Import one of: {", ".join(allowed)}.')
+
+
+def _run_start(
+    *, kind: str, source: str, actor, file_name: str, preset: str, mapping: dict
+) -> ImportRun:
+    run = ImportRun.objects.create(
+        kind=kind,
+        source=source,
+        file_name=file_name[:255],
+        preset=preset,
+        mapping=mapping,
+        status=ImportRun.Status.UPLOADED,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    run_dir_fresh(run.pk)
+    return run
+
+
+# --- public entry points ---------------------------------------------------------------
+
+
+def import_rows(
+    *,
+    kind: str,
+    rows: Iterable[dict[str, str]],
+    actor,
+    source: str,
+    dry_run: bool = False,
+    file_name: str = "",
+    preset: str = "generic",
+    names: dict[str, dict[str, str]] | None = None,
+    first_line: int = 2,
+    run: ImportRun | None = None,
+) -> ImportResult:
+    """Import rows already in the generic columns (the API's JSON rows).
+
+    Line numbers count from `first_line` (2: as if row 1 were a header).
+    Raises ImportFileError when the batch as a whole cannot be imported.
+    """
+    _check_kind(kind)
+    run = run or _run_start(
+        kind=kind,
+        source=source,
+        actor=actor,
+        file_name=file_name,
+        preset=preset,
+        mapping={"columns": {}, "names": names or {}},
+    )
+    columns = field_names(kind)
+
+    def numbered() -> Iterator[Numbered]:
+        for line, row in enumerate(rows, first_line):
+            clean = {key: _as_text(value) for key, value in dict(row).items()}
+            yield line, clean, clean
+
+    job = Job(kind, numbered())
+    return _execute(run, [job], actor=actor, names=names, dry_run=dry_run, columns=columns)
+
+
+def import_file(
+    *,
+    kind: str,
+    path: Path,
+    actor,
+    source: str,
+    preset: str = "generic",
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    names: dict[str, dict[str, str]] | None = None,
+    progress: Progress | None = None,
+    run: ImportRun | None = None,
+    file_name: str = "",
+) -> ImportResult:
+    """Import a CSV or XLSX file of `kind`, read with `preset` or a custom `mapping`
+    (generic field → column of the file). Raises ImportFileError for a file that
+    cannot be imported at all; the run records it as FAILED."""
+    path = Path(path)
+    run = run or _run_start(
+        kind=kind,
+        source=source,
+        actor=actor,
+        file_name=file_name or path.name,
+        preset=preset,
+        mapping={"columns": mapping or {}, "names": names or {}},
+    )
+    try:
+        _check_kind(kind)
+        preset_get(preset)
+        table = read_table(path, run.file_name)
+        columns = file_mapping(kind, preset, table, mapping)
+    except (ImportFileError, KeyError) as error:
+        message = error.message if isinstance(error, ImportFileError) else error.args[0]
+        _fail(run, message)
+        raise ImportFileError(message, run=run) from None
+    run.mapping = {**(run.mapping or {}), "columns": columns, "names": names or {}}
+    findings = Findings()
+    _note_unused_columns(table, columns, findings)
+    state = {"findings": findings, **prepare_state(preset, kind, table)}
+    job = Job(kind, mapped_rows(table, kind, preset, columns, state), total=_estimate(table))
+    return _execute(
+        run,
+        [job],
+        actor=actor,
+        names=names,
+        dry_run=dry_run,
+        columns=table.columns,
+        findings=findings,
+        progress=progress,
+    )
+
+
+def import_maven(
+    *,
+    folder: Path,
+    actor,
+    source: str,
+    dry_run: bool = False,
+    names: dict[str, dict[str, str]] | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import the CRM Sales Opportunities folder: its people and teams, accounts,
+    products and deals, in one transaction (see `imports.maven` for its flaws)."""
+    run = _run_start(
+        kind="maven",
+        source=source,
+        actor=actor,
+        file_name=str(folder)[-255:],
+        preset="maven",
+        mapping={"columns": {}, "names": names or {}},
+    )
+    try:
+        files = maven.folder_files(folder)
+        tables = {kind: read_table(path) for kind, path in files.items()}
+    except ImportFileError as error:
+        _fail(run, error.message)
+        raise ImportFileError(error.message, run=run) from None
+    findings = Findings()
+    facts = maven.pipeline_facts(tables["deals"])
+    state = {"findings": findings, **facts, "prices": maven.product_prices(tables["products"])}
+    jobs, all_columns = [], []
+    for kind, table in tables.items():
+        columns = file_mapping(kind, "maven", table, None)
+        _note_unused_columns(table, columns, findings, label=table.path.name)
+        rows = mapped_rows(table, kind, "maven", columns, state)
+        jobs.append(Job(kind, rows, label=table.path.name, total=_estimate(table)))
+        all_columns += [c for c in table.columns if c not in all_columns]
+    idle = maven.agents_without_deals(tables["people"], facts)
+    if idle:
+        findings.note(f"{len(idle)} sales agents have no deals: {', '.join(idle)}")
+    return _execute(
+        run,
+        jobs,
+        actor=actor,
+        names=names,
+        dry_run=dry_run,
+        columns=all_columns,
+        findings=findings,
+        progress=progress,
+    )
+
+
+# --- reading and mapping ---------------------------------------------------------------
+
+
+def file_mapping(
+    kind: str, preset: str, table: Table, mapping: dict[str, str] | None
+) -> dict[str, str]:
+    """The field → column mapping to use, checked: every required field has a column."""
+    columns = dict(mapping) if mapping else guess_columns(preset, kind, table.columns)
+    unknown = [column for column in columns.values() if column and column not in table.columns]
+    if unknown:
+        raise ImportFileError(
+            f"The mapping names columns the file does not have: {', '.join(unknown)}. "
+            f"The file's columns are: {', '.join(table.columns)}."
+        )
+    columns = {name: column for name, column in columns.items() if column}
+    known = preset_get(preset).kinds.get(kind)
+    provided = known.provides if known else frozenset()
+    missing = [f for f in required_fields(kind) if f not in columns and f not in provided]
+    if missing:
+        raise ImportFileError(
+            f"The file has no column for {', '.join(missing)} (required for {kind}). "
+            f"Its columns are: {', '.join(table.columns)}. Rename the columns, choose "
+            "another preset, or map them."
+        )
+    return columns
+
+
+def mapped_rows(
+    table: Table, kind: str, preset: str, columns: dict[str, str], state: dict[str, Any]
+) -> Iterator[Numbered]:
+    """The file's rows in the generic columns, through the preset's expander."""
+    known = preset_get(preset).kinds.get(kind)
+    expand = known.expand if known else None
+    for line, original in table.rows():
+        if EXTRA_CELLS in original:
+            yield line, {EXTRA_CELLS: original[EXTRA_CELLS]}, original
+            continue
+        row = {name: original.get(column) for name, column in columns.items()}
+        for produced in expand(row, state) if expand else [row]:
+            yield line, produced, original
+
+
+def _note_unused_columns(
+    table: Table, columns: dict[str, str], findings: Findings, label: str = ""
+) -> None:
+    used = set(columns.values())
+    unused = [column for column in table.columns if column not in used]
+    if unused:
+        where = f"{label}: " if label else ""
+        findings.note(f"{where}columns not imported: {', '.join(unused)}")
+
+
+def _estimate(table: Table) -> int:
+    """Roughly how many rows the file has (for a progress bar)."""
+    if table.format == "csv":
+        with table.path.open("rb") as handle:
+            return max(
+                sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0
+            )
+    return 0
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+# --- validating and writing ------------------------------------------------------------
+
+
+def _execute(
+    run: ImportRun,
+    jobs: list[Job],
+    *,
+    actor,
+    names: dict[str, dict[str, str]] | None,
+    dry_run: bool,
+    columns: list[str],
+    findings: Findings | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    findings = findings if findings is not None else Findings()
+    rejects = RejectLog(run.pk, columns, with_file=len(jobs) > 1)
+    outcome = _Outcome()
+    try:
+        with transaction.atomic():
+            for job in jobs:
+                _run_job(job, outcome, rejects, actor, names or {}, findings, progress)
+            if outcome.rows == 0:
+                raise ImportFileError("The file has a header but no rows to import.")
+            if dry_run or rejects.count:
+                transaction.set_rollback(True)
+    except ImportFileError as error:
+        rejects.close()
+        _fail(run, error.message)
+        raise type(error)(error.message, run=run) from None
+    except Exception:
+        rejects.close()
+        _fail(run, "The import stopped on an unexpected error; nothing was changed.")
+        log.exception("import run %s failed", run.pk)
+        raise
+    return _finish(run, outcome, rejects, findings, dry_run)
+
+
+def _run_job(
+    job: Job,
+    outcome: _Outcome,
+    rejects: RejectLog,
+    actor,
+    names: dict,
+    findings: Findings,
+    progress: Progress | None,
+) -> None:
+    """Validate `job`'s rows one by one and write the good ones in batches."""
+    context = _context(job.kind, actor, names, findings)
+    validator = validator_for(context)
+    writer = writer_for(job.kind, actor, findings)
+    held: dict[int, dict[str, Any]] = {}
+    batch: list[tuple[int, dict[str, Any]]] = []
+    keep_all = job.kind in {"accounts", "people"}  # their writers finish at the end
+
+    def flush() -> None:
+        for line, reason in writer.write(batch):
+            rejects.add(line, reason, held.get(line, {}), job.label)
+        batch.clear()
+        if not keep_all:
+            held.clear()
+
+    for line, row, original in job.rows:
+        outcome.rows += 1
+        if progress and outcome.rows % 500 == 0:
+            progress(outcome.rows, max(job.total, outcome.rows))
+        try:
+            values = _validated(validator, line, row, original)
+        except RowError as error:
+            rejects.add(line, error.reason, original, job.label)
+            continue
+        held[line] = original
+        batch.append((line, values))
+        if len(batch) >= BATCH_SIZE:
+            flush()
+    flush()
+    for line, reason in writer.finish():
+        rejects.add(line, reason, held.get(line, {}), job.label)
+    outcome.counts.add(writer.counts)
+    for entity, unknown in context.unknown_names().items():
+        merged = outcome.unknown.setdefault(entity, [])
+        merged += [name for name in unknown if name not in merged]
+    if progress:
+        progress(outcome.rows, outcome.rows)
+
+
+def _context(kind: str, actor, names: dict, findings: Findings) -> Context:
+    organisation = organisation_get()
+    return Context(
+        actor=actor,
+        kind=kind,
+        findings=findings,
+        names=names,
+        calendar=organisation.calendar,
+        zone=organisation_zone(organisation.time_zone),
+        creators={"account": _create_account, "product": _create_product},
+    )
+
+
+def _validated(validator, line: int, row: dict[str, Any], original: dict[str, Any]) -> dict:
+    if EXTRA_CELLS in row:
+        raise RowError(
+            f"the row has {row[EXTRA_CELLS]} cells but the header has "
+            f"{len(original) - 1} columns (a value with an unquoted delimiter?)"
+        )
+    return validator.validate(line, row)
+
+
+def _create_account(name: str) -> Account:
+    crm.accounts_upsert([{"name": name}])
+    return Account.objects.get(key=name_key(name))
+
+
+def _create_product(name: str) -> Product:
+    crm.products_upsert([{"name": name}])
+    return Product.objects.get(key=name_key(name))
+
+
+# --- recording the run -----------------------------------------------------------------
+
+
+def _fail(run: ImportRun, message: str) -> None:
+    run.status = ImportRun.Status.FAILED
+    run.summary = {"error": message}
+    run.save()
+
+
+def _finish(
+    run: ImportRun, outcome: _Outcome, rejects: RejectLog, findings: Findings, dry_run: bool
+) -> ImportResult:
+    rejected_file = rejects.close()
+    applied = not dry_run and not rejects.count
+    counts = outcome.counts
+    written = {"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged}
+    if not dry_run and rejects.count:
+        written = dict.fromkeys(written, 0)
+    summary = {
+        **written,
+        "rejected": rejects.count,
+        "rejected_file": rejected_file,
+        "warnings": findings.messages(),
+    }
+    if dry_run:
+        run.status = ImportRun.Status.PREVIEWED
+    elif applied:
+        run.status = ImportRun.Status.APPLIED
+        run.applied_at = timezone.now()
+    else:
+        run.status = ImportRun.Status.REJECTED
+    run.summary = {
+        **summary,
+        "rows": outcome.rows,
+        "would": {
+            "created": counts.created,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+        },
+        "unknown_names": outcome.unknown,
+        "rejects_shown": [[r.line, r.reason] for r in rejects.kept[:SHOWN_REJECTS]],
+    }
+    run.save()
+    return ImportResult(run, summary, rejects.kept, outcome.unknown)

@@ -1,0 +1,558 @@
+"""Checking each row of an import and turning it into typed, resolved values.
+
+One validator per kind. `validate(row)` takes a row in the generic columns and
+returns the values the writers store (model field names, foreign keys as
+records), or raises RowError with the reason the row is rejected. Validators are
+fed one row at a time, so a file of a million activities is never held whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from accountable.crm.models import (
+    ActivityKind,
+    Channel,
+    Deal,
+    DealStatus,
+    DealType,
+    Feedback,
+    Outcome,
+)
+from accountable.crm.names import clean_name, name_key
+from accountable.goals.catalogue import metric_get
+from accountable.imports import names as lookups
+from accountable.imports import values as v
+from accountable.imports.errors import ImportNotAllowed, RowError
+from accountable.imports.findings import Findings
+from accountable.imports.formats import FIELDS, NUMERIC_FIELDS
+from accountable.org.calendar import FiscalCalendar, PeriodError
+from accountable.org.models import Person, Role, Team
+from accountable.org.scoping import managed_subtree, visible_people
+
+# Who may import what. A manager imports the work of their own teams; the
+# organisation itself (people) and the shared catalogue (accounts, products)
+# are the admin's.
+MANAGER_KINDS = frozenset({"deals", "activities", "feedback", "targets"})
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _synonyms(pairs: dict[str, list[str]]) -> dict[str, str]:
+    return {_key(word): str(value) for value, words in pairs.items() for word in [value, *words]}
+
+
+DEAL_TYPES = _synonyms(
+    {
+        DealType.NEW_BUSINESS: ["New Business", "new", "New Customer", "newbusiness"],
+        DealType.RENEWAL: ["Renewal", "Existing Customer - Renewal"],
+        DealType.EXPANSION: [
+            "Expansion",
+            "Existing Business",
+            "existingbusiness",
+            "Upsell",
+            "Cross-sell",
+            "Existing Customer - Upgrade",
+            "Existing Customer - Replacement",
+            "Existing Customer - Downgrade",
+        ],
+    }
+)
+DEAL_STATUSES = _synonyms(
+    {
+        DealStatus.OPEN: ["Open", "In progress"],
+        DealStatus.WON: ["Won", "Closed Won", "closedwon"],
+        DealStatus.LOST: ["Lost", "Closed Lost", "closedlost"],
+    }
+)
+ACTIVITY_KINDS = _synonyms(
+    {
+        ActivityKind.CALL: ["Call", "Phone call", "Calls", "Logged call"],
+        ActivityKind.EMAIL: ["Email", "E-mail", "Emails", "Sent email"],
+        ActivityKind.MEETING: ["Meeting", "Meetings", "Event"],
+        ActivityKind.DEMO: ["Demo", "Demonstration"],
+        ActivityKind.PROPOSAL: ["Proposal", "Quote"],
+        ActivityKind.FOLLOW_UP: ["Follow-up", "Follow up", "followup"],
+        ActivityKind.SOCIAL: [
+            "Social",
+            "LinkedIn",
+            "LinkedIn message",
+            "linked_in",
+            "Social touch",
+        ],
+        ActivityKind.OTHER: ["Other", "Task", "To do", "todo", "Note"],
+    }
+)
+DEFAULT_CHANNEL = {
+    ActivityKind.CALL: Channel.PHONE,
+    ActivityKind.EMAIL: Channel.EMAIL,
+    ActivityKind.SOCIAL: Channel.SOCIAL,
+}
+CHANNELS = _synonyms(
+    {
+        Channel.PHONE: ["Phone", "Call", "Telephone"],
+        Channel.EMAIL: ["Email", "E-mail"],
+        Channel.VIDEO: ["Video", "Zoom", "Teams", "Video call", "Web meeting"],
+        Channel.IN_PERSON: ["In person", "Onsite", "On-site", "Face to face", "in_person"],
+        Channel.SOCIAL: ["Social", "LinkedIn"],
+        Channel.OTHER: ["Other"],
+    }
+)
+OUTCOMES = _synonyms(
+    {
+        Outcome.CONNECTED: ["Connected", "Reached", "Left live message"],
+        Outcome.NO_ANSWER: ["No answer", "no_answer", "Busy", "Wrong number", "No response"],
+        Outcome.VOICEMAIL: ["Voicemail", "Left voicemail", "Left VM"],
+        Outcome.REPLIED: ["Replied", "Reply"],
+        Outcome.MEETING_BOOKED: ["Meeting booked", "Scheduled", "Rescheduled", "Booked"],
+        Outcome.HELD: ["Held"],
+        Outcome.NO_SHOW: ["No show", "no_show", "Canceled", "Cancelled"],
+        Outcome.COMPLETED: ["Completed", "Done"],
+    }
+)
+FEEDBACK_KINDS = _synonyms(
+    {
+        Feedback.Kind.COMPLAINT: ["Complaint", "Negative"],
+        Feedback.Kind.PRAISE: ["Praise", "Compliment", "Positive", "Kudos"],
+    }
+)
+ROLES = _synonyms(
+    {
+        Role.REP: ["Rep", "Sales rep", "Salesperson", "Account executive", "AE", "Sales agent"],
+        Role.MANAGER: ["Manager", "Sales manager", "Team lead"],
+        Role.EXECUTIVE: ["Executive", "VP", "Director"],
+        Role.ADMIN: ["Admin", "Administrator"],
+        Role.OUTSIDE_SALES: ["Outside sales", "outside_sales"],
+    }
+)
+TIERS = _synonyms({"A": [], "B": [], "C": []})
+
+
+class Scope:
+    """Whose records the person importing may write (SPEC: a manager, their teams)."""
+
+    def __init__(self, actor: Person | None, kind: str) -> None:
+        self.everyone = actor is None or (actor.is_authenticated and actor.role == Role.ADMIN)
+        if self.everyone:
+            return
+        if not (actor.is_authenticated and actor.is_active and actor.role == Role.MANAGER):
+            raise ImportNotAllowed("Only admins and managers can import data.")
+        if kind not in MANAGER_KINDS:
+            raise ImportNotAllowed(
+                f"Only admins can import {kind}; managers can import "
+                "deals, activities, feedback and targets for their teams."
+            )
+        self.people = set(visible_people(actor).values_list("pk", flat=True))
+        self.teams = set(managed_subtree(actor).values_list("pk", flat=True))
+
+    def check_person(self, person: Person) -> None:
+        if not self.everyone and person.pk not in self.people:
+            raise RowError(
+                f"{person.name} <{person.email}> is not in your teams: you can import "
+                "only for people in the teams you manage"
+            )
+
+    def check_team(self, team: Team) -> None:
+        if not self.everyone and team.pk not in self.teams:
+            raise RowError(f'team "{team.name}" is not one of the teams you manage')
+
+
+@dataclass
+class Context:
+    """What every validator of one import shares."""
+
+    actor: Person | None
+    kind: str
+    findings: Findings
+    names: dict[str, dict[str, str]]
+    calendar: FiscalCalendar
+    zone: tzinfo
+    creators: dict[str, Any] = field(default_factory=dict)  # "account"/"product" → create(name)
+    _lookups: dict[str, lookups.Lookup] = field(default_factory=dict)
+
+    def lookup(self, entity: str) -> lookups.Lookup:
+        if entity not in self._lookups:
+            mapping = self.names.get(entity, {})
+            if entity == "owner":
+                found = lookups.owners(self.findings, mapping)
+            elif entity == "stage":
+                found = lookups.stages(self.findings, mapping)
+            else:
+                factory = lookups.accounts if entity == "account" else lookups.products
+                found = factory(self.findings, mapping, self.creators.get(entity))
+            self._lookups[entity] = found
+        return self._lookups[entity]
+
+    def unknown_names(self) -> dict[str, list[str]]:
+        return {
+            entity: list(found.unknown) for entity, found in self._lookups.items() if found.unknown
+        }
+
+
+def bounded(column: str, value: str | None, limit: int) -> str:
+    cleaned = v.text(value)
+    if len(cleaned) > limit:
+        raise RowError(f"{column} is longer than {limit} characters")
+    return cleaned
+
+
+class Validator:
+    """Checks rows of one kind. Subclasses implement `check(row)`."""
+
+    kind = ""
+    # Optional columns a file may leave out: then the stored value is kept (on a new
+    # record, the default). Generic column → the value's name.
+    kept_when_absent: dict[str, str] = {}
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.scope = Scope(context.actor, self.kind)
+        self.seen: dict[Any, int] = {}
+        self.fields = [f.name for f in FIELDS[self.kind]]
+
+    def validate(self, line: int, row: dict[str, str | None]) -> dict[str, Any]:
+        for column, value in row.items():
+            if column not in NUMERIC_FIELDS and isinstance(value, str) and value:
+                v.check_not_formula(column, value)
+        values = self.check(row)
+        self._once(self.identity(values), line)
+        for column, name in self.kept_when_absent.items():
+            if column not in row:
+                values.pop(name, None)
+        return values
+
+    def check(self, row: dict[str, str | None]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def identity(self, values: dict[str, Any]) -> Any:
+        return values.get("external_id")
+
+    def _once(self, identity: Any, line: int) -> None:
+        """Each record once per file: a second row for it is rejected, not merged."""
+        if identity is None or identity == "":
+            return
+        first = self.seen.setdefault(identity, line)
+        if first != line:
+            shown = identity if isinstance(identity, str) else " / ".join(map(str, identity))
+            raise RowError(f'"{shown}" appears twice in the file (first on line {first})')
+
+    def person(self, row: dict, column: str = "owner_email") -> Person:
+        person = self.context.lookup("owner").find(v.required(column, row.get(column)))
+        self.scope.check_person(person)
+        return person
+
+    def names(self, row: dict, **columns: str) -> dict[str, Any]:
+        """Look up several names of one row (entity → column), reporting every unknown
+        one at once so that all of them can be mapped in one go."""
+        found: dict[str, Any] = {}
+        problems: list[str] = []
+        for entity, column in columns.items():
+            try:
+                if entity == "owner":
+                    found[entity] = self.person(row, column)
+                else:
+                    found[entity] = self.context.lookup(entity).find(row.get(column))
+            except RowError as error:
+                problems.append(error.reason)
+        if problems:
+            raise RowError("; ".join(problems))
+        return found
+
+
+class DealValidator(Validator):
+    """Deals: the amount is never negative; won and lost deals need their close date;
+    the stage decides the status unless the status says otherwise."""
+
+    kind = "deals"
+    kept_when_absent = {
+        "name": "name",
+        "account": "account",
+        "product": "product",
+        "amount": "amount",
+        "type": "type",
+        "lost_reason": "lost_reason",
+        "engaged_date": "engaged_on",
+    }
+
+    def check(self, row: dict) -> dict[str, Any]:
+        ctx = self.context
+        external_id = bounded("external_id", v.required("external_id", row.get("external_id")), 100)
+        found = self.names(
+            row, owner="owner_email", account="account", product="product", stage="stage"
+        )
+        amount = v.parse_decimal("amount", row.get("amount"))
+        if amount is None:
+            if "amount" in row:
+                ctx.findings.add("Deals with no amount were stored with amount 0")
+            amount = Decimal("0")
+        stage, status = self._stage_and_status(row, found["stage"])
+        created = v.parse_date("created_date", row.get("created_date"))
+        if created is None:
+            raise RowError("created_date is missing")
+        close = v.parse_date("close_date", row.get("close_date"))
+        if status != DealStatus.OPEN and close is None:
+            raise RowError(f"close_date is missing: a {status} deal needs the date it closed")
+        if status != DealStatus.OPEN and close < created:
+            ctx.findings.add("Deals close before their created date (kept as they are)")
+        return {
+            "external_id": external_id,
+            "name": bounded("name", clean_name(row.get("name") or ""), 200),
+            "account": found["account"],
+            "owner": found["owner"],
+            "product": found["product"],
+            "amount": amount,
+            "type": v.choice("type", row.get("type"), DEAL_TYPES, default=DealType.NEW_BUSINESS),
+            "stage": stage,
+            "status": status,
+            "created_on": created,
+            "engaged_on": v.parse_date("engaged_date", row.get("engaged_date")),
+            "expected_close_on": close if status == DealStatus.OPEN else None,
+            "closed_on": close if status != DealStatus.OPEN else None,
+            "lost_reason": bounded("lost_reason", row.get("lost_reason"), 200),
+        }
+
+    def _stage_and_status(self, row: dict, stage: Any) -> tuple[Any, str]:
+        status = v.choice("status", row.get("status"), DEAL_STATUSES)
+        if stage is None:
+            if status in (DealStatus.WON, DealStatus.LOST):
+                return self.context.lookup("stage").find(f"closed {status}"), status
+            raise RowError("stage is missing: an open deal needs its pipeline stage")
+        implied = DealStatus.WON if stage.is_won else DealStatus.LOST if stage.is_lost else ""
+        if status and implied and status != implied:
+            raise RowError(f'status "{status}" contradicts stage "{stage}"')
+        if status in (DealStatus.WON, DealStatus.LOST) and not implied:
+            raise RowError(f'status "{status}" needs a won or lost stage, not "{stage}"')
+        return stage, implied or status or DealStatus.OPEN
+
+
+class ActivityValidator(Validator):
+    """Activities: who did what, when; a call defaults to the phone channel."""
+
+    kind = "activities"
+    kept_when_absent = {
+        "outcome": "outcome",
+        "account": "account",
+        "deal_external_id": "deal",
+        "is_prospecting": "is_prospecting",
+        "meeting_number": "meeting_number",
+    }
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self._deals: dict[str, Deal] | None = None
+
+    def check(self, row: dict) -> dict[str, Any]:
+        ctx = self.context
+        kind = v.choice("kind", v.required("kind", row.get("kind")), ACTIVITY_KINDS)
+        occurred = v.parse_datetime("occurred_at", row.get("occurred_at"), ctx.zone)
+        if occurred is None:
+            raise RowError("occurred_at is missing")
+        meeting_number = v.parse_int("meeting_number", row.get("meeting_number"), minimum=1)
+        if meeting_number is not None and kind != ActivityKind.MEETING:
+            raise RowError(f"meeting_number is only for meetings, not for a {kind}")
+        found = self.names(row, owner="owner_email", account="account")
+        return {
+            "external_id": bounded(
+                "external_id", v.required("external_id", row.get("external_id")), 100
+            ),
+            "person": found["owner"],
+            "kind": kind,
+            "channel": v.choice("channel", row.get("channel"), CHANNELS)
+            or DEFAULT_CHANNEL.get(kind, ""),
+            "outcome": v.choice("outcome", row.get("outcome"), OUTCOMES),
+            "is_prospecting": v.parse_bool("is_prospecting", row.get("is_prospecting")),
+            "occurred_at": occurred,
+            "account": found["account"],
+            "deal": self._deal(row.get("deal_external_id")),
+            "meeting_number": meeting_number,
+        }
+
+    def _deal(self, value: str | None) -> Deal | None:
+        external_id = v.text(value)
+        if not external_id:
+            return None
+        if self._deals is None:
+            self._deals = {d.external_id: d for d in Deal.objects.only("pk", "external_id")}
+        deal = self._deals.get(external_id)
+        if deal is None:
+            raise RowError(f'no deal has external id "{external_id}"; import the deals first')
+        return deal
+
+
+class FeedbackValidator(Validator):
+    """Customer complaints and praise about a person."""
+
+    kind = "feedback"
+    kept_when_absent = {"account": "account", "note": "note"}
+
+    def check(self, row: dict) -> dict[str, Any]:
+        received = v.parse_date("received_on", row.get("received_on"))
+        if received is None:
+            raise RowError("received_on is missing")
+        found = self.names(row, owner="owner_email", account="account")
+        return {
+            "external_id": bounded(
+                "external_id", v.required("external_id", row.get("external_id")), 100
+            ),
+            "person": found["owner"],
+            "kind": v.choice("kind", v.required("kind", row.get("kind")), FEEDBACK_KINDS),
+            "received_on": received,
+            "account": found["account"],
+            "note": v.text(row.get("note")),
+        }
+
+
+class AccountValidator(Validator):
+    """Accounts: matched by external id when the file has one, else by name.
+    The parent is resolved when the rows are written (it may come later in the file)."""
+
+    kind = "accounts"
+    kept_when_absent = {
+        "owner_email": "owner",
+        "segment": "segment",
+        "tier": "tier",
+        "sector": "sector",
+        "country": "country",
+        "employees": "employees",
+        "parent": "parent_name",
+    }
+
+    def check(self, row: dict) -> dict[str, Any]:
+        name = bounded("name", clean_name(v.required("name", row.get("name"))), 200)
+        owner_email = v.text(row.get("owner_email"))
+        owner = self.person(row) if owner_email else None
+        return {
+            "external_id": bounded("external_id", row.get("external_id"), 100) or None,
+            "name": name,
+            "owner": owner,
+            "segment": bounded("segment", row.get("segment"), 100),
+            "tier": v.choice("tier", row.get("tier"), TIERS),
+            "sector": bounded("sector", row.get("sector"), 100),
+            "country": bounded("country", row.get("country"), 100),
+            "employees": v.parse_int("employees", row.get("employees")),
+            "parent_name": clean_name(row.get("parent") or ""),
+        }
+
+    def identity(self, values: dict[str, Any]) -> Any:
+        return values["external_id"] or name_key(values["name"])
+
+
+class ProductValidator(Validator):
+    """Products: name, product line, list price and whether the company prioritises it."""
+
+    kind = "products"
+    kept_when_absent = {
+        "product_line": "product_line",
+        "list_price": "list_price",
+        "is_priority": "is_priority",
+    }
+
+    def check(self, row: dict) -> dict[str, Any]:
+        return {
+            "external_id": bounded("external_id", row.get("external_id"), 100) or None,
+            "name": bounded("name", clean_name(v.required("name", row.get("name"))), 200),
+            "product_line": bounded("product_line", row.get("product_line"), 100),
+            "list_price": v.parse_decimal("list_price", row.get("list_price")),
+            "is_priority": v.parse_bool("is_priority", row.get("is_priority")),
+        }
+
+    def identity(self, values: dict[str, Any]) -> Any:
+        return values["external_id"] or name_key(values["name"])
+
+
+class PersonValidator(Validator):
+    """People: the e-mail is the key; teams are named (and created when missing)."""
+
+    kind = "people"
+
+    def check(self, row: dict) -> dict[str, Any]:
+        return {
+            "email": v.email("email", v.required("email", row.get("email"))),
+            "name": bounded("name", clean_name(v.required("name", row.get("name"))), 150),
+            "team": bounded("team", clean_name(row.get("team") or ""), 120),
+            "parent_team": bounded("parent_team", clean_name(row.get("parent_team") or ""), 120),
+            "manager_email": v.email("manager_email", row.get("manager_email"))
+            if v.text(row.get("manager_email"))
+            else "",
+            "role": v.choice("role", row.get("role"), ROLES),
+            "start_date": v.parse_date("start_date", row.get("start_date")),
+        }
+
+    def identity(self, values: dict[str, Any]) -> Any:
+        return values["email"]
+
+
+class TargetValidator(Validator):
+    """Targets: one owner (a person by e-mail or a team by name), metric and period."""
+
+    kind = "targets"
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self._teams = lookups.teams_by_name()
+
+    def check(self, row: dict) -> dict[str, Any]:
+        ctx = self.context
+        person, team = self._owner(v.required("owner_email", row.get("owner_email")))
+        try:
+            metric = metric_get(v.required("metric", row.get("metric")))
+        except KeyError as error:
+            raise RowError(error.args[0]) from None
+        try:
+            period = ctx.calendar.parse(v.required("period", row.get("period")))
+        except PeriodError as error:
+            raise RowError(str(error)) from None
+        allow_negative = metric.key == "revenue_growth"
+        value = v.parse_decimal("value", row.get("value"), allow_negative=allow_negative)
+        if value is None:
+            raise RowError("value is missing")
+        return {
+            "person": person,
+            "team": team,
+            "metric": metric.key,
+            "period": period,
+            "value": value,
+        }
+
+    def identity(self, values: dict[str, Any]) -> Any:
+        owner = values["person"].email if values["person"] else values["team"].name
+        return (owner, values["metric"], values["period"].label)
+
+    def _owner(self, value: str) -> tuple[Person | None, Team | None]:
+        mapped = self.context.names.get("owner", {}).get(value, value)
+        team = self._teams.get(mapped.lower()) or self._teams.get(name_key(mapped))
+        if team is not None and "@" not in mapped:
+            if team.name.lower() != mapped.lower():
+                self.context.findings.add(f'"{value}" matched team "{team.name}"')
+            self.scope.check_team(team)
+            return None, team
+        return self.person({"owner_email": value}), None
+
+
+VALIDATORS: dict[str, type[Validator]] = {
+    "deals": DealValidator,
+    "activities": ActivityValidator,
+    "feedback": FeedbackValidator,
+    "accounts": AccountValidator,
+    "products": ProductValidator,
+    "people": PersonValidator,
+    "targets": TargetValidator,
+}
+
+
+def organisation_zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def validator_for(context: Context) -> Validator:
+    """The validator for the context's kind (raises ImportNotAllowed for the actor)."""
+    return VALIDATORS[context.kind](context)

@@ -1,0 +1,194 @@
+"""Reading one cell as a typed value, or saying in plain words why it cannot be.
+
+Every parser takes the cell's text and either returns the value or raises
+RowError with a reason naming the column and the value, e.g.
+`amount "12,50 EUR" is not a number`. No ORM here: these are tested exhaustively.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, tzinfo
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from accountable.imports.errors import RowError
+
+# A cell that a spreadsheet would run as a formula when the file is opened.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_AMOUNT = Decimal("999999999999.99")
+_CENTS = Decimal("0.01")
+_ISO_DATETIME = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"  # date
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"  # optional time
+    r"\s*(Z|[+-]\d{2}:?\d{2})?"  # optional offset
+)
+_SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+_CURRENCY = re.compile(r"^[A-Za-z]{3}\s+|\s+[A-Za-z]{3}$|[$€£¥]")
+
+
+def text(value: str | None) -> str:
+    """The cell as stored: outer spaces removed (None and blanks become "")."""
+    return (value or "").strip()
+
+
+def check_not_formula(column: str, value: str) -> None:
+    """Reject text that a spreadsheet would execute (CSV/formula injection)."""
+    stripped = value.lstrip(" ")
+    if len(stripped) > 1 and stripped.startswith(FORMULA_STARTS):
+        shown = stripped if len(stripped) <= 40 else stripped[:37] + "…"
+        raise RowError(
+            f'{column} "{shown}" looks like a spreadsheet formula; '
+            "remove the leading character or the formula"
+        )
+
+
+def required(column: str, value: str | None) -> str:
+    cleaned = text(value)
+    if not cleaned:
+        raise RowError(f"{column} is missing")
+    return cleaned
+
+
+def email(column: str, value: str | None) -> str:
+    cleaned = text(value).lower()
+    try:
+        validate_email(cleaned)
+    except ValidationError:
+        raise RowError(f'{column} "{text(value)}" is not an e-mail address') from None
+    return cleaned
+
+
+def parse_date(column: str, value: str | None) -> date | None:
+    """ISO dates (2026-03-01, also with a time) and unambiguous day/month orders.
+
+    03/04/2026 could be 3 April or March 4: rather than guess, the row is rejected
+    and the message asks for YYYY-MM-DD. 25/04/2026 and 04/25/2026 are clear.
+    """
+    cleaned = text(value)
+    if not cleaned:
+        return None
+    match = _ISO_DATETIME.fullmatch(cleaned)
+    if match:
+        return _make_date(column, cleaned, int(match[1]), int(match[2]), int(match[3]))
+    match = _SLASHED.fullmatch(cleaned)
+    if match:
+        first, second, year = int(match[1]), int(match[2]), int(match[3])
+        if first > 12 >= second:
+            return _make_date(column, cleaned, year, second, first)
+        if second > 12 >= first:
+            return _make_date(column, cleaned, year, first, second)
+        if first == second:
+            return _make_date(column, cleaned, year, first, second)
+        raise RowError(
+            f'{column} "{cleaned}" is ambiguous (day and month could be either way); '
+            "write dates as YYYY-MM-DD"
+        )
+    raise RowError(f'{column} "{cleaned}" is not a date; write it as YYYY-MM-DD')
+
+
+def _make_date(column: str, shown: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise RowError(f'{column} "{shown}" is not a real date') from None
+
+
+def parse_datetime(column: str, value: str | None, zone: tzinfo) -> datetime | None:
+    """A date (midnight in the organisation's time zone) or a date and time."""
+    cleaned = text(value)
+    if not cleaned:
+        return None
+    match = _ISO_DATETIME.fullmatch(cleaned)
+    if not match or match[4] is None:
+        day = parse_date(column, cleaned)
+        return datetime.combine(day, time(0, 0), tzinfo=zone) if day else None
+    day = _make_date(column, cleaned, int(match[1]), int(match[2]), int(match[3]))
+    try:
+        moment = time(int(match[4]), int(match[5]), int(match[6] or 0))
+    except ValueError:
+        raise RowError(f'{column} "{cleaned}" has an impossible time of day') from None
+    if match[7]:
+        iso = cleaned.replace(" ", "T", 1).replace("Z", "+00:00")
+        try:
+            return datetime.fromisoformat(iso)
+        except ValueError:
+            raise RowError(f'{column} "{cleaned}" is not a date and time') from None
+    return datetime.combine(day, moment, tzinfo=zone)
+
+
+def parse_decimal(
+    column: str, value: str | None, *, allow_negative: bool = False
+) -> Decimal | None:
+    """A number as people write money: "4,821.00", "4821", "$4,821", "4.821,50", "EUR 12"."""
+    cleaned = text(value)
+    if not cleaned:
+        return None
+    number = _CURRENCY.sub("", cleaned).replace(" ", "").replace("\u00a0", "")
+    negative = number.startswith("(") and number.endswith(")")
+    if negative:
+        number = "-" + number[1:-1]
+    number = _normalise_separators(number)
+    try:
+        amount = Decimal(number)
+    except InvalidOperation:
+        raise RowError(f'{column} "{cleaned}" is not a number') from None
+    if not amount.is_finite():
+        raise RowError(f'{column} "{cleaned}" is not a number')
+    if amount < 0 and not allow_negative:
+        raise RowError(f'{column} "{cleaned}" is negative')
+    if abs(amount) > MAX_AMOUNT:
+        raise RowError(f'{column} "{cleaned}" is too large')
+    return amount.quantize(_CENTS, rounding=ROUND_HALF_UP)
+
+
+def _normalise_separators(number: str) -> str:
+    if "," in number and "." in number:
+        if number.rfind(",") > number.rfind("."):  # 4.821,50
+            return number.replace(".", "").replace(",", ".")
+        return number.replace(",", "")  # 4,821.50
+    if "," in number:
+        digits = number.lstrip("-")
+        if _THOUSANDS.fullmatch(digits):  # 4,821 or 1,234,567
+            return number.replace(",", "")
+        return number.replace(",", ".")  # 12,5
+    return number
+
+
+def parse_int(column: str, value: str | None, *, minimum: int = 0) -> int | None:
+    amount = parse_decimal(column, value, allow_negative=True)
+    if amount is None:
+        return None
+    if amount != amount.to_integral_value():
+        raise RowError(f'{column} "{text(value)}" is not a whole number')
+    if amount < minimum:
+        raise RowError(f'{column} "{text(value)}" must be at least {minimum}')
+    return int(amount)
+
+
+_TRUE = {"yes", "y", "true", "t", "1", "x", "✓"}
+_FALSE = {"no", "n", "false", "f", "0", ""}
+
+
+def parse_bool(column: str, value: str | None) -> bool:
+    cleaned = text(value).lower()
+    if cleaned in _TRUE:
+        return True
+    if cleaned in _FALSE:
+        return False
+    raise RowError(f'{column} "{text(value)}" is not yes or no')
+
+
+def choice(column: str, value: str | None, synonyms: dict[str, str], *, default: str = "") -> str:
+    """A value from a fixed list, matched loosely ("New Business" → new_business)."""
+    cleaned = text(value)
+    if not cleaned:
+        return default
+    key = re.sub(r"[^a-z0-9]+", "", cleaned.lower())
+    if key in synonyms:
+        return synonyms[key]
+    allowed = ", ".join(sorted(set(synonyms.values()) - {""}))
+    raise RowError(f'{column} "{cleaned}" is not one of: {allowed}')

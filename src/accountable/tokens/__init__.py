@@ -1,0 +1,1 @@
+"""Per-person API tokens: scoped, revocable keys for scripts and integrations."""

@@ -1,0 +1,103 @@
+"""Who may call each API endpoint this app adds (the organisation endpoints are in
+tests/test_permissions.py). Anonymous callers get 401; a record outside the
+caller's reach is 404, never 403.
+
+The matrix signs in with a session. Bulk uploads are POSTed there without a
+JSON body: a caller the role check lets through then gets 400 for the missing
+body, which proves the role check passed; tests/api/test_bulk.py posts real rows.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from accountable.imports.formats import KINDS
+from accountable.imports.models import ImportRun
+from accountable.imports.rejects import run_dir_fresh
+from tests.conftest import Org
+from tests.crm.factories import DealFactory
+from tests.test_permissions import FORBIDDEN, HIDDEN, OK, Case, api, everyone, url
+
+BAD_BODY = 400
+
+
+def _deal_of(who: str):
+    def build(org: Org) -> str:
+        owner = getattr(org, who)
+        external_id = f"PERM-{who}"
+        if not owner.deals.filter(external_id=external_id).exists():
+            DealFactory(owner=owner, external_id=external_id)
+        return reverse("api:deal", kwargs={"external_id": external_id})
+
+    return build
+
+
+def _run_pk(org: Org) -> int:
+    run = ImportRun.objects.filter(created_by=org.manager).first()
+    if run is None:
+        run = ImportRun.objects.create(
+            kind="deals", source=ImportRun.Source.API, status="applied", created_by=org.manager
+        )
+    return run.pk
+
+
+def _run_by_manager(org: Org) -> str:
+    return reverse("api:import_run", kwargs={"run_id": _run_pk(org)})
+
+
+# People decide roles and teams; accounts and products are shared by everyone.
+ADMIN_ONLY_KINDS = {"people", "accounts", "products"}
+
+
+def _rejects_of_managers_run(org: Org) -> str:
+    run = ImportRun.objects.get(pk=_run_pk(org))
+    run_dir_fresh(run.pk)  # no rejected rows (files are not rolled back with the test)
+    return reverse("api:import_rejects", kwargs={"run_id": run.pk})
+
+
+def _bulk(kind: str) -> dict[str, int]:
+    if kind in ADMIN_ONLY_KINDS:
+        allowed = {
+            "rep": FORBIDDEN,
+            "manager": FORBIDDEN,
+            "executive": FORBIDDEN,
+            "admin": BAD_BODY,
+        }
+    else:
+        allowed = {"rep": FORBIDDEN, "manager": BAD_BODY, "executive": FORBIDDEN, "admin": BAD_BODY}
+    return api(allowed)
+
+
+CASES: dict[str, list[Case]] = {
+    "api:deals": [Case(url("api:deals"), api(everyone(OK)))],
+    "api:deal": [
+        Case(_deal_of("rep"), api(everyone(OK)), note="the rep's own deal"),
+        Case(
+            _deal_of("other_rep"),
+            api({"rep": HIDDEN, "manager": HIDDEN, "executive": OK, "admin": OK}),
+            note="a deal of another region's rep",
+        ),
+    ],
+    "api:activities": [Case(url("api:activities"), api(everyone(OK)))],
+    "api:import_run": [
+        Case(
+            _run_by_manager,
+            api({"rep": HIDDEN, "manager": OK, "executive": HIDDEN, "admin": OK}),
+            note="a run the manager made: theirs, and any for an admin",
+        )
+    ],
+    "api:import_rejects": [
+        Case(
+            _rejects_of_managers_run,
+            api(everyone(HIDDEN)),
+            note="a run that rejected nothing has no rejected rows: 404 for all (the CSV "
+            "itself, and who may fetch it, is in tests/api/test_bulk.py)",
+        )
+    ],
+    **{
+        f"api:bulk_{kind}": [
+            Case(url(f"api:bulk_{kind}"), _bulk(kind), method="post", note="no JSON body")
+        ]
+        for kind in KINDS
+    },
+}

@@ -1,0 +1,139 @@
+"""One cell, typed or rejected with a plain reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from accountable.imports import values as v
+from accountable.imports.errors import RowError
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-01", date(2026, 3, 1)),
+        ("2026-3-1", date(2026, 3, 1)),
+        ("2026-03-01T10:00:00.000Z", date(2026, 3, 1)),
+        ("2026-03-01 10:00", date(2026, 3, 1)),
+        ("25/04/2026", date(2026, 4, 25)),
+        ("04/25/2026", date(2026, 4, 25)),
+        ("25.04.2026", date(2026, 4, 25)),
+        ("04/04/2026", date(2026, 4, 4)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_dates(text, expected):
+    assert v.parse_date("close_date", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("03/04/2026", 'close_date "03/04/2026" is ambiguous'),
+        ("2026-02-30", 'close_date "2026-02-30" is not a real date'),
+        ("next Tuesday", 'close_date "next Tuesday" is not a date; write it as YYYY-MM-DD'),
+        ("31/31/2026", "is not a real date"),
+    ],
+)
+def test_bad_dates_say_why(text, reason):
+    with pytest.raises(RowError, match=reason):
+        v.parse_date("close_date", text)
+
+
+def test_datetimes_take_the_organisation_time_zone():
+    berlin = ZoneInfo("Europe/Berlin")
+    assert v.parse_datetime("occurred_at", "2026-03-01", berlin) == datetime(
+        2026, 3, 1, tzinfo=berlin
+    )
+    assert v.parse_datetime("occurred_at", "2026-03-01 14:05", berlin) == datetime(
+        2026, 3, 1, 14, 5, tzinfo=berlin
+    )
+    utc = v.parse_datetime("occurred_at", "2026-03-01T14:05:00Z", berlin)
+    assert utc == datetime(2026, 3, 1, 14, 5, tzinfo=UTC)
+    offset = v.parse_datetime("occurred_at", "2026-03-01 14:05+02:00", berlin)
+    assert offset.utcoffset() == timedelta(hours=2)
+    with pytest.raises(RowError, match="impossible time"):
+        v.parse_datetime("occurred_at", "2026-03-01 25:00", UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("4821", Decimal("4821.00")),
+        ("4,821.50", Decimal("4821.50")),
+        ("4.821,50", Decimal("4821.50")),
+        ("12,5", Decimal("12.50")),
+        ("1,234,567", Decimal("1234567.00")),
+        ("$4,821", Decimal("4821.00")),
+        ("EUR 12", Decimal("12.00")),
+        ("12 USD", Decimal("12.00")),
+        ("0.005", Decimal("0.01")),
+        (" 7 ", Decimal("7.00")),
+        ("", None),
+    ],
+)
+def test_amounts_as_people_write_them(text, expected):
+    assert v.parse_decimal("amount", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("-5", 'amount "-5" is negative'),
+        ("(5)", 'amount "\\(5\\)" is negative'),
+        ("lots", 'amount "lots" is not a number'),
+        ("12..5", "is not a number"),
+        ("NaN", "is not a number"),
+        ("1e20", "is too large"),
+    ],
+)
+def test_bad_amounts_say_why(text, reason):
+    with pytest.raises(RowError, match=reason):
+        v.parse_decimal("amount", text)
+
+
+def test_negative_allowed_when_asked():
+    assert v.parse_decimal("value", "-5", allow_negative=True) == Decimal("-5.00")
+
+
+def test_whole_numbers():
+    assert v.parse_int("employees", "2,822") == 2822
+    with pytest.raises(RowError, match="not a whole number"):
+        v.parse_int("employees", "2.5")
+    with pytest.raises(RowError, match="at least 1"):
+        v.parse_int("meeting_number", "0", minimum=1)
+
+
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://evil")', "=cmd|' /C calc'!A0", "+1+2", "-2+3", "@SUM(A1)", "\tx"]
+)
+def test_formulas_are_refused(text):
+    with pytest.raises(RowError, match="looks like a spreadsheet formula"):
+        v.check_not_formula("name", text)
+
+
+@pytest.mark.parametrize("text", ["Acme", "-", "O'Brien", "a=b"])
+def test_ordinary_text_passes(text):
+    v.check_not_formula("name", text)
+
+
+def test_booleans_and_choices():
+    assert v.parse_bool("is_prospecting", "Yes") is True
+    assert v.parse_bool("is_prospecting", "") is False
+    with pytest.raises(RowError, match='is_prospecting "maybe" is not yes or no'):
+        v.parse_bool("is_prospecting", "maybe")
+    synonyms = {"newbusiness": "new_business", "renewal": "renewal"}
+    assert v.choice("type", "New Business", synonyms) == "new_business"
+    with pytest.raises(RowError, match='type "Upsell" is not one of: new_business, renewal'):
+        v.choice("type", "Upsell", synonyms)
+
+
+def test_emails():
+    assert v.email("email", " Ava.Hart@Example.COM ") == "ava.hart@example.com"
+    with pytest.raises(RowError, match='email "ava" is not an e-mail address'):
+        v.email("email", "ava")
