@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("accountable.org.urls")),
     path("", include("accountable.audit.urls")),
     path("", include("accountable.crm.urls")),
+    path("", include("accountable.goals.urls")),
     path("", include("accountable.imports.urls")),
     path("", include("accountable.tokens.urls")),
     path("api/", api.urls),

@@ -12,7 +12,7 @@ from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SALES = ["Home", "Deals", "Activities"]
+SALES = ["Home", "Deals", "Activities", "Goals"]
 HOMES = {
     "admin@demo.test": (
         "Admin",

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from accountable.api import crm as crm_api
+from accountable.api import goals as goals_api
 from accountable.api import imports as imports_api
 from accountable.api import org as org_api
 from accountable.api.auth import InvalidToken, callers
@@ -103,3 +104,4 @@ def import_file_error(request: HttpRequest, exc: ImportFileError) -> HttpRespons
 api.add_router("/v1/", imports_api.router)
 api.add_router("/v1/", org_api.router)
 api.add_router("/v1/", crm_api.router)
+api.add_router("/v1/", goals_api.router)

@@ -21,6 +21,7 @@ NAV_ITEMS = [
     NavItem("Home", "home", (*STAFF, Role.REP, Role.OUTSIDE_SALES), ""),
     NavItem("Deals", "crm:deals", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "deals"),
     NavItem("Activities", "crm:activities", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "activities"),
+    NavItem("Goals", "goals:goals", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "goals"),
     NavItem("Imports", "imports:list", (Role.ADMIN, Role.MANAGER), "imports"),
     NavItem("Organisation", "org:tree", STAFF, "org"),
     NavItem("People", "org:people", STAFF, "people"),

@@ -1,0 +1,129 @@
+"""A manager sets a quarterly team target, allocates it, sets a SMART goal for a rep
+(watching the SMART letters update as they type) and reads the weekly activity it takes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accountable.goals.models import Goal, Target
+from accountable.org.services import organisation_get
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
+from tests.crm.factories import ActivityFactory, DealFactory, ensure_pipeline, stage
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def history(org):
+    """A year of Rita's selling: three wins and three losses, ten meetings and forty
+    calls a quarter, so her own funnel rates are used."""
+    ensure_pipeline()
+    cal = organisation_get().calendar
+    quarter = cal.period("quarter", timezone.localdate())
+    won, lost = stage("Won"), stage("Lost")
+    for back in range(1, 5):
+        q = quarter.shift(-back)
+        day = q.start + timedelta(days=20)
+        for _n in range(3):
+            DealFactory(
+                owner=org.rep, stage=won, amount=Decimal(20000), created_on=day, closed_on=day
+            )
+            DealFactory(owner=org.rep, stage=lost, created_on=day, closed_on=day)
+        at = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+        for _n in range(10):
+            ActivityFactory(person=org.rep, kind="meeting", occurred_at=at)
+        for _n in range(40):
+            ActivityFactory(person=org.rep, kind="call", occurred_at=at)
+    return quarter
+
+
+def test_manager_sets_allocates_and_derives_activity_targets(page, shoot, org, history):
+    quarter = history.label
+    sign_in(page, org.manager.email, PASSWORD)
+    page.get_by_role("link", name="Goals").first.click()
+    page.goto(f"/targets/?period={quarter}&metric=revenue&team={org.north_field.pk}")
+    expect(page.get_by_role("heading", name=f"Targets · {quarter}")).to_be_visible()
+
+    # 1. The team's quarterly target.
+    page.get_by_label(f"North Field {quarter}").fill("240000")
+    page.locator(f"#row-team-{org.north_field.pk} button").click()
+    expect(page.get_by_text("no team target")).to_have_count(0)
+    expect(page.locator(".team-row .badge")).to_contain_text("under by 240,000")
+    shoot(page, "goals-1-team-target")
+
+    # 2. Allocated evenly to Rita and Rob.
+    page.get_by_role("button", name="Allocate").click()
+    expect(page.locator(".team-row .badge")).to_have_text("exactly allocated")
+    expect(page.get_by_label(f"Rita Rep {quarter}")).to_have_value("120000")
+    assert Target.objects.filter(person__isnull=False, period=quarter).count() == 2
+    shoot(page, "goals-2-allocated")
+
+    # 3. A SMART goal for Rita: the letters update as the manager types.
+    page.goto(f"/goals/new/?person={org.rep.pk}")
+    page.get_by_label("Metric", exact=True).select_option("revenue")
+    page.get_by_label("Target", exact=True).fill("60000")
+    page.get_by_label("Period").fill(quarter)
+    expect(page.locator('[data-letter="R"]')).to_have_class("smart-fail")
+    page.get_by_label("Company objective or priority it serves").fill("Grow the GTX line")
+    expect(page.locator('[data-letter="R"]')).to_have_class("smart-pass")
+    expect(page.locator('[data-letter="A"]')).to_contain_text("60,000")
+    shoot(page, "goals-3-smart-goal")
+    page.get_by_role("button", name="Save goal").click()
+    expect(page.get_by_text("Saved the goal.")).to_be_visible()
+    goal = Goal.objects.get()
+    assert goal.status == "active" and not goal.smart_override
+    shoot(page, "goals-3b-goal-detail")
+    page.goto("/goals/")
+    expect(page.get_by_role("link", name="Revenue (won amount): $60,000")).to_be_visible()
+    shoot(page, "goals-3c-goal-list")
+    page.goto(f"/goals/{goal.pk}/")
+
+    # 4. The weekly activity it takes, worked back from Rita's own rates; saved as targets.
+    page.get_by_role("link", name="Accountability measures").click()
+    expect(page.locator(".measures-table")).to_contain_text("Opportunities")
+    expect(page.locator(".explanation")).to_contain_text("win rate")
+    shoot(page, "goals-4-measures")
+    page.get_by_label("Adjust meetings").fill("30")
+    page.get_by_role("button", name="Save as Rita's activity targets").click()
+    expect(page.locator(".messages")).to_contain_text("Saved 4 activity targets")
+    assert Target.objects.get(person=org.rep, metric="meetings", period=quarter).value == 30
+    expect(page.locator(".saved-targets")).to_contain_text("30 meetings booked")
+    shoot(page, "goals-5-measures-saved")
+
+
+def test_okr_tree_with_computed_progress_and_confidence(page, shoot, org, history):
+    from accountable.goals import okrs
+
+    quarter = history.label
+    company = okrs.objective_create(
+        actor=org.executive, title="Win the mid-market", level="company", period_label=quarter
+    )
+    team = okrs.objective_create(
+        actor=org.manager,
+        title="North Field leads on GTX",
+        level="team",
+        owner=org.north_field,
+        parent=company,
+        period_label=quarter,
+    )
+    okrs.key_result_create(
+        actor=org.executive, objective=company, metric="revenue", target_value=500000
+    )
+    sign_in(page, org.manager.email, PASSWORD)
+    page.goto("/okrs/")
+    page.get_by_text("Add a key result").click()
+    page.get_by_label("Metric").select_option("meetings")
+    page.get_by_label("Target").fill("60")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Added a key result")
+    page.get_by_label("Confidence").fill("7")
+    page.get_by_role("button", name="Update").click()
+    expect(page.locator(".messages")).to_contain_text("now 7/10")
+    assert team.key_results.get().confidence == 7
+    shoot(page, "goals-6-okrs")
