@@ -44,6 +44,7 @@ def test_admin_adds_and_moves_a_person(page, shoot, demo):
     expect(history).to_contain_text("Territory swap")
     shoot(page, "person-detail")
 
+    page.get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Audit trail").click()
     expect(page.locator("tbody tr").first).to_contain_text("person.update")
     expect(page.locator("tbody tr").first).to_contain_text("South — Enterprise")

@@ -16,7 +16,7 @@ SALES = ["Home", "Deals", "Activities", "Goals"]
 HOMES = {
     "admin@demo.test": (
         "Admin",
-        [*SALES, "Imports", "Organisation", "People", "Settings", "Audit trail"],
+        [*SALES, "Imports", "Organisation", "People", "Settings"],
     ),
     "exec@demo.test": ("Executive", [*SALES, "Organisation", "People"]),
     "manager@demo.test": ("Manager", [*SALES, "Imports", "Organisation", "People"]),

@@ -26,7 +26,6 @@ NAV_ITEMS = [
     NavItem("Organisation", "org:tree", STAFF, "org"),
     NavItem("People", "org:people", STAFF, "people"),
     NavItem("Settings", "org:settings", (Role.ADMIN,), "settings"),
-    NavItem("Audit trail", "audit:list", (Role.ADMIN,), "audit"),
 ]
 
 
