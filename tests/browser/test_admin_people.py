@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(tmp_path):
-    return generate_demo(seed=7, people=40, ground_truth_path=tmp_path / "truth.json")
+    return generate_demo(
+        seed=7, people=40, ground_truth_path=tmp_path / "truth.json", sales_data=False
+    )
 
 
 def test_admin_adds_and_moves_a_person(page, shoot, demo):

@@ -26,7 +26,9 @@ HOMES = {
 
 @pytest.fixture
 def demo(tmp_path):
-    return generate_demo(seed=7, people=40, ground_truth_path=tmp_path / "truth.json")
+    return generate_demo(
+        seed=7, people=40, ground_truth_path=tmp_path / "truth.json", sales_data=False
+    )
 
 
 @pytest.mark.parametrize("email", list(HOMES))

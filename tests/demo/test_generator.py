@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
+from accountable.crm.models import Account
 from accountable.demo.archetypes import ARCHETYPES, BY_KEY, CAUSES, EFFORTS, WARNING_KINDS
 from accountable.demo.archetypes import deal_archetypes as deal
 from accountable.demo.generator import DemoError, generate_demo, plan_organisation
@@ -24,14 +25,17 @@ LOGINS = ["admin@demo.test", "exec@demo.test", "manager@demo.test", "rep@demo.te
 
 @pytest.fixture
 def demo(tmp_path):
-    """Generate a demo of `people` into the test database, ground truth under tmp_path."""
+    """Generate a demo organisation of `people` into the test database, ground truth
+    under tmp_path. Without its sales data unless asked: these tests are about the
+    organisation (tests/demo/test_sales_data.py covers the rest)."""
 
-    def run(people: int = 24, seed: int = 7, **kwargs):
+    def run(people: int = 24, seed: int = 7, sales_data: bool = False, **kwargs):
         return generate_demo(
             seed=seed,
             people=people,
             today=TODAY,
             ground_truth_path=tmp_path / f"truth-{seed}-{people}.json",
+            sales_data=sales_data,
             **kwargs,
         )
 
@@ -157,6 +161,9 @@ def test_ground_truth_file_describes_every_rep(demo):
         assert record["expected_warnings"] == list(archetype.expected_warnings)
         assert record["expected_cause"] in CAUSES
         assert record["expected_effort"] in EFFORTS
+        person = Person.objects.get(email=email)
+        assert record["facts"]["start_date"] == person.start_date.isoformat()
+    assert "sales_data" not in truth  # none was asked for
 
 
 @pytest.mark.django_db
@@ -165,7 +172,9 @@ def test_ground_truth_goes_to_var_dir_by_default(settings, tmp_path):
     result = generate_demo(people=20, today=TODAY)
 
     assert result.ground_truth_path == tmp_path / "demo-ground-truth.json"
-    assert json.loads(result.ground_truth_path.read_text())["people"]
+    truth = json.loads(result.ground_truth_path.read_text())
+    assert truth["people"] and truth["sales_data"]["weeks"] == 65
+    assert result.sales["deals"] and result.sales["activities"]
 
 
 @pytest.mark.django_db
@@ -175,8 +184,11 @@ def test_new_hires_joined_one_to_three_months_ago(demo):
     new_hires = [email for email, key in result.ground_truth.items() if key == "new_hire"]
     assert new_hires
     for person in Person.objects.filter(email__in=new_hires):
-        assert TODAY - timedelta(days=92) <= person.start_date <= TODAY - timedelta(days=28)
+        assert TODAY - timedelta(days=92) <= person.start_date <= TODAY - timedelta(days=44)
     assert Person.objects.filter(start_date__gt=TODAY).count() == 0
+    # Everyone else has been selling since before the sales data begins.
+    others = Person.objects.filter(role=Role.REP).exclude(email__in=new_hires)
+    assert all(person.start_date <= TODAY - timedelta(days=600) for person in others)
 
 
 @pytest.mark.django_db
@@ -192,6 +204,11 @@ def test_refuses_a_database_that_already_has_people(demo):
 def test_refuses_too_few_people():
     with pytest.raises(DemoError, match="at least"):
         plan_organisation(people=5, today=TODAY)
+
+
+def test_refuses_too_short_a_sales_history(tmp_path):
+    with pytest.raises(DemoError, match="at least 26 weeks"):
+        generate_demo(people=20, today=TODAY, weeks=8, ground_truth_path=tmp_path / "t.json")
 
 
 @pytest.mark.django_db
@@ -214,7 +231,7 @@ def test_people_counts_everyone_and_progress_reaches_the_total(demo):
 
 
 def test_archetypes_name_only_known_warnings_and_causes():
-    assert len(ARCHETYPES) == 10
+    assert len(ARCHETYPES) == 11
     for archetype in ARCHETYPES:
         assert set(archetype.expected_warnings) <= set(WARNING_KINDS)
         assert archetype.description
@@ -235,3 +252,12 @@ def test_dealing_gives_each_team_an_anchor_and_the_org_every_archetype(seed):
 
 def test_dealing_is_deterministic():
     assert deal([7] * 30, random.Random(1)) == deal([7] * 30, random.Random(1))
+
+
+@pytest.mark.django_db
+def test_refuses_a_database_that_already_has_accounts(demo):
+    Account.objects.create(name="Acme Corp")
+
+    with pytest.raises(DemoError, match="1 accounts"):
+        demo(people=24)
+    assert not Person.objects.exists()

@@ -5,12 +5,15 @@ rep who is busy but does not close, the one who barely picks up the phone, and
 so on (SPEC §9). The demo generator gives each rep one archetype and records it
 as ground truth, together with what a correct warning and diagnosis engine
 should say about that person (SPEC §5). The product's own tests score the
-engine against it.
+engine against it. Beyond SPEC §9's list there is one more, the rep whose
+customers complain, so that the complaints warning has planted cases too.
 
 Each archetype also carries the `Behaviour` a data generator uses to produce
 that person's deals and activities: plain multipliers on the `BASELINE` of a
 typical rep in a typical team, plus a few shapes in time (a trend over the
-last weeks, a prospecting cut-off, a ramp). Nothing here touches the database.
+last weeks, a prospecting cut-off, a ramp). `accountable.demo.timeline` turns
+those shapes into numbers for a given day; `deals` and `activities` turn them
+into rows. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -103,6 +106,11 @@ class Behaviour:
     # Months from the start date until they sell like everyone else; activity
     # and win rate climb in a straight line from a third of the norm.
     ramp_months: int = 0
+    # Share of a deal's checklist milestones they tick off before moving it on
+    # (1.0 = as thorough as the team, which misses about one in twenty).
+    checklist_discipline: float = 1.0
+    # Customer complaints a quarter; nobody else draws any.
+    complaints_per_quarter: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -188,7 +196,9 @@ BUSY_NOT_CONVERTING = Archetype(
     expected_warnings=("quota_miss_streak",),
     expected_cause="conversion",
     expected_effort="normal",
-    behaviour=Behaviour(activity_level=1.35, meeting_rate=1.0, win_rate=0.4),
+    behaviour=Behaviour(
+        activity_level=1.35, meeting_rate=1.0, win_rate=0.4, checklist_discipline=0.55
+    ),
 )
 
 LOW_ACTIVITY = Archetype(
@@ -274,7 +284,9 @@ LONG_CYCLES = Archetype(
     expected_warnings=("cycle_lengthening", "quota_miss_streak"),
     expected_cause="cycle",
     expected_effort="normal",
-    behaviour=Behaviour(cycle_length=1.2, cycle_length_trend=0.9, trend_weeks=26),
+    behaviour=Behaviour(
+        cycle_length=1.2, cycle_length_trend=0.9, trend_weeks=26, checklist_discipline=0.7
+    ),
 )
 
 NEW_HIRE = Archetype(
@@ -291,6 +303,21 @@ NEW_HIRE = Archetype(
     behaviour=Behaviour(win_rate=0.8, ramp_months=4),
 )
 
+CUSTOMER_COMPLAINTS = Archetype(
+    key="customer_complaints",
+    label="Customers complain",
+    description=(
+        "Sells like the rest of the team and lands close to target, but customers keep "
+        "complaining about them — promises the product cannot keep, pushy follow-ups, calls "
+        "not returned after the sale. The numbers are fine; the way they sell is not. A "
+        "'right way' conversation before it costs renewals."
+    ),
+    expected_warnings=("complaints",),
+    expected_cause="none",
+    expected_effort="normal",
+    behaviour=Behaviour(complaints_per_quarter=2.5),
+)
+
 ARCHETYPES: tuple[Archetype, ...] = (
     STAR,
     STEADY,
@@ -302,6 +329,7 @@ ARCHETYPES: tuple[Archetype, ...] = (
     STOPPED_PROSPECTING,
     LONG_CYCLES,
     NEW_HIRE,
+    CUSTOMER_COMPLAINTS,
 )
 BY_KEY: dict[str, Archetype] = {archetype.key: archetype for archetype in ARCHETYPES}
 # The archetypes with a problem a manager should find; the rest are star or steady.
@@ -355,8 +383,8 @@ def deal_archetypes(team_sizes: Sequence[int], rng: random.Random) -> list[list[
       least one steady rep (the demo rep login sits there);
     - planted archetypes go round the teams one at a time, so each team gets a
       mix and no team gets the same one twice before all have had one;
-    - with 10 or more reps in teams of five or more, every archetype appears
-      at least once; in a large organisation most reps are steady.
+    - with a dozen or more reps in teams of five or more, every archetype
+      appears at least once; in a large organisation most reps are steady.
     """
     sizes = [max(0, int(size)) for size in team_sizes]
     reps = sum(sizes)

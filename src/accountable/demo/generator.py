@@ -6,12 +6,13 @@ and per team, an admin, and reps who each carry a planted archetype
 (`accountable.demo.archetypes`). It writes the ground truth — who is which
 archetype and what the warning engine should say about them — to a JSON file.
 
-It works in two steps: `plan_organisation` decides everything (names, e-mails,
-teams, start dates, archetypes) from the seed alone, with no database, and
-`_write_plan` stores the plan. Same seed, same `people`, same `today`: same
-organisation and the same ground truth. Deals and activities are generated
-from the stored people and their archetypes' behaviour, as a further step
-after `_write_plan`, once the crm app exists.
+It works in steps: `plan_organisation` decides the organisation (names,
+e-mails, teams, start dates, archetypes) from the seed alone, with no database;
+`_write_plan` stores it; then `accountable.demo.sales` gives every rep their
+accounts, deals, activities, feedback and targets, drawn from their archetype's
+behaviour (SPEC §9). Same seed, same `people`, same `today`: same organisation,
+same sales data and the same ground truth. All dates are relative to `today`,
+so the demo always looks current.
 
 `people` counts everyone created: the admin, the executive, the regional and
 team managers, and the reps, including the four demo logins.
@@ -22,19 +23,26 @@ from __future__ import annotations
 import json
 import math
 import random
+import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from accountable.audit.services import audit_record
+from accountable.crm.models import Account
 from accountable.demo.archetypes import archetype_get, deal_archetypes
+from accountable.demo.errors import DemoError
+from accountable.demo.sales import DEFAULT_WEEKS, SalesWindow, sales_data_create
+from accountable.demo.timeline import RepTimeline
+from accountable.org.calendar import FiscalCalendar
 from accountable.org.models import Person, PersonChange, Role, Team, TeamKind
 from accountable.org.services import organisation_update, person_create, team_create, team_update
 
@@ -64,6 +72,12 @@ MIN_PEOPLE = LEADERSHIP + 2 + 2 + 4
 REPS_PER_TEAM = 7
 TEAMS_PER_REGION = 4
 BATCH_SIZE = 500
+# The demo company's calendar: fiscal year from January, weeks from Monday.
+DEMO_CALENDAR = FiscalCalendar(
+    fiscal_year_start_month=1, week_start=0, working_days=frozenset({0, 1, 2, 3, 4})
+)
+# Fewer weeks than this cannot show a trend against a baseline.
+MIN_WEEKS = 26
 
 COMPANY_NAMES = (
     "Northwind Analytics",
@@ -151,14 +165,12 @@ TENURE_DAYS = {
     Role.EXECUTIVE: (4 * 365, 9 * 365),
     Role.ADMIN: (2 * 365, 6 * 365),
     Role.MANAGER: (2 * 365, 8 * 365),
-    # At least 14 months, so a full fiscal year of data is not confused with ramp.
-    Role.REP: (425, 6 * 365),
+    # At least 20 months, so the 15 months of sales data, and the deals opened
+    # in the months before, are not confused with ramp.
+    Role.REP: (600, 6 * 365),
 }
-NEW_HIRE_DAYS = (30, 91)
-
-
-class DemoError(ValueError):
-    """The demo cannot be generated; the message says why and what to do."""
+# New hires joined six weeks to three months ago: long enough for the ramp to show.
+NEW_HIRE_DAYS = (45, 91)
 
 
 @dataclass(frozen=True)
@@ -193,21 +205,39 @@ class OrganisationPlan:
     people: tuple[PersonPlan, ...]
 
     def ground_truth(self) -> dict[str, object]:
-        """The ground-truth document: each rep's archetype and the expected engine output."""
+        """The ground-truth document: each rep's archetype, the expected engine
+        output, and the dates their pattern started (`facts`)."""
         return {
             "seed": self.seed,
             "generated_on": self.today.isoformat(),
             "people": {
-                person.email: archetype_get(person.archetype).ground_truth()
+                person.email: {
+                    **archetype_get(person.archetype).ground_truth(),
+                    "facts": self.timeline(person).facts(),
+                }
                 for person in self.people
                 if person.archetype
             },
         }
 
+    def timeline(self, person: PersonPlan) -> RepTimeline:
+        """How a rep's archetype plays out over time, up to `today`."""
+        return RepTimeline(
+            behaviour=archetype_get(person.archetype or "steady").behaviour,
+            start_date=person.start_date,
+            today=self.today,
+            calendar=DEMO_CALENDAR,
+        )
+
 
 @dataclass
 class DemoResult:
-    """What `generate_demo` created, for the command line to report."""
+    """What `generate_demo` created, for the command line and the bench to report.
+
+    `sales` counts the sales-data rows by kind (accounts, deals, activities, …;
+    empty when none were asked for); `seconds` times the organisation and the
+    sales data separately.
+    """
 
     organisation: str
     teams_by_kind: dict[str, int]
@@ -217,6 +247,8 @@ class DemoResult:
     ground_truth_path: Path
     seed: int
     today: date
+    sales: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def teams(self) -> int:
@@ -234,6 +266,7 @@ class DemoResult:
             "teams": self.teams,
             **self.people_by_role,
             **{f"{kind}_teams": count for kind, count in self.teams_by_kind.items()},
+            **self.sales,
         }
 
 
@@ -423,9 +456,13 @@ def _reps(
 
 def _check_empty() -> None:
     people, teams = Person.objects.count(), Team.objects.count()
-    if people or teams:
+    accounts = Account.objects.count()
+    if people or teams or accounts:
+        held = f"{people} people and {teams} teams" + (
+            f" (and {accounts} accounts)" if accounts else ""
+        )
         raise DemoError(
-            f"This database already holds {people} people and {teams} teams. The demo "
+            f"This database already holds {held}. The demo "
             "organisation is only created in an empty database: point DATABASE_URL at a "
             "new database (or remove var/accountable.sqlite3) and run it again."
         )
@@ -517,20 +554,28 @@ def _assign_managers(plan: OrganisationPlan, teams: dict[str, Team]) -> None:
 
 
 def _set_login_passwords(plan: OrganisationPlan) -> list[tuple[str, str, str]]:
+    # The logins share one published password: hash it once (hashing is slow on
+    # purpose, and would otherwise be most of the demo's set-up time).
+    hashed: dict[str, str] = {}
     logins = []
     for spec in plan.people:
         if spec.password:
-            person = Person.objects.get(email=spec.email)
-            person.set_password(spec.password)
-            person.save(update_fields=["password"])
+            if spec.password not in hashed:
+                hashed[spec.password] = make_password(spec.password)
+            Person.objects.filter(email=spec.email).update(password=hashed[spec.password])
             logins.append((str(spec.role), spec.email, spec.password))
     order = [Role.ADMIN, Role.EXECUTIVE, Role.MANAGER, Role.REP]
     return sorted(logins, key=lambda login: order.index(login[0]))
 
 
-def _write_ground_truth(plan: OrganisationPlan, path: Path) -> None:
+def _write_ground_truth(
+    plan: OrganisationPlan, path: Path, sales: dict[str, object] | None
+) -> None:
+    truth = plan.ground_truth()
+    if sales is not None:
+        truth["sales_data"] = sales
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(plan.ground_truth(), indent=2, sort_keys=True) + "\n")
+    path.write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n")
 
 
 def _write_plan(
@@ -544,9 +589,9 @@ def _write_plan(
         actor=None,
         name=plan.company,
         currency="USD",
-        fiscal_year_start_month=1,
-        week_start_day=0,
-        working_days=[0, 1, 2, 3, 4],
+        fiscal_year_start_month=DEMO_CALENDAR.fiscal_year_start_month,
+        week_start_day=DEMO_CALENDAR.week_start,
+        working_days=sorted(DEMO_CALENDAR.working_days),
     )
     teams = _create_teams(plan)
     done = len(_create_leaders(plan, teams))
@@ -576,21 +621,58 @@ def generate_demo(
     today: date | None = None,
     ground_truth_path: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    sales_data: bool = True,
+    weeks: int = DEFAULT_WEEKS,
+    activities_per_rep_week: float | None = None,
 ) -> DemoResult:
-    """Create the demo organisation in an empty database and write its ground truth.
+    """Create the demo organisation and its sales data in an empty database, and
+    write its ground truth.
 
     `people` counts everyone created (admin, executive, managers and reps,
-    the four demo logins included). `progress(done, total)` is called as
-    people are stored. Raises DemoError, with a readable message, if the
-    database already holds people or teams or `people` is too small.
+    the four demo logins included). With `sales_data` (the default) every rep
+    gets `weeks` weeks of activities up to `today`, the deals behind them,
+    feedback and quarterly targets; `activities_per_rep_week` asks for more
+    (or fewer) activities than the realistic 60-odd, for benchmarks.
+    `progress(done, total)` counts people stored, then reps given their data.
+    Raises DemoError, with a readable message, if the database already holds
+    people or teams, or `people` or `weeks` is too small.
     """
     today = today or timezone.localdate()
     path = Path(ground_truth_path or settings.VAR_DIR / "demo-ground-truth.json")
+    if sales_data and weeks < MIN_WEEKS:
+        raise DemoError(
+            f"The demo needs at least {MIN_WEEKS} weeks of sales data; {weeks} were asked for."
+        )
     plan = plan_organisation(seed=seed, people=people, today=today)
+    reps = sum(1 for person in plan.people if person.role == Role.REP)
+    total = len(plan.people) + (reps if sales_data else 0)
+    report = progress or (lambda done, total: None)
+    seconds: dict[str, float] = {}
+    sales: dict[str, int] = {}
+    sales_truth: dict[str, object] | None = None
     with transaction.atomic():
-        logins = _write_plan(plan, progress or (lambda done, total: None))
+        started = time.perf_counter()
+        logins = _write_plan(plan, lambda done, _people: report(done, total))
+        seconds["organisation"] = round(time.perf_counter() - started, 3)
+        if sales_data:
+            started = time.perf_counter()
+            sales = sales_data_create(
+                plan,
+                calendar=DEMO_CALENDAR,
+                weeks=weeks,
+                activities_per_rep_week=activities_per_rep_week,
+                progress=lambda done: report(len(plan.people) + done, total),
+            )
+            seconds["sales_data"] = round(time.perf_counter() - started, 3)
+            window = SalesWindow(today=today, weeks=weeks, calendar=DEMO_CALENDAR)
+            sales_truth = {
+                "activities_from": window.activities_from.isoformat(),
+                "deals_from": window.deals_from.isoformat(),
+                "weeks": weeks,
+                "activities_per_rep_week": activities_per_rep_week,
+            }
         # Inside the transaction: if the file cannot be written, nothing is kept.
-        _write_ground_truth(plan, path)
+        _write_ground_truth(plan, path, sales_truth)
     return DemoResult(
         organisation=plan.company,
         teams_by_kind=dict(Counter(str(team.kind) for team in plan.teams)),
@@ -600,4 +682,6 @@ def generate_demo(
         ground_truth_path=path,
         seed=seed,
         today=today,
+        sales=sales,
+        seconds=seconds,
     )

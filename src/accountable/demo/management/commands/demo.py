@@ -43,9 +43,12 @@ class Command(BaseCommand):
                     result = generate_demo(seed=seed, people=people, progress=advance)
                 except DemoError as error:
                     raise CommandError(str(error)) from error
+            sales = result.sales
             self.stdout.write(
                 f"Created {result.counts['people']} people in {result.counts['teams']} teams "
-                f"(seed {seed}); ground truth in {result.ground_truth_path}"
+                f"(seed {seed}), with {sales['accounts']:,} accounts, {sales['deals']:,} deals, "
+                f"{sales['activities']:,} activities and {sales['targets']:,} targets; "
+                f"ground truth in {result.ground_truth_path}"
             )
         self._print_logins(addr)
         if no_serve:
