@@ -64,15 +64,12 @@ class Lookup:
                     bucket.append(record)
 
     def find(self, value: str | None) -> Any:
-        """The record `value` names, or None for a blank value; RowError if unknown."""
+        """The record `value` names, or None for a blank value; RowError if unknown.
+        An unknown name is listed to be mapped; a near match is counted as a warning."""
         name = clean_name(value or "")
         if not name:
             return None
-        if name in self._cache:
-            found, warning = self._cache[name]
-        else:
-            found, warning = self._resolve(name)
-            self._cache[name] = (found, warning)
+        found, warning = self._resolved(name)
         if isinstance(found, RowError):
             if found.needs_mapping:
                 self.unknown.setdefault(name, None)
@@ -80,6 +77,38 @@ class Lookup:
         if warning:
             self.findings.add(warning)
         return found
+
+    def match(self, value: str | None) -> tuple[Any, str]:
+        """(record, warning) for `value` — as `find`, but nothing is listed or counted:
+        the caller counts the warning once it knows the row is imported."""
+        name = clean_name(value or "")
+        if not name:
+            return None, ""
+        found, warning = self._resolved(name)
+        if isinstance(found, RowError):
+            raise found
+        return found, warning
+
+    def creates(self, value: str | None) -> bool:
+        """Whether finding `value` now would create a record (a name mapped to "+create",
+        or matching nothing under "*": "+create", and not found before)."""
+        name = clean_name(value or "")
+        if not name or name in self._cache or self.creator is None:
+            return False
+        target = self.mapping.get(name)
+        if target is None:
+            key = name_key(name)
+            target = next((t for n, t in self.mapping.items() if name_key(n) == key and key), None)
+        if target is not None and str(target).strip():
+            return target == CREATE
+        if name.lower() in self._exact or self._by_key.get(name_key(name)):
+            return False
+        return self.mapping.get(EVERY_UNKNOWN) == CREATE
+
+    def _resolved(self, name: str) -> tuple[Any, str]:
+        if name not in self._cache:
+            self._cache[name] = self._resolve(name)
+        return self._cache[name]
 
     def _resolve(self, name: str) -> tuple[Any, str]:
         mapped = self._mapped(name)

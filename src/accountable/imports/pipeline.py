@@ -8,13 +8,16 @@ reports what it would do, and rolls it back.
 
 Rows stream through validation and are written in batches, so memory does not
 grow with the file: only the ids seen (to catch duplicates) and the first
-rejects are kept.
+rejects are kept. Activities, which come by the million, take the bulk path
+instead: checked in a tight loop (`imports.fast_rows`), staged in a temporary
+table and written with a few set-based statements (`imports.bulk_load`), with
+duplicates found in SQL — the same rules, messages and counts.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,14 +30,22 @@ from accountable.crm.models import Account, Product
 from accountable.crm.names import name_key
 from accountable.imports import maven
 from accountable.imports.apply import BATCH_SIZE, Counts, writer_for
+from accountable.imports.bulk_load import ActivityStaging
 from accountable.imports.errors import ImportFileError, RowError
+from accountable.imports.fast_rows import ActivityRows, reads_cells
 from accountable.imports.findings import Findings
 from accountable.imports.formats import KINDS, field_names, required_fields
 from accountable.imports.models import ImportRun
 from accountable.imports.presets import guess_columns, prepare_state, preset_get
 from accountable.imports.readers import EXTRA_CELLS, Table, read_table
 from accountable.imports.rejects import Reject, RejectLog, run_dir_fresh
-from accountable.imports.validate import Context, organisation_zone, validator_for
+from accountable.imports.validate import (
+    Context,
+    check_cell_count,
+    organisation_zone,
+    twice_reason,
+    validator_for,
+)
 from accountable.org.services import organisation_get
 
 __all__ = [
@@ -52,6 +63,7 @@ Progress = Callable[[int, int], None]
 # (line in the file, row in generic columns, the row as the file has it)
 Numbered = tuple[int, dict[str, Any], dict[str, Any]]
 SHOWN_REJECTS = 200
+BULK_KINDS = frozenset({"activities"})  # written set-based, see _run_bulk_job
 
 
 @dataclass
@@ -77,12 +89,19 @@ class ImportResult:
 
 @dataclass
 class Job:
-    """One kind of rows to import (a maven folder is four jobs in one transaction)."""
+    """One kind of rows to import (a maven folder is four jobs in one transaction).
+
+    `rows_again` reads the rows once more (the bulk path fetches the rows of late
+    rejects so); `table` and `columns` let it read a file's cells directly.
+    """
 
     kind: str
     rows: Iterable[Numbered]
     label: str = ""
     total: int = 0
+    rows_again: Callable[[], Iterable[Numbered]] | None = None
+    table: Table | None = None
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -144,13 +163,15 @@ def import_rows(
         mapping={"columns": {}, "names": names or {}},
     )
     columns = field_names(kind)
+    if kind in BULK_KINDS and not isinstance(rows, Sequence):
+        rows = list(rows)  # read twice when a duplicate is found
 
     def numbered() -> Iterator[Numbered]:
         for line, row in enumerate(rows, first_line):
             clean = {key: _as_text(value) for key, value in dict(row).items()}
             yield line, clean, clean
 
-    job = Job(kind, numbered())
+    job = Job(kind, numbered(), rows_again=numbered)
     return _execute(run, [job], actor=actor, names=names, dry_run=dry_run, columns=columns)
 
 
@@ -193,7 +214,16 @@ def import_file(
     findings = Findings()
     _note_unused_columns(table, columns, findings)
     state = {"findings": findings, **prepare_state(preset, kind, table)}
-    job = Job(kind, mapped_rows(table, kind, preset, columns, state), total=_estimate(table))
+    known = preset_get(preset).kinds.get(kind)
+    plain = not (known and known.expand) and reads_cells(columns)  # the cells are the values
+    job = Job(
+        kind,
+        mapped_rows(table, kind, preset, columns, state),
+        total=_estimate(table),
+        rows_again=lambda: mapped_rows(table, kind, preset, columns, state),
+        table=table if plain else None,
+        columns=columns,
+    )
     return _execute(
         run,
         [job],
@@ -373,6 +403,9 @@ def _run_job(
     progress: Progress | None,
 ) -> None:
     """Validate `job`'s rows one by one and write the good ones in batches."""
+    if job.kind in BULK_KINDS:
+        _run_bulk_job(job, outcome, rejects, actor, names, findings, progress)
+        return
     context = _context(job.kind, actor, names, findings)
     validator = validator_for(context)
     writer = writer_for(job.kind, actor, findings)
@@ -404,11 +437,65 @@ def _run_job(
     for line, reason in writer.finish():
         rejects.add(line, reason, held.get(line, {}), job.label)
     outcome.counts.add(writer.counts)
+    _note_unknown(outcome, context)
+    if progress:
+        progress(outcome.rows, outcome.rows)
+
+
+def _run_bulk_job(
+    job: Job,
+    outcome: _Outcome,
+    rejects: RejectLog,
+    actor,
+    names: dict,
+    findings: Findings,
+    progress: Progress | None,
+) -> None:
+    """Activities, set-based: each row checked (the well-formed ones in a tight loop,
+    the others by the validator), staged, then applied with a few SQL statements.
+    The rules, messages and counts are those of `_run_job`; a file's duplicate
+    external ids are found in SQL, and rejected with the line of the first."""
+    context = _context(job.kind, actor, names, findings)
+
+    def reject(line: int, reason: str, original: dict[str, Any]) -> None:
+        rejects.add(line, reason, original, job.label)
+
+    compiler = ActivityRows(validator_for(context), reject)
+    if job.table is not None:
+        batches = compiler.from_table(job.table, job.columns)
+    else:
+        batches = compiler.from_rows(job.rows)
+    with ActivityStaging() as staging:
+        for batch in batches:
+            staging.add(batch)
+            if progress:
+                progress(compiler.rows, max(job.total, compiler.rows))
+        outcome.rows += compiler.rows
+        if staging.has_duplicates():
+            late = _duplicate_rejects(staging.duplicates(), job.rows_again())
+            rejects.add_late(late, job.label)
+            staging.forget_duplicates()
+        applied = staging.apply(compiler.combinations)
+    outcome.counts.add(applied)
+    _note_unknown(outcome, context)
+    if progress:
+        progress(outcome.rows, outcome.rows)
+
+
+def _duplicate_rejects(
+    duplicates: Iterable[tuple[int, str, int]], rows: Iterable[Numbered]
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """Each duplicate with its row as the file has it (both streams are in line order)."""
+    rows = iter(rows)
+    for line, external_id, first in duplicates:
+        original = next((original for at, _, original in rows if at == line), {})
+        yield line, twice_reason(external_id, first), original
+
+
+def _note_unknown(outcome: _Outcome, context: Context) -> None:
     for entity, unknown in context.unknown_names().items():
         merged = outcome.unknown.setdefault(entity, [])
         merged += [name for name in unknown if name not in merged]
-    if progress:
-        progress(outcome.rows, outcome.rows)
 
 
 def _context(kind: str, actor, names: dict, findings: Findings) -> Context:
@@ -425,11 +512,7 @@ def _context(kind: str, actor, names: dict, findings: Findings) -> Context:
 
 
 def _validated(validator, line: int, row: dict[str, Any], original: dict[str, Any]) -> dict:
-    if EXTRA_CELLS in row:
-        raise RowError(
-            f"the row has {row[EXTRA_CELLS]} cells but the header has "
-            f"{len(original) - 1} columns (a value with an unquoted delimiter?)"
-        )
+    check_cell_count(row, original)
     return validator.validate(line, row)
 
 

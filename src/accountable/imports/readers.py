@@ -44,10 +44,14 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, Row]]:
         """(line, {column: value}) for every non-blank row after the header."""
-        if self.format == "xlsx":
-            yield from _xlsx_rows(self)
-        else:
-            yield from _csv_rows(self)
+        columns = self.columns
+        for line, cells in self.records():
+            yield line, as_row(columns, cells)
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) for every non-blank row after the header: the cells as read,
+        as many as the row has (the bulk path picks them by position, with no dict)."""
+        return _xlsx_records(self) if self.format == "xlsx" else _csv_records(self)
 
     def describe(self) -> str:
         if self.format == "xlsx":
@@ -155,7 +159,7 @@ def _csv_table(path: Path, head: bytes, name: str) -> Table:
     return Table(path, unique_columns(header), "csv", encoding, delimiter)
 
 
-def _csv_rows(table: Table) -> Iterator[tuple[int, Row]]:
+def _csv_records(table: Table) -> Iterator[tuple[int, list[str]]]:
     with _open_text(table.path, table.encoding) as handle:
         reader = csv.reader(handle, delimiter=table.delimiter)
         header_seen = False
@@ -163,19 +167,22 @@ def _csv_rows(table: Table) -> Iterator[tuple[int, Row]]:
         try:
             for cells in reader:
                 start, line = line, reader.line_num + 1
-                if not any(cell.strip() for cell in cells):
+                # any(map(…)) rather than a generator: this runs for every row of the file.
+                if not any(map(str.strip, cells)):
                     continue
                 if not header_seen:
                     header_seen = True
                     continue
-                yield start, _row(table.columns, cells)
+                yield start, cells
         except csv.Error as error:
             raise ImportFileError(
                 f"Line {reader.line_num} cannot be read as CSV ({error})."
             ) from None
 
 
-def _row(columns: list[str], cells: list[str]) -> Row:
+def as_row(columns: list[str], cells: list[str]) -> Row:
+    """The row as {column: cell}: missing cells are None; surplus cells with text are
+    flagged (EXTRA_CELLS) so that the row is rejected."""
     row: Row = dict(zip(columns, cells, strict=False))
     for column in columns[len(cells) :]:
         row[column] = None
@@ -231,7 +238,7 @@ def _xlsx_table(path: Path, name: str) -> Table:
     raise ImportFileError(f"The first sheet of {name} is empty.")
 
 
-def _xlsx_rows(table: Table) -> Iterator[tuple[int, Row]]:
+def _xlsx_records(table: Table) -> Iterator[tuple[int, list[str]]]:
     workbook = _workbook(table.path)
     try:
         header_seen = False
@@ -242,7 +249,7 @@ def _xlsx_rows(table: Table) -> Iterator[tuple[int, Row]]:
             if not header_seen:
                 header_seen = True
                 continue
-            yield line, _row(table.columns, values)
+            yield line, values
     finally:
         workbook.close()
 

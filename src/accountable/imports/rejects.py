@@ -10,7 +10,10 @@ to be opened in Excel.
 from __future__ import annotations
 
 import csv
+import heapq
+import itertools
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -70,10 +73,49 @@ class RejectLog:
             self.kept.append(Reject(line, reason, dict(row)))
         if self._writer is None:
             self._open()
+        self._write(line, reason, row, source)
+
+    def _write(self, line: int, reason: str, row: dict[str, Any], source: str) -> None:
         cells = [line, reason, *(row.get(column) for column in self.columns)]
         if self.with_file:
             cells.insert(0, source)
         self._writer.writerow([escape_cell(cell) for cell in cells])
+
+    def add_late(self, late: Iterable[tuple[int, str, dict[str, Any]]], source: str = "") -> None:
+        """Add rejects found once every row was read (a duplicate shows only when the
+        whole file is staged), in line order among the rejects logged before.
+
+        Only when there are both kinds is the file written so far merged with the
+        late ones into a new one, streamed. (With several files, late rejects follow.)
+        """
+        late = iter(late)
+        if self._writer is None or self.with_file:
+            for line, reason, row in late:
+                self.add(line, reason, row, source)
+            return
+        self._handle.close()
+        earlier = self.path.with_name(f"{FILE_NAME}.earlier")
+        self.path.replace(earlier)
+        self._open()
+        kept, late_kept = self.kept, []
+        with earlier.open(encoding="utf-8-sig", newline="") as handle:
+            logged = csv.reader(handle)
+            next(logged)  # the header
+            waiting = next(logged, None)
+            for line, reason, row in late:
+                while waiting is not None and int(waiting[0]) < line:
+                    self._writer.writerow(waiting)
+                    waiting = next(logged, None)
+                self.count += 1
+                if len(late_kept) < KEPT_IN_MEMORY:
+                    late_kept.append(Reject(line, reason, dict(row)))
+                self._write(line, reason, row, source)
+            while waiting is not None:
+                self._writer.writerow(waiting)
+                waiting = next(logged, None)
+        earlier.unlink()
+        merged = heapq.merge(kept, late_kept, key=lambda reject: reject.line)
+        self.kept = list(itertools.islice(merged, KEPT_IN_MEMORY))
 
     def _open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

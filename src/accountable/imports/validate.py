@@ -9,12 +9,16 @@ fed one row at a time, so a file of a million activities is never held whole.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
+from django.db import connection
+
 from accountable.crm.models import (
+    Activity,
     ActivityKind,
     Channel,
     Deal,
@@ -30,6 +34,7 @@ from accountable.imports import values as v
 from accountable.imports.errors import ImportNotAllowed, RowError
 from accountable.imports.findings import Findings
 from accountable.imports.formats import FIELDS, NUMERIC_FIELDS
+from accountable.imports.readers import EXTRA_CELLS
 from accountable.org.calendar import FiscalCalendar, PeriodError
 from accountable.org.models import Person, Role, Team
 from accountable.org.scoping import managed_subtree, visible_people
@@ -195,6 +200,28 @@ class Context:
         }
 
 
+def twice_reason(identity: Any, first: int) -> str:
+    """Why a second row for the same record is rejected."""
+    shown = identity if isinstance(identity, str) else " / ".join(map(str, identity))
+    return f'"{shown}" appears twice in the file (first on line {first})'
+
+
+def check_cell_count(row: dict[str, Any], original: dict[str, Any]) -> None:
+    """Reject a row with more cells than the header has columns."""
+    if EXTRA_CELLS in row:
+        raise RowError(
+            f"the row has {row[EXTRA_CELLS]} cells but the header has "
+            f"{len(original) - 1} columns (a value with an unquoted delimiter?)"
+        )
+
+
+def check_cells(row: dict[str, str | None]) -> None:
+    """Reject a row with a text cell that a spreadsheet would run as a formula."""
+    for column, value in row.items():
+        if column not in NUMERIC_FIELDS and isinstance(value, str) and value:
+            v.check_not_formula(column, value)
+
+
 def bounded(column: str, value: str | None, limit: int) -> str:
     cleaned = v.text(value)
     if len(cleaned) > limit:
@@ -217,11 +244,16 @@ class Validator:
         self.fields = [f.name for f in FIELDS[self.kind]]
 
     def validate(self, line: int, row: dict[str, str | None]) -> dict[str, Any]:
-        for column, value in row.items():
-            if column not in NUMERIC_FIELDS and isinstance(value, str) and value:
-                v.check_not_formula(column, value)
-        values = self.check(row)
+        """The row's values, or RowError; a second row for the same record is rejected."""
+        values = self.checked(row)
         self._once(self.identity(values), line)
+        return values
+
+    def checked(self, row: dict[str, str | None]) -> dict[str, Any]:
+        """The row's values on their own, without looking for an earlier row of the same
+        record (the bulk path finds those in SQL, not in a set held in memory)."""
+        check_cells(row)
+        values = self.check(row)
         for column, name in self.kept_when_absent.items():
             if column not in row:
                 values.pop(name, None)
@@ -239,8 +271,7 @@ class Validator:
             return
         first = self.seen.setdefault(identity, line)
         if first != line:
-            shown = identity if isinstance(identity, str) else " / ".join(map(str, identity))
-            raise RowError(f'"{shown}" appears twice in the file (first on line {first})')
+            raise RowError(twice_reason(identity, first))
 
     def person(self, row: dict, column: str = "owner_email") -> Person:
         person = self.context.lookup("owner").find(v.required(column, row.get(column)))
@@ -332,7 +363,11 @@ class DealValidator(Validator):
 
 
 class ActivityValidator(Validator):
-    """Activities: who did what, when; a call defaults to the phone channel."""
+    """Activities: who did what, when; a call defaults to the phone channel.
+
+    The bulk path (`imports.fast_rows`) shares the pieces below, so a rule is
+    written once; `check` keeps the order in which a row's problems are reported.
+    """
 
     kind = "activities"
     kept_when_absent = {
@@ -345,26 +380,19 @@ class ActivityValidator(Validator):
 
     def __init__(self, context: Context) -> None:
         super().__init__(context)
-        self._deals: dict[str, Deal] | None = None
+        self._deal_ids: dict[str, int] | None = None
 
     def check(self, row: dict) -> dict[str, Any]:
-        ctx = self.context
-        kind = v.choice("kind", v.required("kind", row.get("kind")), ACTIVITY_KINDS)
-        occurred = v.parse_datetime("occurred_at", row.get("occurred_at"), ctx.zone)
-        if occurred is None:
-            raise RowError("occurred_at is missing")
-        meeting_number = v.parse_int("meeting_number", row.get("meeting_number"), minimum=1)
-        if meeting_number is not None and kind != ActivityKind.MEETING:
-            raise RowError(f"meeting_number is only for meetings, not for a {kind}")
+        kind = activity_kind(row)
+        occurred = self.occurred_at(row)
+        meeting_number = activity_meeting_number(row, kind)
         found = self.names(row, owner="owner_email", account="account")
-        return {
-            "external_id": bounded(
-                "external_id", v.required("external_id", row.get("external_id")), 100
-            ),
+        external_id = bounded("external_id", v.required("external_id", row.get("external_id")), 100)
+        values = {
+            "external_id": external_id,
             "person": found["owner"],
             "kind": kind,
-            "channel": v.choice("channel", row.get("channel"), CHANNELS)
-            or DEFAULT_CHANNEL.get(kind, ""),
+            "channel": activity_channel(row, kind),
             "outcome": v.choice("outcome", row.get("outcome"), OUTCOMES),
             "is_prospecting": v.parse_bool("is_prospecting", row.get("is_prospecting")),
             "occurred_at": occurred,
@@ -372,17 +400,77 @@ class ActivityValidator(Validator):
             "deal": self._deal(row.get("deal_external_id")),
             "meeting_number": meeting_number,
         }
+        _check_meeting_number_fits(values)
+        return values
+
+    def choices(self, row: dict) -> dict[str, Any]:
+        """The columns with few distinct values — kind, channel, outcome, is_prospecting,
+        meeting_number — checked (RowError when any is wrong)."""
+        kind = activity_kind(row)
+        return {
+            "kind": kind,
+            "channel": activity_channel(row, kind),
+            "outcome": v.choice("outcome", row.get("outcome"), OUTCOMES),
+            "is_prospecting": v.parse_bool("is_prospecting", row.get("is_prospecting")),
+            "meeting_number": activity_meeting_number(row, kind),
+        }
+
+    def occurred_at(self, row: dict) -> datetime:
+        occurred = v.parse_datetime("occurred_at", row.get("occurred_at"), self.context.zone)
+        if occurred is None:
+            raise RowError("occurred_at is missing")
+        return occurred
+
+    def deal_ids(self) -> dict[str, int]:
+        """Deal ids by external id, read once (when a row first names a deal)."""
+        if self._deal_ids is None:
+            self._deal_ids = dict(Deal.objects.values_list("external_id", "pk"))
+        return self._deal_ids
 
     def _deal(self, value: str | None) -> Deal | None:
         external_id = v.text(value)
         if not external_id:
             return None
-        if self._deals is None:
-            self._deals = {d.external_id: d for d in Deal.objects.only("pk", "external_id")}
-        deal = self._deals.get(external_id)
-        if deal is None:
+        pk = self.deal_ids().get(external_id)
+        if pk is None:
             raise RowError(f'no deal has external id "{external_id}"; import the deals first')
-        return deal
+        return Deal(pk=pk, external_id=external_id)
+
+
+def activity_kind(row: dict) -> str:
+    return v.choice("kind", v.required("kind", row.get("kind")), ACTIVITY_KINDS)
+
+
+def activity_channel(row: dict, kind: str) -> str:
+    return v.choice("channel", row.get("channel"), CHANNELS) or DEFAULT_CHANNEL.get(kind, "")
+
+
+def activity_meeting_number(row: dict, kind: str) -> int | None:
+    meeting_number = v.parse_int("meeting_number", row.get("meeting_number"), minimum=1)
+    if meeting_number is not None and kind != ActivityKind.MEETING:
+        raise RowError(f"meeting_number is only for meetings, not for a {kind}")
+    return meeting_number
+
+
+def meeting_number_limit() -> int:
+    """The largest meeting number the database stores (32,767 on PostgreSQL)."""
+    return connection.ops.integer_field_range("PositiveSmallIntegerField")[1]
+
+
+def _check_meeting_number_fits(values: dict[str, Any]) -> None:
+    # The sales data's write path refused such a number with these words; activities
+    # are now written in bulk, so the check (and its message) moved here.
+    number = values["meeting_number"]
+    if number is None or number <= meeting_number_limit():
+        return
+    field = Activity._meta.get_field("meeting_number")
+    try:
+        field.run_validators(number)
+    except ValidationError as error:
+        message = error.messages[0].rstrip(".")
+        raise RowError(
+            f"Activity {values['external_id']}: {field.verbose_name}: {message}"
+        ) from None
 
 
 class FeedbackValidator(Validator):
