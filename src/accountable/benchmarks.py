@@ -16,7 +16,7 @@ from django.test import Client
 
 from accountable.org.models import Person, Role
 
-Figures = dict[str, float | int]
+Figures = dict[str, float | int | str]
 
 
 def _median_ms(run: Callable[[], object], repeat: int) -> float:
@@ -82,4 +82,18 @@ def org_pages(options: dict) -> Figures:
     }
 
 
-CASES: list[Callable[[dict], Figures]] = [demo_generation, org_pages]
+def import_speed(options: dict) -> Figures:
+    """A million generic activities through the import, beside the database's own loader."""
+    from accountable import bench_import
+
+    return bench_import.import_speed(options)
+
+
+def import_memory(options: dict) -> Figures:
+    """Peak memory importing a streamed file of `memory_rows` activities (opt-in)."""
+    from accountable import bench_import
+
+    return bench_import.import_memory(options)
+
+
+CASES: list[Callable[[dict], Figures]] = [demo_generation, org_pages, import_speed, import_memory]
