@@ -40,7 +40,7 @@ bench: install
 
 # Regenerates requirements.lock from pyproject.toml (needs uv: pip install uv).
 lock:
-	uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --no-header
+	uv pip compile pyproject.toml --extra dev --extra bench -o requirements.lock --python-version 3.11 --no-header
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache

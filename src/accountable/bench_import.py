@@ -60,9 +60,9 @@ OUTCOMES = ["connected", "no_answer", "replied", "meeting_booked", "held"]
 
 
 def import_speed(options: dict) -> Figures:
-    """Time `import_file` on `activities` generic activity rows (default 1,000,000) and the
+    """Time `import_file` on `import_rows` generic activity rows (default 1,000,000) and the
     database's own bulk loader on the same file."""
-    rows = int(options.get("activities", 1_000_000))
+    rows = int(options.get("import_rows") or 1_000_000)
     bench_people_and_accounts()
     with tempfile.TemporaryDirectory(prefix="accountable-bench-import-") as folder:
         path = Path(folder) / "activities.csv"

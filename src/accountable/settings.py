@@ -58,7 +58,9 @@ INSTALLED_APPS = [
     "accountable.imports",
     "accountable.jobs",
     "accountable.demo",
+    "accountable.signals",
     "accountable.tokens",
+    "accountable.scorecards",
     "ninja",  # only so /api/docs serves Swagger UI from ninja's static files, not a CDN
 ]
 

@@ -12,15 +12,16 @@ from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SALES = ["Home", "Deals", "Activities", "Goals"]
+SALES = ["Deals", "Activities", "Goals"]
+STAFF = ["Home", "Board", "Scorecard", "Watchlist", *SALES]
 HOMES = {
     "admin@demo.test": (
         "Admin",
-        [*SALES, "Imports", "Organisation", "People", "Settings"],
+        [*STAFF, "Imports", "Organisation", "People", "Settings"],
     ),
-    "exec@demo.test": ("Executive", [*SALES, "Organisation", "People"]),
-    "manager@demo.test": ("Manager", [*SALES, "Imports", "Organisation", "People"]),
-    "rep@demo.test": ("Rep", SALES),
+    "exec@demo.test": ("Executive", [*STAFF, "Organisation", "People"]),
+    "manager@demo.test": ("Manager", [*STAFF, "Imports", "Organisation", "People"]),
+    "rep@demo.test": ("Rep", ["Home", "Scorecard", "Watchlist", *SALES]),
 }
 
 

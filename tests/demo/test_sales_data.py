@@ -36,6 +36,7 @@ from accountable.demo.generator import DEMO_CALENDAR, DemoResult, generate_demo
 from accountable.goals.models import Target
 from accountable.org.calendar import Kind
 from accountable.org.models import Person, Role, Team
+from accountable.scorecards import metrics
 
 TODAY = date(2026, 3, 16)
 
@@ -76,6 +77,7 @@ class DemoData:
     products: list[tuple] = field(default_factory=list)
     stages: dict[int, tuple] = field(default_factory=dict)
     milestone_stage: dict[int, int] = field(default_factory=dict)
+    scorecard_activities: int = 0  # every activity as the scorecards' rollups count them
     teams: dict[int, tuple] = field(default_factory=dict)
 
     def of(self, archetype: str) -> list[Rep]:
@@ -153,6 +155,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoData:
         assert connection.settings_dict["NAME"] != REAL_DATABASE, "not on the test database"
         result = generate_demo(seed=7, people=40, today=TODAY, ground_truth_path=path)
         data = _load(result)
+        data.scorecard_activities = sum(
+            c.total for c in metrics.counts(None, date(2000, 1, 1), TODAY).values()
+        )
         transaction.set_rollback(True)
     return data
 
@@ -466,7 +471,11 @@ def test_the_result_counts_what_was_written(demo):
     assert sales["split_deals"] == len(demo.splits)
     assert sales["targets"] == len(demo.targets)
     assert demo.result.counts["activities"] == sales["activities"]
-    assert set(demo.result.seconds) == {"organisation", "sales_data"}
+    assert set(demo.result.seconds) == {"organisation", "sales_data", "rollups"}
+
+
+def test_the_scorecards_count_every_activity_the_demo_wrote(demo):
+    assert demo.scorecard_activities == demo.result.sales["activities"] > 0
 
 
 def test_ground_truth_records_the_sales_window_and_each_reps_facts(demo):

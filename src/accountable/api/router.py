@@ -15,6 +15,8 @@ from accountable.api import crm as crm_api
 from accountable.api import goals as goals_api
 from accountable.api import imports as imports_api
 from accountable.api import org as org_api
+from accountable.api import scorecards as scorecards_api
+from accountable.api import signals as signals_api
 from accountable.api.auth import InvalidToken, callers
 from accountable.api.docs import LocalSwagger
 from accountable.crm.errors import CrmError
@@ -105,3 +107,5 @@ api.add_router("/v1/", imports_api.router)
 api.add_router("/v1/", org_api.router)
 api.add_router("/v1/", crm_api.router)
 api.add_router("/v1/", goals_api.router)
+api.add_router("/v1/", scorecards_api.router)
+api.add_router("/v1/", signals_api.router)

@@ -19,6 +19,9 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem("Home", "home", (*STAFF, Role.REP, Role.OUTSIDE_SALES), ""),
+    NavItem("Board", "scorecards:board", STAFF, "board"),
+    NavItem("Scorecard", "scorecards:mine", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "scorecard"),
+    NavItem("Watchlist", "signals:watchlist", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "watchlist"),
     NavItem("Deals", "crm:deals", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "deals"),
     NavItem("Activities", "crm:activities", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "activities"),
     NavItem("Goals", "goals:goals", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "goals"),

@@ -205,6 +205,14 @@ class _Seen:
         return False
 
 
+def _rollups():
+    """The scorecard rollups, refreshed by every write here (imported late: scorecards
+    reads crm)."""
+    from accountable.scorecards import rollups
+
+    return rollups
+
+
 # --- bulk reads and writes -----------------------------------------------------------
 
 
@@ -485,6 +493,7 @@ def deals_upsert(rows: Iterable[Row], *, today: date | None = None) -> UpsertSum
         fields.update([*names, "updated_at"])
         changed.append(deal)
 
+    credit = _rollups().DealCredit([deal.pk for deal in changed])  # before the write
     _write(Deal, new, changed, fields)
     _ensure_pks(Deal, new)
     for deal in new:
@@ -503,6 +512,9 @@ def deals_upsert(rows: Iterable[Row], *, today: date | None = None) -> UpsertSum
     DealStageChange.objects.bulk_create(stage_changes, batch_size=WRITE_BATCH)
     DealChange.objects.bulk_create(deal_changes, batch_size=WRITE_BATCH)
     _replace_splits(replace_splits)
+    _rollups().refresh_people_days(
+        credit.keys_after([*changed, *new], replace_splits), tables=["outcomes"]
+    )
     return UpsertSummary(created=len(new), updated=len(changed), unchanged=unchanged)
 
 
@@ -536,6 +548,7 @@ def _keyed_upsert(
     seen = _Seen(noun)
     new: list[models.Model] = []
     changed: list[models.Model] = []
+    before: list[tuple[int, Any]] = []
     fields: set[str] = set()
     unchanged = 0
     for ext, clean, label in prepared:
@@ -550,12 +563,21 @@ def _keyed_upsert(
         if not names:
             unchanged += 1
             continue
+        if model is Activity:
+            before.append((obj.person_id, obj.occurred_at))
         for name in names:
             setattr(obj, name, clean[name])
         fields.update(names)
         changed.append(obj)
     with transaction.atomic():
         _write(model, new, changed, fields)
+        if model is Activity:
+            # The scorecard rollups of the people and days before and after the write.
+            after = [(obj.person_id, obj.occurred_at) for obj in (*new, *changed)]
+            rollups = _rollups()
+            rollups.refresh_people_days(
+                rollups.activity_keys([*before, *after]), tables=["activities"]
+            )
     return UpsertSummary(created=len(new), updated=len(changed), unchanged=unchanged)
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import connection
 
@@ -240,11 +241,27 @@ class ActivityStaging:
                 # Temporary tables are never analysed on their own; without row counts
                 # the planner may join a million rows with nested loops.
                 cursor.execute(f"ANALYZE {STAGED}")
+            touched = _touched_keys(cursor)
             cursor.execute(_update_sql(self.dialect))
             updated = cursor.rowcount
             cursor.execute(_insert_sql(self.dialect))
             created = cursor.rowcount
+        # The scorecard rollups of every person and day the rows touch, before and after.
+        from accountable.scorecards.rollups import refresh_people_days
+
+        refresh_people_days(touched, tables=["activities"])
         return Applied(created, updated, self.staged - created - updated)
+
+
+def _touched_keys(cursor) -> set[tuple[int, date]]:
+    """(person, day) of each staged row and of the activity it replaces. The UTC day
+    with its neighbours: whatever the time zone, the local day is among them."""
+    cursor.execute(TOUCHED)
+    keys: set[tuple[int, date]] = set()
+    for person_id, day in cursor.fetchall():
+        utc = date.fromisoformat(day)
+        keys.update((person_id, utc + timedelta(days=shift)) for shift in (-1, 0, 1))
+    return keys
 
 
 # The rows after the first of each external id that is staged more than once.
@@ -257,6 +274,13 @@ LATER_DUPLICATES = f"""
     WHERE s.line > d.first_line
 """  # noqa: S608 - our table names; values are bound
 _JOINED = f"{STAGED} AS s JOIN {COMBINATIONS} AS c ON c.id = s.combination"
+_DAY = "substr(CAST({} AS text), 1, 10)"  # the UTC day of a stored moment, on both databases
+TOUCHED = f"""
+    SELECT DISTINCT person_id, {_DAY.format("occurred_at")} FROM {STAGED}
+    UNION
+    SELECT DISTINCT a.person_id, {_DAY.format("a.occurred_at")}
+    FROM crm_activity AS a JOIN {STAGED} AS s ON a.external_id = s.external_id
+"""  # noqa: S608 - our table names
 
 
 def _insert_values(table: str, columns: dict[str, str]) -> str:

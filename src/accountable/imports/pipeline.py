@@ -569,4 +569,8 @@ def _finish(
         "rejects_shown": [[r.line, r.reason] for r in rejects.kept[:SHOWN_REJECTS]],
     }
     run.save()
+    if applied:
+        from accountable.signals.tasks import signals_after_import_enqueue
+
+        signals_after_import_enqueue()  # warnings follow the new data (SPEC §5)
     return ImportResult(run, summary, rejects.kept, outcome.unknown)

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import platform
-import subprocess
 import sys
-import tempfile
-import uuid
-from contextlib import contextmanager
-from urllib.parse import urlsplit, urlunsplit
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+from accountable.core.scratch import in_scratch, rerun_in_scratch
 
 SCRATCH_FLAG = "ACCOUNTABLE_BENCH_SCRATCH"
 
@@ -27,11 +23,20 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--people", type=int, default=1000)
+        parser.add_argument(
+            "--reps", type=int, default=1000, help="Reps in the generated organisation."
+        )
+        parser.add_argument(
+            "--activities",
+            type=int,
+            default=10_000_000,
+            help="Activities of the generated organisation, over its year and a quarter "
+            "(0 for the demo's realistic 60-odd per rep and week).",
+        )
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--repeat", type=int, default=20, help="Requests per page timing.")
         parser.add_argument(
-            "--activities",
+            "--import-rows",
             type=int,
             default=1_000_000,
             help="Rows of the generated activities file the import case loads.",
@@ -43,6 +48,14 @@ class Command(BaseCommand):
             help="Also import a streamed file of this many rows and report peak memory "
             "(10000000 for the target; some 900 MB of disk while it runs).",
         )
+        parser.add_argument(
+            "--load-seconds",
+            type=float,
+            default=60,
+            help="Length of the team-board load test against gunicorn (0 to skip).",
+        )
+        parser.add_argument("--load-users", type=int, default=20, help="Concurrent users.")
+        parser.add_argument("--load-workers", type=int, default=4, help="gunicorn workers.")
         parser.add_argument(
             "--only", default="", help="Comma-separated case names to run (default: all)."
         )
@@ -56,8 +69,11 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, **options):
-        if os.environ.get(SCRATCH_FLAG) != "1":
-            self._run_in_scratch(sys.argv[2:] if len(sys.argv) > 2 else [], options["postgres"])
+        if not in_scratch(SCRATCH_FLAG):
+            argv = sys.argv[2:] if len(sys.argv) > 2 else []
+            rerun_in_scratch(
+                "bench", argv, flag=SCRATCH_FLAG, postgres=options["postgres"], what="the benchmark"
+            )
             return
         from accountable.benchmarks import CASES
 
@@ -83,43 +99,3 @@ class Command(BaseCommand):
         else:
             for key, value in figures.items():
                 self.stdout.write(f"{key:<24} {value}")
-
-    def _run_in_scratch(self, argv: list[str], postgres: str) -> None:
-        """Re-run this command in a child process bound to a throw-away database."""
-        with (
-            tempfile.TemporaryDirectory(prefix="accountable-bench-") as scratch,
-            _scratch_database(postgres, scratch) as url,
-        ):
-            env = {
-                **os.environ,
-                SCRATCH_FLAG: "1",
-                "ACCOUNTABLE_VAR_DIR": scratch,
-                "DATABASE_URL": url,
-            }
-            code = subprocess.call(  # noqa: S603 - our own interpreter and module
-                [sys.executable, "-m", "accountable", "bench", *argv], env=env
-            )
-        if code:
-            raise CommandError(f"the benchmark failed (exit {code})")
-
-
-@contextmanager
-def _scratch_database(postgres: str, folder: str):
-    """The URL of an empty database that is gone afterwards."""
-    if not postgres:
-        yield f"sqlite:///{folder}/bench.sqlite3"
-        return
-    import psycopg
-
-    name = f"accountable_bench_{uuid.uuid4().hex[:10]}"
-    parts = urlsplit(postgres)
-    try:
-        admin = psycopg.connect(postgres, autocommit=True)
-    except psycopg.Error as error:
-        raise CommandError(f"Cannot reach PostgreSQL at {postgres}: {error}") from error
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield urlunsplit(parts._replace(path=f"/{name}"))
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

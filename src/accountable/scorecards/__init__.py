@@ -1,0 +1,1 @@
+"""Scorecards: the metrics engine, its rollups and benchmarks (SPEC §4)."""

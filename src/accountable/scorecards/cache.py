@@ -1,0 +1,79 @@
+"""Answers of the board and roll-up kept until the data under them changes.
+
+A manager opens the board many times a day; the numbers change only when data
+comes in. So the selectors' answers are kept in the cache under a *fingerprint*
+of everything they read — the rollups, deals and their history, splits,
+targets, team membership and management, the scorecard weights — read with one
+query of index-only lookups (the highest id of each append-only table; rollups
+are deleted and inserted again on every refresh, so their highest id moves with
+every change). Any write moves the fingerprint, and the next request computes
+afresh: a cached answer is never stale, only reused. Writes that bypass the
+services (a bulk `UPDATE` in a shell) are not seen; `accountable rollups
+rebuild` moves the fingerprint after such repairs.
+
+The cache is Django's (`CACHES`): per process with the default local-memory
+backend, which is enough — each gunicorn worker warms its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection
+
+from accountable.audit.models import AuditEntry
+from accountable.crm.models import Deal, DealChange, DealSplit, DealStageChange
+from accountable.goals.models import Target
+from accountable.org.models import Organisation, PersonChange, Team
+from accountable.scorecards.models import ActivityRollup, OutcomeRollup, RoleScorecard
+
+T = TypeVar("T")
+TIMEOUT = 3600  # seconds; the fingerprint, not the timeout, keeps answers right
+
+# (table, expression): each read through an index or a tiny table.
+_PARTS = [
+    (ActivityRollup, "MAX(id)"),
+    (OutcomeRollup, "MAX(id)"),
+    (Deal, "MAX(id)"),
+    (DealStageChange, "MAX(id)"),
+    (DealChange, "MAX(id)"),
+    (DealSplit, "MAX(id)"),
+    (Target, "MAX(id)"),
+    (Target, "COUNT(*)"),
+    (PersonChange, "MAX(id)"),
+    (Team, "MAX(id)"),
+    (RoleScorecard, "MAX(id)"),
+    (RoleScorecard, "COUNT(*)"),
+    # Settings and people change through audited services: the trail moves too.
+    (AuditEntry, "MAX(id)"),
+    (Organisation, "MAX(time_zone)"),
+    (Organisation, "MAX(fiscal_year_start_month)"),
+    (Organisation, "MAX(week_start_day)"),
+    (Organisation, "MAX(CAST(working_days AS text))"),
+]
+
+
+def fingerprint() -> str:
+    """A short string that changes whenever anything a scorecard reads changes."""
+    managers = Team.managers.through
+    parts = [*_PARTS, (managers, "COUNT(*)"), (managers, "MAX(id)")]
+    # Our own table names and fixed expressions: nothing from outside goes in.
+    selects = [f"(SELECT {expr} FROM {model._meta.db_table})" for model, expr in parts]  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects))
+        values = cursor.fetchone()
+    return hashlib.blake2b(repr(values).encode(), digest_size=8).hexdigest()
+
+
+def cached(name: str, key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`'s answer for `key`, reused while the fingerprint holds."""
+    parts = "|".join(str(part) for part in key)
+    cache_key = f"scorecards:{name}:{fingerprint()}:{parts}"
+    answer = cache.get(cache_key)
+    if answer is None:
+        answer = compute()
+        cache.set(cache_key, answer, TIMEOUT)
+    return answer

@@ -1,0 +1,584 @@
+"""The metrics engine: every catalogue metric for any people and period, as of a day.
+
+Each function here takes person ids (never a viewer: scoping is the selectors' job)
+and answers with a few set-based queries whatever the number of people:
+
+* `counts` reads the rollups — months, weeks and days that tile the span — so a
+  quarter for a thousand reps reads a few thousand rows, never the raw activities;
+* `pipeline` reads open deals (two aggregate queries: deals credited to their owner,
+  and split deals credited by share);
+* `cycle_days` reads the won deals of the span (deals are few next to activities);
+* `deal_flags` counts slipped, stale and incomplete open deals per owner.
+
+Which date decides the period: an activity's `occurred_at`; a won or lost deal's
+`closed_on`; a deal's `created_on` for opportunities and pipeline created. Open
+pipeline is today's, whatever the as-of day: the CRM keeps no history of it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.utils import timezone
+
+from accountable.crm.models import (
+    Activity,
+    Deal,
+    DealChange,
+    DealMilestone,
+    DealSplit,
+    DealStageChange,
+    DealStatus,
+    Milestone,
+)
+from accountable.goals.catalogue import BY_KEY, Unit
+from accountable.goals.models import Target
+from accountable.org.calendar import Period
+from accountable.org.models import Role
+from accountable.scorecards import formulas as f
+from accountable.scorecards.models import (
+    ActivityRollup,
+    Grain,
+    MetricKind,
+    OutcomeRollup,
+    RoleScorecard,
+)
+
+ZERO = Decimal(0)
+STALE_DAYS = 30
+People = Iterable[int] | QuerySet
+
+# The default weighted scorecard of each role when the admin has configured none:
+# (metric, kind, weight). Managers are scored on their own numbers like reps.
+DEFAULT_SCORECARDS: dict[str, list[tuple[str, str, int]]] = {
+    Role.REP: [
+        ("revenue", MetricKind.OUTCOME, 100),
+        ("calls", MetricKind.ACTIVITY, 30),
+        ("meetings", MetricKind.ACTIVITY, 40),
+        ("prospecting_activities", MetricKind.ACTIVITY, 30),
+    ],
+    Role.MANAGER: [
+        ("revenue", MetricKind.OUTCOME, 100),
+        ("meetings", MetricKind.ACTIVITY, 100),
+    ],
+}
+
+
+def stale_days() -> int:
+    """Days without a stage change or an activity after which an open deal is stale
+    (setting SCORECARD_STALE_DAYS, default 30)."""
+    return int(getattr(settings, "SCORECARD_STALE_DAYS", STALE_DAYS))
+
+
+# --- counts from the rollups -----------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """A person's (or a team's) sums over a span: activities and deal outcomes."""
+
+    calls: int = 0
+    emails: int = 0
+    meetings: int = 0
+    first_meetings: int = 0
+    second_meetings: int = 0
+    prospecting: int = 0
+    total: int = 0
+    won_amount: Decimal = ZERO
+    won_count: int = 0
+    won_renewals: int = 0
+    lost_amount: Decimal = ZERO
+    lost_count: int = 0
+    created_amount: Decimal = ZERO
+    created_count: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            **{k.name: getattr(self, k.name) + getattr(other, k.name) for k in fields(self)}
+        )
+
+
+ACTIVITY_FIELDS = [
+    "calls",
+    "emails",
+    "meetings",
+    "first_meetings",
+    "second_meetings",
+    "prospecting",
+    "total",
+]
+OUTCOME_FIELDS = [
+    "won_amount",
+    "won_count",
+    "won_renewals",
+    "lost_amount",
+    "lost_count",
+    "created_amount",
+    "created_count",
+]
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def tiles(start: date, end: date) -> tuple[list[date], list[date], list[tuple[date, date]]]:
+    """Cut [start, end] into whole calendar months, whole Monday weeks at the edges, and
+    day ranges for the rest: (month starts, week starts, day ranges)."""
+    if end < start:
+        return [], [], []
+    months: list[date] = []
+    first = start if start.day == 1 else _month_end(start) + timedelta(days=1)
+    cursor = first
+    while _month_end(cursor) <= end:
+        months.append(cursor)
+        cursor = _month_end(cursor) + timedelta(days=1)
+    edges = [(start, end)] if not months else [(start, months[0] - timedelta(1)), (cursor, end)]
+    weeks: list[date] = []
+    days: list[tuple[date, date]] = []
+    for a, b in edges:
+        if b < a:
+            continue
+        monday = a + timedelta(days=(7 - a.weekday()) % 7)
+        if monday + timedelta(days=6) > b:
+            days.append((a, b))
+            continue
+        if monday > a:
+            days.append((a, monday - timedelta(1)))
+        while monday + timedelta(days=6) <= b:
+            weeks.append(monday)
+            monday += timedelta(days=7)
+        if monday <= b:
+            days.append((monday, b))
+    return months, weeks, days
+
+
+def _tile_q(start: date, end: date) -> Q:
+    """The rollup rows that tile [start, end]: its months, weeks and days."""
+    months, weeks, days = tiles(start, end)
+    where = Q(pk__in=[])
+    if months:
+        where |= Q(grain=Grain.MONTH, start__in=months)
+    if weeks:
+        where |= Q(grain=Grain.WEEK, start__in=weeks)
+    for a, b in days:
+        where |= Q(grain=Grain.DAY, start__gte=a, start__lte=b)
+    return where
+
+
+def _tiled(model, people: People | None, start: date, end: date) -> QuerySet:
+    rows = model.objects.order_by().filter(_tile_q(start, end))
+    if people is not None:
+        rows = rows.filter(person_id__in=people)
+    return rows
+
+
+def counts(people: People | None, start: date, end: date) -> dict[int, Counts]:
+    """{person id: Counts} from `start` to `end` inclusive (None: everyone). Two queries."""
+    result: dict[int, Counts] = defaultdict(Counts)
+    if end < start:
+        return result
+    for model, names in ((ActivityRollup, ACTIVITY_FIELDS), (OutcomeRollup, OUTCOME_FIELDS)):
+        rows = (
+            _tiled(model, people, start, end)
+            .values("person_id")
+            .annotate(**{f"s_{n}": Sum(n) for n in names})
+            .values_list("person_id", *[f"s_{n}" for n in names])
+        )
+        for person_id, *values in rows:
+            counted = result[person_id]
+            for name, value in zip(names, values, strict=True):
+                setattr(counted, name, value if value is not None else getattr(counted, name))
+    return result
+
+
+def counts_by_span(people: People, spans: list[tuple[date, date]]) -> list[dict[int, Counts]]:
+    """[{person id: Counts}] for each of several disjoint spans, in two queries: the rows
+    that tile all the spans are read at once and each is put in the span holding it."""
+    result: list[dict[int, Counts]] = [defaultdict(Counts) for _ in spans]
+    if not spans:
+        return result
+    for model, names in ((ActivityRollup, ACTIVITY_FIELDS), (OutcomeRollup, OUTCOME_FIELDS)):
+        where = Q(pk__in=[])
+        for start, end in spans:
+            where |= _tile_q(start, end)
+        rows = model.objects.order_by().filter(where, person_id__in=people)
+        for person_id, start, *values in rows.values_list("person_id", "start", *names):
+            for index, (first, last) in enumerate(spans):
+                if first <= start <= last:
+                    counted = result[index][person_id]
+                    for name, value in zip(names, values, strict=True):
+                        setattr(counted, name, getattr(counted, name) + value)
+                    break
+    return result
+
+
+def daily(people: People, start: date, end: date) -> dict[int, dict[date, Counts]]:
+    """{person id: {day: Counts}} from the day rollups: for sparklines (a few weeks)."""
+    result: dict[int, dict[date, Counts]] = defaultdict(lambda: defaultdict(Counts))
+    for model, names in ((ActivityRollup, ACTIVITY_FIELDS), (OutcomeRollup, OUTCOME_FIELDS)):
+        rows = model.objects.filter(
+            grain=Grain.DAY, person_id__in=people, start__gte=start, start__lte=end
+        ).values_list("person_id", "start", *names)
+        for person_id, day, *values in rows:
+            counted = result[person_id][day]
+            for name, value in zip(names, values, strict=True):
+                setattr(counted, name, value)
+    return result
+
+
+# --- open pipeline -----------------------------------------------------------------------
+
+
+@dataclass
+class Pipeline:
+    """A person's open deals, credited by split share.
+
+    `open_amount`: every open deal; `in_window`: those expected to close from the as-of
+    day to the end of the period (what coverage counts); `weighted_in_window`: the same
+    at amount * stage probability, what the pipeline projection adds.
+    """
+
+    open_amount: Decimal = ZERO
+    open_count: int = 0
+    weighted: Decimal = ZERO
+    in_window: Decimal = ZERO
+    weighted_in_window: Decimal = ZERO
+
+
+def _money(expression) -> ExpressionWrapper:
+    return ExpressionWrapper(expression, output_field=DecimalField(max_digits=20, decimal_places=4))
+
+
+def _decimal(value) -> Decimal:
+    """A sum from the database as Decimal (SQLite may give a float or an int)."""
+    if value is None:
+        return ZERO
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def pipeline(people: People | None, window: tuple[date, date]) -> dict[int, Pipeline]:
+    """{person id: Pipeline} of open deals; two aggregate queries."""
+    a, b = window
+    in_window = Q(expected_close_on__gte=a, expected_close_on__lte=b)
+    result: dict[int, Pipeline] = defaultdict(Pipeline)
+    whole = (
+        Deal.objects.order_by()
+        .filter(status=DealStatus.OPEN)
+        .exclude(Exists(DealSplit.objects.filter(deal_id=OuterRef("pk"))))
+    )
+    if people is not None:
+        whole = whole.filter(owner_id__in=people)
+    # Products only, divided here: SQLite would divide whole amounts as integers.
+    weighted = _money(F("amount") * F("stage__probability"))
+    rows = whole.values("owner_id").annotate(
+        o=Sum("amount"),
+        n=Count("pk"),
+        w=Sum(weighted),
+        iw=Sum("amount", filter=in_window),
+        wiw=Sum(weighted, filter=in_window),
+    )
+    split = DealSplit.objects.order_by().filter(deal__status=DealStatus.OPEN)
+    if people is not None:
+        split = split.filter(person_id__in=people)
+    share = _money(F("deal__amount") * F("share"))
+    weighted_share = _money(F("deal__amount") * F("share") * F("deal__stage__probability"))
+    split_window = Q(deal__expected_close_on__gte=a, deal__expected_close_on__lte=b)
+    split_rows = split.values("person_id").annotate(
+        o=Sum(share),
+        n=Count("pk"),
+        w=Sum(weighted_share),
+        iw=Sum(share, filter=split_window),
+        wiw=Sum(weighted_share, filter=split_window),
+    )
+    # (key, divisor of o and iw, divisor of w and wiw)
+    for key, source, per, weighted_per in (
+        ("owner_id", rows, 1, 100),
+        ("person_id", split_rows, 100, 10000),
+    ):
+        for row in source:
+            p = result[row[key]]
+            p.open_amount += _decimal(row["o"]) / per
+            p.open_count += row["n"] or 0
+            p.weighted += _decimal(row["w"]) / weighted_per
+            p.in_window += _decimal(row["iw"]) / per
+            p.weighted_in_window += _decimal(row["wiw"]) / weighted_per
+    for p in result.values():
+        for name in ("open_amount", "weighted", "in_window", "weighted_in_window"):
+            setattr(p, name, f.money(getattr(p, name)))
+    return result
+
+
+def credited_deals(people: People, **filters) -> QuerySet:
+    """Deals credited to any of `people`: owned without a split, or split to them."""
+    return Deal.objects.filter(
+        Q(owner_id__in=people, splits__isnull=True) | Q(splits__person_id__in=people), **filters
+    ).distinct()
+
+
+def open_deals_of(person_id: int) -> list[tuple[Deal, Decimal]]:
+    """The person's open deals with their share (1 for an owned deal without split)."""
+    result: list[tuple[Deal, Decimal]] = []
+    deals = credited_deals([person_id], status=DealStatus.OPEN).select_related("stage", "account")
+    shares = dict(
+        DealSplit.objects.filter(person_id=person_id, deal__status=DealStatus.OPEN).values_list(
+            "deal_id", "share"
+        )
+    )
+    for deal in deals:
+        result.append((deal, shares.get(deal.pk, Decimal(100)) / 100))
+    return result
+
+
+# --- conversion from deals ---------------------------------------------------------------
+
+
+def cycle_start(deal_created: date, engaged: date | None) -> date:
+    """When a deal's sales cycle starts: the day it was engaged, else the day it was created."""
+    return engaged or deal_created
+
+
+def cycle_days(people: People, start: date, end: date) -> dict[int, list[int]]:
+    """{person id: [days from engagement (or creation) to close, per deal won in the span]}."""
+    result: dict[int, list[int]] = defaultdict(list)
+    won = Q(status=DealStatus.WON, closed_on__gte=start, closed_on__lte=end)
+    owned = Deal.objects.filter(won, owner_id__in=people).exclude(
+        Exists(DealSplit.objects.filter(deal_id=OuterRef("pk")))
+    )
+    for person_id, created, engaged, closed in owned.values_list(
+        "owner_id", "created_on", "engaged_on", "closed_on"
+    ):
+        result[person_id].append((closed - cycle_start(created, engaged)).days)
+    split = DealSplit.objects.filter(
+        person_id__in=people,
+        deal__status=DealStatus.WON,
+        deal__closed_on__gte=start,
+        deal__closed_on__lte=end,
+    )
+    for person_id, created, engaged, closed in split.values_list(
+        "person_id", "deal__created_on", "deal__engaged_on", "deal__closed_on"
+    ):
+        result[person_id].append((closed - cycle_start(created, engaged)).days)
+    return result
+
+
+# --- deal hygiene ---------------------------------------------------------------------
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def slipped_q(period: Period, as_of: date) -> Q:
+    """An open deal has slipped when its expected close is past (before the as-of day),
+    or when its expected close was moved later during the period."""
+    pushed = DealChange.objects.filter(
+        deal_id=OuterRef("pk"),
+        field=DealChange.Field.EXPECTED_CLOSE,
+        changed_at__gte=_aware(period.start),
+        changed_at__lt=_aware(as_of + timedelta(days=1)),
+        new_value__gt=F("old_value"),
+    ).exclude(old_value="")
+    return Q(expected_close_on__lt=as_of) | Q(Exists(pushed))
+
+
+def stale_q(as_of: date, days: int | None = None) -> Q:
+    """An open deal is stale when nothing moved for `days` (default setting): no stage
+    change and no activity on it since, and it is older than that."""
+    cutoff = as_of - timedelta(days=days if days is not None else stale_days())
+    moved = DealStageChange.objects.filter(deal_id=OuterRef("pk"), changed_on__gt=cutoff)
+    touched = Activity.objects.filter(
+        deal_id=OuterRef("pk"), occurred_at__gte=_aware(cutoff + timedelta(1))
+    )
+    return Q(created_on__lte=cutoff) & ~Q(Exists(moved)) & ~Q(Exists(touched))
+
+
+def missing_milestones_q() -> Q:
+    """An open deal misses milestones when a checklist item of its current stage is not done."""
+    done = DealMilestone.objects.filter(
+        deal_id=OuterRef(OuterRef("pk")), milestone_id=OuterRef("pk")
+    )
+    missing = Milestone.objects.filter(stage_id=OuterRef("stage_id")).exclude(Exists(done))
+    return Q(Exists(missing))
+
+
+@dataclass
+class Flags:
+    slipped: int = 0
+    stale: int = 0
+    missing_milestones: int = 0
+
+
+def deal_flags(people: People | None, period: Period, as_of: date) -> dict[int, Flags]:
+    """{owner id: Flags} over open deals (flags go to the owner, whose deal it is to keep)."""
+    result: dict[int, Flags] = defaultdict(Flags)
+    deals = Deal.objects.order_by().filter(status=DealStatus.OPEN)
+    if people is not None:
+        deals = deals.filter(owner_id__in=people)
+    for name, condition in (
+        ("slipped", slipped_q(period, as_of)),
+        ("stale", stale_q(as_of)),
+        ("missing_milestones", missing_milestones_q()),
+    ):
+        for owner_id, n in (
+            deals.filter(condition)
+            .values("owner_id")
+            .annotate(n=Count("pk"))
+            .values_list("owner_id", "n")
+        ):
+            setattr(result[owner_id], name, n)
+    return result
+
+
+# --- targets --------------------------------------------------------------------------
+
+
+def person_targets(people: People, period: Period) -> dict[int, dict[str, Decimal]]:
+    """{person id: {metric: target}} for the period (overall targets, not per product line)."""
+    result: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    rows = Target.objects.filter(
+        person_id__in=people, period=period.label, product_line="", deal_type=""
+    ).values_list("person_id", "metric", "value")
+    for person_id, metric, value in rows:
+        result[person_id][metric] = value
+    return result
+
+
+def team_targets(team_ids: Iterable[int], period: Period) -> dict[int, dict[str, Decimal]]:
+    """{team id: {metric: target}} set on the teams themselves."""
+    result: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    rows = Target.objects.filter(
+        team_id__in=list(team_ids), period=period.label, product_line="", deal_type=""
+    ).values_list("team_id", "metric", "value")
+    for team_id, metric, value in rows:
+        result[team_id][metric] = value
+    return result
+
+
+# --- metric values ------------------------------------------------------------------
+
+
+PACED_UNITS = {Unit.MONEY, Unit.COUNT}  # sums that grow through the period
+RATIO_METRICS = {"win_rate", "avg_deal_size", "cycle_days", "revenue_growth"}  # not paced
+
+
+def metric_value(
+    metric: str, c: Counts, *, cycle: list[int] | None = None, last_year: Counts | None = None
+) -> Decimal | float | None:
+    """A catalogue metric's value from a span's counts, in the catalogue's unit
+    (percent metrics as 0-100). None for what the data cannot say (custom, new accounts)."""
+    simple = {
+        "revenue": c.won_amount,
+        "units": c.won_count,
+        "deals_won": c.won_count,
+        "renewals": c.won_renewals,
+        "pipeline_created": c.created_amount,
+        "opportunities_created": c.created_count,
+        "calls": c.calls,
+        "emails": c.emails,
+        "meetings": c.meetings,
+        "first_meetings": c.first_meetings,
+        "second_meetings": c.second_meetings,
+        "prospecting_activities": c.prospecting,
+    }
+    if metric in simple:
+        return simple[metric]
+    if metric == "win_rate":
+        rate = f.win_rate(c.won_count, c.lost_count)
+        return None if rate is None else 100 * rate
+    if metric == "avg_deal_size":
+        return f.average_deal_size(c.won_amount, c.won_count)
+    if metric == "cycle_days":
+        return f.median(cycle) if cycle else None
+    if metric == "revenue_growth" and last_year is not None:
+        growth = f.ratio(c.won_amount - last_year.won_amount, last_year.won_amount)
+        return None if growth is None else 100 * growth
+    return None
+
+
+def score_attainment(metric: str, actual, target, fraction: float) -> float | None:
+    """A metric's attainment for the weighted score (1.0 = on target): against pace for
+    sums, against the target itself for rates, inverted when lower is better."""
+    if actual is None or target is None or target <= 0:
+        return None
+    meta = BY_KEY.get(metric)
+    if meta is not None and not meta.higher_is_better:
+        return float(Decimal(str(target)) / Decimal(str(actual))) if actual else None
+    if metric in RATIO_METRICS:
+        return f.attainment(actual, target)
+    if fraction <= 0:
+        return None
+    expected = Decimal(str(target)) * Decimal(str(fraction))
+    return float(Decimal(str(actual)) / expected) if expected else None
+
+
+def role_scorecards() -> dict[str, list[tuple[str, str, int]]]:
+    """Each role's weighted scorecard: (metric, kind, weight), the admin's or the default."""
+    configured: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for item in RoleScorecard.objects.order_by("role", "pk"):
+        configured[item.role].append((item.metric, item.kind, item.weight))
+    return {
+        role: configured.get(role) or list(DEFAULT_SCORECARDS.get(role, [])) for role in Role.values
+    }
+
+
+@dataclass
+class Scores:
+    activity_target: Decimal | None = None
+    activity_actual: int = 0
+    activity_attainment: float | None = None
+    activity_score: float | None = None
+    outcome_score: float | None = None
+    parts: list[tuple[str, str, float | None]] = field(default_factory=list)
+
+
+def scores(
+    card: list[tuple[str, str, int]],
+    c: Counts,
+    targets: dict[str, Decimal],
+    fraction: float,
+    cycle: list[int] | None = None,
+) -> Scores:
+    """The activity and outcome scores of one person from their role's scorecard.
+
+    `activity_target` sums the targets of the scorecard's activity metrics that have
+    one; `activity_attainment` is their actual ÷ expected to date (1.0 = on pace)."""
+    result = Scores()
+    by_kind: dict[str, list[f.Scored]] = {MetricKind.ACTIVITY: [], MetricKind.OUTCOME: []}
+    activity_target = ZERO
+    activity_actual = 0
+    has_activity_target = False
+    for metric, kind, weight in card:
+        actual = metric_value(metric, c, cycle=cycle)
+        target = targets.get(metric)
+        part = score_attainment(metric, actual, target, fraction)
+        by_kind.setdefault(kind, []).append(f.Scored(part, weight))
+        result.parts.append((metric, kind, part))
+        if kind == MetricKind.ACTIVITY and target is not None and actual is not None:
+            has_activity_target = True
+            activity_target += target
+            activity_actual += int(actual)
+    result.activity_score = f.weighted_score(by_kind[MetricKind.ACTIVITY])
+    result.outcome_score = f.weighted_score(by_kind[MetricKind.OUTCOME])
+    if has_activity_target:
+        result.activity_target = activity_target
+        result.activity_actual = activity_actual
+        expected = activity_target * Decimal(str(fraction))
+        result.activity_attainment = float(activity_actual / expected) if expected else None
+    return result

@@ -1,0 +1,382 @@
+"""Keeping the scorecard rollups (`scorecards.models`) equal to the sales data.
+
+Everything is set-based, on SQLite and PostgreSQL alike:
+
+1. day rows are computed from the raw tables with one INSERT … SELECT … GROUP BY per
+   table (activities: the SELECT is built by the ORM, so the day is cut in the current
+   time zone exactly as `goals.actuals` cuts it; deals: their dates are already days);
+2. week and month rows are computed from the day rows with one INSERT … SELECT … GROUP
+   BY each (`TruncWeek`, `TruncMonth`).
+
+`rebuild()` does this for everything. `refresh_people_days(pairs)` does it for the
+people and days a write touched: their day rows between the first and the last day
+touched, and the weeks and months around them. Every write path calls it inside its
+own transaction (`crm.upsert` for deals, splits and activities; the bulk activity
+import with the keys its staging table holds), so a scorecard is fresh as soon as
+the data is committed, and a rolled-back import leaves the rollups as they were.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from accountable.crm.models import Activity, ActivityKind, Deal
+from accountable.scorecards.models import ActivityRollup, Grain, OutcomeRollup
+
+__all__ = [
+    "DealCredit",
+    "activity_keys",
+    "deal_keys",
+    "rebuild",
+    "refresh_people_days",
+    "refresh_span",
+]
+
+CHUNK = 500  # people per statement: far under SQLite's 999 bound variables
+LOOKUP_CHUNK = 900
+Progress = Callable[[int, int], None]
+
+ACTIVITY_COLUMNS = [
+    "calls",
+    "emails",
+    "meetings",
+    "first_meetings",
+    "second_meetings",
+    "prospecting",
+    "total",
+]
+OUTCOME_COLUMNS = [
+    "won_amount",
+    "won_count",
+    "won_renewals",
+    "lost_amount",
+    "lost_count",
+    "created_amount",
+    "created_count",
+]
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _insert(model, columns: list[str], queryset: QuerySet) -> int:
+    """INSERT INTO the model's table (person_id, grain, start, *columns) the queryset's rows."""
+    sql, params = queryset.query.sql_with_params()
+    names = ", ".join(["person_id", "grain", "start", *columns])
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {model._meta.db_table} ({names}) {sql}", params)
+        return cursor.rowcount
+
+
+def _activity_days(people: list[int] | None, start: date | None, end: date | None) -> QuerySet:
+    """SELECT person, 'd', day, counts… FROM crm_activity GROUP BY person, day."""
+    acts = Activity.objects.order_by()
+    if people is not None:
+        acts = acts.filter(person_id__in=people)
+    if start is not None:
+        acts = acts.filter(
+            occurred_at__gte=_aware(start), occurred_at__lt=_aware(end + timedelta(1))
+        )
+    meeting = Q(kind=ActivityKind.MEETING)
+    return (
+        acts.annotate(day=TruncDate("occurred_at"), g=Value(Grain.DAY.value))
+        .values("person_id", "g", "day")
+        .annotate(
+            calls=Count("pk", filter=Q(kind=ActivityKind.CALL)),
+            emails=Count("pk", filter=Q(kind=ActivityKind.EMAIL)),
+            meetings=Count("pk", filter=meeting),
+            first_meetings=Count("pk", filter=meeting & Q(meeting_number=1)),
+            second_meetings=Count("pk", filter=meeting & Q(meeting_number=2)),
+            prospecting=Count("pk", filter=Q(is_prospecting=True)),
+            total=Count("pk"),
+        )
+        .values_list("person_id", "g", "day", *ACTIVITY_COLUMNS)
+    )
+
+
+# Every deal credits its split people by share, or its owner in full when it has no
+# split: two sources, each a plain join the planner can serve from the indexes.
+_SOURCES = [
+    (
+        "crm_deal AS d",
+        "d.owner_id",
+        "100",
+        "NOT EXISTS (SELECT 1 FROM crm_dealsplit AS s WHERE s.deal_id = d.id)",
+    ),
+    ("crm_dealsplit AS c JOIN crm_deal AS d ON d.id = c.deal_id", "c.person_id", "c.share", ""),
+]
+
+
+def _credited(amount: str) -> dict[str, list[str]]:
+    """The outcome columns a deal adds on its close day and on its created day."""
+    won, lost = "d.status = 'won'", "d.status = 'lost'"
+    return {
+        "closed_on": [
+            f"CASE WHEN {won} THEN {amount} ELSE 0 END",
+            f"CASE WHEN {won} THEN 1 ELSE 0 END",
+            f"CASE WHEN {won} AND d.type = 'renewal' THEN 1 ELSE 0 END",
+            f"CASE WHEN {lost} THEN {amount} ELSE 0 END",
+            f"CASE WHEN {lost} THEN 1 ELSE 0 END",
+            "0",
+            "0",
+        ],
+        "created_on": ["0", "0", "0", "0", "0", amount, "1"],
+    }
+
+
+def _outcome_days_sql(people: list[int] | None, start: date | None, end: date | None):
+    """SELECT person, 'd', day, sums… of deals won, lost (on closed_on) and created
+    (on created_on), each credited by share. Deal dates are days: plain SQL will do."""
+    branches: list[str] = []
+    params: list = []
+    for tables, person, share, condition in _SOURCES:
+        # ROUND(…, 2): each deal's credit in cents, as an invoice would; 100.0, not 100,
+        # or SQLite divides whole amounts as integers.
+        for column, values in _credited(f"ROUND(d.amount * {share} / 100.0, 2)").items():
+            where = [f"d.{column} IS NOT NULL"] + ([condition] if condition else [])
+            if column == "closed_on":
+                where.append("d.status IN ('won', 'lost')")
+            if start is not None:
+                where.append(f"d.{column} BETWEEN %s AND %s")
+                params += [start, end]
+            if people is not None:
+                where.append(f"{person} IN ({', '.join(['%s'] * len(people))})")
+                params += list(people)
+            named = ", ".join(
+                f"{value} AS {name}" for value, name in zip(values, OUTCOME_COLUMNS, strict=True)
+            )
+            branches.append(
+                f"SELECT {person} AS person_id, d.{column} AS day, {named} "  # noqa: S608 - our names
+                f"FROM {tables} WHERE {' AND '.join(where)}"
+            )
+    sums = ", ".join(f"SUM({name})" for name in OUTCOME_COLUMNS)
+    sql = (
+        f"SELECT person_id, '{Grain.DAY.value}', day, {sums} "  # noqa: S608 - our names; values bound
+        f"FROM ({' UNION ALL '.join(branches)}) AS credited GROUP BY person_id, day"
+    )
+    return sql, params
+
+
+def _insert_outcome_days(people, start, end) -> int:
+    sql, params = _outcome_days_sql(people, start, end)
+    names = ", ".join(["person_id", "grain", "start", *OUTCOME_COLUMNS])
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {OutcomeRollup._meta.db_table} ({names}) {sql}", params)
+        return cursor.rowcount
+
+
+def _coarse(model, columns: list[str], grain: str, people, start, end) -> QuerySet:
+    """SELECT person, grain, bucket, sums… FROM the day rows GROUP BY person, bucket."""
+    trunc = TruncWeek if grain == Grain.WEEK else TruncMonth
+    days = model.objects.order_by().filter(grain=Grain.DAY)
+    if people is not None:
+        days = days.filter(person_id__in=people)
+    if start is not None:
+        days = days.filter(start__gte=start, start__lte=end)
+    return (
+        days.annotate(bucket=trunc("start"), g=Value(str(grain)))
+        .values("person_id", "g", "bucket")
+        .annotate(**{f"s_{c}": Sum(c) for c in columns})
+        .values_list("person_id", "g", "bucket", *[f"s_{c}" for c in columns])
+    )
+
+
+def _bounds(grain: str, start: date, end: date) -> tuple[date, date]:
+    """The first and last day of the weeks (or months) that hold `start` and `end`."""
+    if grain == Grain.WEEK:
+        first = start - timedelta(days=start.weekday())
+        last = end + timedelta(days=6 - end.weekday())
+        return first, last
+    first = start.replace(day=1)
+    following = (end.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+_TABLES = {
+    "activities": (ActivityRollup, ACTIVITY_COLUMNS),
+    "outcomes": (OutcomeRollup, OUTCOME_COLUMNS),
+}
+
+
+def refresh_span(
+    people: Iterable[int] | None,
+    start: date | None,
+    end: date | None,
+    *,
+    tables: Iterable[str] = ("activities", "outcomes"),
+) -> None:
+    """Recompute the rollups of `people` (None: everyone) from `start` to `end` inclusive
+    (None: all time): their day rows in the span, then the weeks and months around it.
+    Three statements per table and 500 people: a delete, an insert of the days, an
+    insert of the weeks and months. `tables` narrows it to the activity or the outcome
+    rollups (a write of activities leaves the deals' as they are)."""
+    ids = None if people is None else sorted(set(people))
+    chunks = [None] if ids is None else [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    spans = {Grain.DAY: (start, end)}
+    for grain in (Grain.WEEK, Grain.MONTH):
+        spans[grain] = _bounds(grain, start, end) if start is not None else (None, None)
+    days = {"activities": _insert_activity_days, "outcomes": _insert_outcome_days}
+    with transaction.atomic(savepoint=False):
+        for chunk in chunks:
+            for table in tables:
+                model, columns = _TABLES[table]
+                where = Q()
+                for grain, (first, last) in spans.items():
+                    bounded = {} if first is None else {"start__range": (first, last)}
+                    where |= Q(grain=grain, **bounded)
+                rows = model.objects.filter(where)
+                if chunk is not None:
+                    rows = rows.filter(person_id__in=chunk)
+                rows._raw_delete(rows.db)
+                days[table](chunk, start, end)
+                weeks = _coarse(model, columns, Grain.WEEK, chunk, *spans[Grain.WEEK])
+                months = _coarse(model, columns, Grain.MONTH, chunk, *spans[Grain.MONTH])
+                _insert(model, columns, weeks.union(months, all=True))
+
+
+def _insert_activity_days(people, start, end) -> int:
+    return _insert(ActivityRollup, ACTIVITY_COLUMNS, _activity_days(people, start, end))
+
+
+def refresh_people_days(
+    pairs: Iterable[tuple[int, date]], *, tables: Iterable[str] = ("activities", "outcomes")
+) -> None:
+    """Recompute the rollups (`tables`: activities, outcomes or both) for the
+    (person id, day) keys a write touched.
+
+    People whose days lie close together are refreshed in one span; a person whose
+    touched days are years apart (a correction of an old record) gets a span of their
+    own per run of days, so a stray old day never makes everyone's rollups recompute
+    for years.
+    """
+    days_by_person: dict[int, set[date]] = defaultdict(set)
+    for person_id, day in pairs:
+        if person_id is not None and day is not None:
+            days_by_person[person_id].add(day)
+    if not days_by_person:
+        return
+    tables = tuple(tables)
+    spans: dict[tuple[date, date], list[int]] = defaultdict(list)
+    for person_id, days in days_by_person.items():
+        for first, last in _clusters(sorted(days)):
+            # Whole months: people whose days fall in the same months share a span, and
+            # the month rows are recomputed whole anyway.
+            spans[_bounds(Grain.MONTH, first, last)].append(person_id)
+    # One span for everyone when all days fall in a short window (the common case: a
+    # daily import touching yesterday and today for many people).
+    first = min(min(days) for days in days_by_person.values())
+    last = max(max(days) for days in days_by_person.values())
+    if (last - first).days <= 62:
+        refresh_span(list(days_by_person), first, last, tables=tables)
+        return
+    for (first, last), people in spans.items():
+        refresh_span(people, first, last, tables=tables)
+
+
+def _clusters(days: list[date], gap: int = 31) -> list[tuple[date, date]]:
+    """Sorted days cut into runs whose neighbours are at most `gap` days apart."""
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and (day - runs[-1][1]).days <= gap:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def activity_keys(pairs: Iterable[tuple[int, datetime]]) -> set[tuple[int, date]]:
+    """The (person id, day) keys of (person id, occurred_at) pairs, the day cut in the
+    current time zone as the rollups cut it."""
+    zone = timezone.get_current_timezone()
+    keys = set()
+    for person_id, moment in pairs:
+        if person_id and moment:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            keys.add((person_id, timezone.localtime(moment, zone).date()))
+    return keys
+
+
+class DealCredit:
+    """Who a batch of deals credits, read before a write, so that the (person, day) keys
+    of the deals both before and after it can be refreshed without reading them again.
+
+    Each deal counts on its created and closed days for its owner and its split people.
+    """
+
+    def __init__(self, deal_ids: Iterable[int]) -> None:
+        self.people: dict[int, set[int]] = defaultdict(set)  # split people, by deal
+        self.keys: set[tuple[int, date]] = set()
+        ids = [pk for pk in deal_ids if pk is not None]
+        for i in range(0, len(ids), LOOKUP_CHUNK):
+            rows = Deal.objects.filter(pk__in=ids[i : i + LOOKUP_CHUNK]).values_list(
+                "pk", "owner_id", "created_on", "closed_on", "splits__person_id"
+            )
+            for pk, owner_id, created, closed, split_person in rows:
+                if split_person is not None:
+                    self.people[pk].add(split_person)
+                for person_id in (owner_id, split_person):
+                    if person_id is not None:
+                        self.keys.update((person_id, day) for day in (created, closed) if day)
+
+    def keys_after(
+        self, deals: Iterable[Deal], new_splits: dict[int, Iterable[tuple[int, Any]]]
+    ) -> set[tuple[int, date]]:
+        """The keys before the write and those of `deals` as written: their owner, and
+        their new split people (`new_splits` by deal id) or the ones they had."""
+        keys = set(self.keys)
+        for deal in deals:
+            if deal.pk in new_splits:
+                people = {person_id for person_id, _ in new_splits[deal.pk]}
+            else:
+                people = self.people.get(deal.pk, set())
+            for person_id in {deal.owner_id, *people}:
+                keys.update((person_id, day) for day in (deal.created_on, deal.closed_on) if day)
+        return keys
+
+
+def deal_keys(deal_ids: Iterable[int]) -> set[tuple[int, date]]:
+    """The (person id, day) keys the deals count on, as stored."""
+    return DealCredit(deal_ids).keys
+
+
+def rebuild(progress: Progress | None = None) -> dict[str, int]:
+    """Throw the rollups away and compute them again from the sales data, in one
+    transaction (readers see the old rollups until it commits). Returns row counts."""
+    steps = 4
+    with transaction.atomic():
+        if progress:
+            progress(0, steps)
+        ActivityRollup.objects.all()._raw_delete(ActivityRollup.objects.db)
+        OutcomeRollup.objects.all()._raw_delete(OutcomeRollup.objects.db)
+        if progress:
+            progress(1, steps)
+        _insert(ActivityRollup, ACTIVITY_COLUMNS, _activity_days(None, None, None))
+        if progress:
+            progress(2, steps)
+        _insert_outcome_days(None, None, None)
+        if progress:
+            progress(3, steps)
+        for grain in (Grain.WEEK, Grain.MONTH):
+            for model, columns in (
+                (ActivityRollup, ACTIVITY_COLUMNS),
+                (OutcomeRollup, OUTCOME_COLUMNS),
+            ):
+                _insert(model, columns, _coarse(model, columns, grain, None, None, None))
+        if progress:
+            progress(steps, steps)
+    names = {ActivityRollup: "activity", OutcomeRollup: "outcome"}
+    return {
+        f"{names[model]} {grain.name.lower()}s": model.objects.filter(grain=grain).count()
+        for model in (ActivityRollup, OutcomeRollup)
+        for grain in Grain
+    }

@@ -1,0 +1,444 @@
+"""Scorecard reads, always scoped to the viewer (org/scoping.py): the team board, the
+executive roll-up, the personal scorecard and the leaderboard. The pages, the API and
+the `accountable scorecard` command all read through these functions.
+
+A scorecard covers one period (`2026-Q3`) as of one day: the actuals run from the
+period's start through the as-of day (so a period label plus a day gives week, month,
+quarter or year to date); pace, projections and the required weekly run rate are
+measured in the organisation's working days (`scorecards.formulas`).
+
+Money is Decimal; ratios are floats, None where undefined (win rate with no closed
+deal, coverage with nothing left to go); `as_dict()` gives the JSON form (money as
+strings with two decimals).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accountable.goals.catalogue import metric_get
+from accountable.org.calendar import Period
+from accountable.org.models import Person, Role, Team
+from accountable.org.scoping import SEES_EVERYONE, team_shared_people, visible_people, visible_teams
+from accountable.scorecards import formulas as f
+from accountable.scorecards import metrics as m
+from accountable.scorecards import personal
+from accountable.scorecards.rows import (
+    FunnelStep,
+    MetricSummary,
+    MetricTile,
+    PersonScorecard,
+    ScoreRow,
+    TeamSummary,
+)
+
+__all__ = [
+    "FunnelStep",
+    "MetricSummary",
+    "MetricTile",
+    "PersonScorecard",
+    "ScoreRow",
+    "TeamSummary",
+    "exec_rollup",
+    "leaderboard",
+    "person_scorecard",
+    "scorecard_rows",
+    "team_summary",
+]
+
+SCORED_ROLES = (Role.REP,)  # whose rows a board shows unless asked for a person
+
+
+# --- who is on a scorecard -------------------------------------------------------------
+
+
+def _in_period(people: QuerySet[Person], period: Period) -> QuerySet[Person]:
+    """People still with the organisation at the period's start (leavers keep their rows
+    for the periods they worked in)."""
+    return people.filter(Q(left_on__isnull=True) | Q(left_on__gte=period.start))
+
+
+def scorecard_people(
+    viewer: Person, *, period: Period, team: Team | None = None, person: Person | None = None
+) -> list[Person]:
+    """The people a board shows to the viewer: one person, a team's reps (its subtree),
+    or every rep the viewer may see. Raises Http404 for what the viewer may not see."""
+    visible = visible_people(viewer)
+    if person is not None:
+        if not visible.filter(pk=person.pk).exists():
+            raise Http404("No such person among those you may see.")
+        return [Person.objects.select_related("team").get(pk=person.pk)]
+    people = visible.filter(role__in=SCORED_ROLES)
+    if team is not None:
+        if not visible_teams(viewer).filter(pk=team.pk).exists():
+            raise Http404("No such team among those you may see.")
+        people = people.filter(team__in=Team.objects.subtree_of([team]))
+    return list(_in_period(people, period).select_related("team").order_by("name", "pk"))
+
+
+# --- rows ----------------------------------------------------------------------------
+
+
+def _to_date(period: Period, as_of: date) -> date:
+    return min(as_of, period.end)
+
+
+def _window(period: Period, as_of: date) -> tuple[date, date]:
+    """The days open deals may still close in and count for the period: from the as-of
+    day (or the period start, if later) to its end."""
+    return max(as_of, period.start), period.end
+
+
+def _revenue(
+    won: Decimal, target: Decimal | None, period: Period, as_of: date, pipe: m.Pipeline
+) -> dict[str, Any]:
+    fraction = f.pace(period, as_of)
+    expected = f.expected_to_date(target, fraction)
+    return {
+        "pace": fraction,
+        "attainment": f.attainment(won, target),
+        "expected_to_date": expected,
+        "gap_to_pace": f.gap_to_pace(won, expected),
+        "projected": f.projection(won, period, as_of),
+        "projected_with_pipeline": f.projection_with_pipeline(
+            won, pipe.weighted_in_window, period, as_of
+        ),
+        "required_weekly": f.required_weekly(target, won, period, as_of),
+        "coverage": f.coverage(pipe.in_window, target, won),
+    }
+
+
+def _activity(c: m.Counts) -> dict[str, Any]:
+    return {
+        "calls": c.calls,
+        "emails": c.emails,
+        "meetings": c.meetings,
+        "first_meetings": c.first_meetings,
+        "second_meetings": c.second_meetings,
+        "prospecting_activities": c.prospecting,
+        "activities": c.total,
+        "opportunities_created": c.created_count,
+        "pipeline_created": f.money(c.created_amount),
+    }
+
+
+def _rows(people: list[Person], period: Period, as_of: date) -> list[ScoreRow]:
+    """ScoreRows for these people: a fixed number of queries whatever their number."""
+    if not people:
+        return []
+    ids = [p.pk for p in people]
+    end = _to_date(period, as_of)
+    counted = m.counts(ids, period.start, end)
+    pipes = m.pipeline(ids, _window(period, as_of))
+    cycles = m.cycle_days(ids, period.start, end)
+    flags = m.deal_flags(ids, period, as_of)
+    targets = m.person_targets(ids, period)
+    cards = m.role_scorecards()
+    fraction = f.pace(period, as_of)
+    rows = []
+    for person in people:
+        c = counted.get(person.pk) or m.Counts()
+        pipe = pipes.get(person.pk) or m.Pipeline()
+        cycle = cycles.get(person.pk, [])
+        flag = flags.get(person.pk) or m.Flags()
+        mine = targets.get(person.pk, {})
+        rate = f.win_rate(c.won_count, c.lost_count)
+        size = f.average_deal_size(c.won_amount, c.won_count)
+        median_cycle = f.median(cycle)
+        scored = m.scores(cards.get(person.role, []), c, mine, fraction, cycle)
+        rows.append(
+            ScoreRow(
+                person=person.email,
+                person_id=person.pk,
+                name=person.name,
+                team=person.team.name if person.team_id else "",
+                role=person.role,
+                period=period.label,
+                as_of=as_of,
+                target=mine.get("revenue"),
+                won_amount=f.money(c.won_amount),
+                won_count=c.won_count,
+                lost_count=c.lost_count,
+                win_rate=rate,
+                win_rate_value=f.win_rate_value(c.won_amount, c.lost_amount),
+                avg_deal_size=size,
+                cycle_days_median=median_cycle,
+                velocity=f.velocity(c.created_count, rate, size, median_cycle),
+                open_pipeline=pipe.open_amount,
+                pipeline_in_period=pipe.in_window,
+                weighted_pipeline=pipe.weighted_in_window,
+                **_revenue(f.money(c.won_amount), mine.get("revenue"), period, as_of, pipe),
+                **_activity(c),
+                first_to_second_meeting=f.ratio(c.second_meetings, c.first_meetings),
+                activity_to_meeting=f.ratio(c.meetings, c.total - c.meetings),
+                activity_target=scored.activity_target,
+                activity_attainment=scored.activity_attainment,
+                activity_score=scored.activity_score,
+                outcome_score=scored.outcome_score,
+                slipped_deals=flag.slipped,
+                stale_deals=flag.stale,
+                deals_missing_milestones=flag.missing_milestones,
+            )
+        )
+    return rows
+
+
+def scorecard_rows(
+    viewer: Person,
+    *,
+    period: Period,
+    as_of: date,
+    team: Team | None = None,
+    person: Person | None = None,
+) -> list[ScoreRow]:
+    """A row per person the viewer may see (reps; or one team's reps; or one person),
+    ordered by name."""
+    return _rows(scorecard_people(viewer, period=period, team=team, person=person), period, as_of)
+
+
+# --- teams ----------------------------------------------------------------------------
+
+
+def _team_summaries(
+    teams: list[Team], people: QuerySet[Person] | None, period: Period, as_of: date
+) -> list[TeamSummary]:
+    """Summaries of `teams`, each over its whole subtree: people are read once, their
+    sums added up per team in Python (a person counts in each team above them)."""
+    if not teams:
+        return []
+    paths = {t.pk: t.path for t in teams}
+    members: dict[int, list[int]] = defaultdict(list)  # team id -> person ids in subtree
+    person_ids: list[int] = []
+    roster = _in_period(people if people is not None else Person.objects.all(), period).filter(
+        Q(team__in=Team.objects.subtree_of(teams))
+    )
+    for pk, path in roster.values_list("pk", "team__path"):
+        person_ids.append(pk)
+        # The path holds the ids from the root down: the person counts in each of them.
+        for part in (path or "").strip("/").split("/"):
+            if part and int(part) in paths:
+                members[int(part)].append(pk)
+    end = _to_date(period, as_of)
+    everyone = people is None or len(person_ids) > 5000
+    source = None if everyone else person_ids
+    counted = m.counts(source, period.start, end)
+    pipes = m.pipeline(source, _window(period, as_of))
+    own = m.team_targets(paths, period)
+    person_revenue_targets = {
+        pid: t["revenue"]
+        for pid, t in m.person_targets(person_ids, period).items()
+        if "revenue" in t
+    }
+    result = []
+    for team in teams:
+        ids = members.get(team.pk, [])
+        c = sum((counted[i] for i in ids if i in counted), m.Counts())
+        pipe = m.Pipeline()
+        for i in ids:
+            if i in pipes:
+                p = pipes[i]
+                pipe.open_amount += p.open_amount
+                pipe.weighted += p.weighted
+                pipe.in_window += p.in_window
+                pipe.weighted_in_window += p.weighted_in_window
+        target = own.get(team.pk, {}).get("revenue")
+        if target is None:
+            mine = [person_revenue_targets[i] for i in ids if i in person_revenue_targets]
+            target = sum(mine, Decimal(0)) if mine else None
+        won = f.money(c.won_amount)
+        result.append(
+            TeamSummary(
+                team=team.name,
+                team_id=team.pk,
+                period=period.label,
+                as_of=as_of,
+                people=len(ids),
+                target=target,
+                won_amount=won,
+                won_count=c.won_count,
+                lost_count=c.lost_count,
+                win_rate=f.win_rate(c.won_count, c.lost_count),
+                avg_deal_size=f.average_deal_size(c.won_amount, c.won_count),
+                open_pipeline=pipe.open_amount,
+                pipeline_in_period=pipe.in_window,
+                weighted_pipeline=pipe.weighted_in_window,
+                **_revenue(won, target, period, as_of, pipe),
+                **_activity(c),
+            )
+        )
+    return result
+
+
+def team_summary(viewer: Person, *, team: Team, period: Period, as_of: date) -> TeamSummary:
+    """The team's totals for the board header (404 if the viewer may not see the team)."""
+    if not visible_teams(viewer).filter(pk=team.pk).exists():
+        raise Http404("No such team among those you may see.")
+    people = None if viewer.role in SEES_EVERYONE else visible_people(viewer)
+    return _team_summaries([team], people, period, as_of)[0]
+
+
+def exec_rollup(viewer: Person, *, period: Period, as_of: date) -> list[TeamSummary]:
+    """One summary per team the viewer may see, in tree order: teams compared."""
+    teams = list(visible_teams(viewer).order_by("path"))
+    people = None if viewer.role in SEES_EVERYONE else visible_people(viewer)
+    return _team_summaries(teams, people, period, as_of)
+
+
+# --- leaderboard ------------------------------------------------------------------------
+
+LEADERBOARD_FIELDS = {
+    "revenue": "won_amount",
+    "deals_won": "won_count",
+    "units": "won_count",
+    "win_rate": "win_rate",
+    "avg_deal_size": "avg_deal_size",
+    "attainment": "attainment",
+    "pipeline_created": "pipeline_created",
+    "opportunities_created": "opportunities_created",
+    "calls": "calls",
+    "emails": "emails",
+    "meetings": "meetings",
+    "first_meetings": "first_meetings",
+    "second_meetings": "second_meetings",
+    "prospecting_activities": "prospecting_activities",
+    "activity_score": "activity_score",
+    "outcome_score": "outcome_score",
+}
+
+
+def leaderboard(
+    viewer: Person, *, period: Period, as_of: date, metric: str = "revenue"
+) -> list[ScoreRow]:
+    """The reps the viewer shares a leaderboard with (their team, or all they may see),
+    best first on `metric`; people with no value last. Raises ValueError for a metric
+    that cannot be ranked (the message lists those that can)."""
+    key = LEADERBOARD_FIELDS.get(metric)
+    if key is None:
+        known = ", ".join(LEADERBOARD_FIELDS)
+        raise ValueError(f'Cannot rank by "{metric}"; rank by one of {known}.')
+    people = _in_period(team_shared_people(viewer).filter(role__in=SCORED_ROLES), period)
+    rows = _rows(list(people.select_related("team").order_by("name", "pk")), period, as_of)
+    return sorted(rows, key=lambda r: (getattr(r, key) is None, -(getattr(r, key) or 0), r.name))
+
+
+# --- the personal scorecard ---------------------------------------------------------------
+
+
+def person_scorecard(
+    viewer: Person, person: Person, *, period: Period, as_of: date
+) -> PersonScorecard:
+    """The personal scorecard: the person's row, goal tiles with trend and benchmarks,
+    the funnel against the team, the pipeline and the deals that need attention."""
+    row = scorecard_rows(viewer, period=period, as_of=as_of, person=person)[0]
+    team_ids = (
+        list(
+            _in_period(
+                Person.objects.filter(team_id=person.team_id, role__in=SCORED_ROLES), period
+            ).values_list("pk", flat=True)
+        )
+        if person.team_id
+        else [person.pk]
+    )
+    end = _to_date(period, as_of)
+    if person.pk not in team_ids:
+        team_ids.append(person.pk)
+    counted = m.counts(team_ids, period.start, end)
+    team_counts = {pk: counted.get(pk) or m.Counts() for pk in team_ids}
+    team_cycles = m.cycle_days(team_ids, period.start, end)
+    own = team_counts[person.pk]
+    team_total = sum(team_counts.values(), m.Counts())
+    deals = m.open_deals_of(person.pk)
+    by_stage, by_category = personal.pipeline_breakdown(deals)
+    return PersonScorecard(
+        row=row,
+        tiles=personal.tiles(person, period, as_of, team_counts, team_cycles),
+        funnel=personal.funnel(own, team_total),
+        pipeline_by_stage=by_stage,
+        pipeline_by_category=by_category,
+        stage_conversion=personal.stage_conversion(person, period, as_of),
+        **personal.deals_needing_attention(person, deals, period, as_of),
+    )
+
+
+def period_default_as_of(period: Period, today: date) -> date:
+    """The as-of day a page shows by default: today, or the last day of a past period."""
+    return min(today, period.end)
+
+
+def metric_summary(
+    viewer: Person,
+    *,
+    metric: str,
+    period: Period,
+    as_of: date,
+    person: Person | None = None,
+    team: Team | None = None,
+) -> MetricSummary:
+    """Any catalogue metric for one person or one team (its whole subtree) that the
+    viewer may see: actual to date, target, attainment, pace, expected, gap, projection
+    and required weekly run rate. Raises KeyError for an unknown metric (the message
+    lists the known ones) and Http404 for a person or team out of reach."""
+    meta = metric_get(metric)
+    if (person is None) == (team is None):
+        raise ValueError("Give a person or a team.")
+    if person is not None:
+        ids = [p.pk for p in scorecard_people(viewer, period=period, person=person)]
+        targets = m.person_targets(ids, period).get(person.pk, {})
+        target = targets.get(meta.key)
+        owner = person.email
+    else:
+        if not visible_teams(viewer).filter(pk=team.pk).exists():
+            raise Http404("No such team among those you may see.")
+        people = _in_period(
+            visible_people(viewer).filter(team__in=Team.objects.subtree_of([team])), period
+        )
+        ids = list(people.values_list("pk", flat=True))
+        target = m.team_targets([team.pk], period).get(team.pk, {}).get(meta.key)
+        if target is None:
+            values = [t[meta.key] for t in m.person_targets(ids, period).values() if meta.key in t]
+            target = sum(values, Decimal(0)) if values else None
+        owner = team.name
+    end = _to_date(period, as_of)
+    counted = sum(m.counts(ids, period.start, end).values(), m.Counts())
+    cycle = [days for days_of in m.cycle_days(ids, period.start, end).values() for days in days_of]
+    last_year = None
+    if meta.key == "revenue_growth":
+        before = period.same_period_last_year()
+        # the same stretch of last year's period: to the same day of it, or all of it
+        stop = before.start + (end - period.start) if end < period.end else before.end
+        last_year = sum(m.counts(ids, before.start, min(stop, before.end)).values(), m.Counts())
+    actual = m.metric_value(meta.key, counted, cycle=cycle, last_year=last_year)
+    paced = meta.key not in m.RATIO_METRICS and meta.unit in m.PACED_UNITS
+    fraction = f.pace(period, as_of) if paced else 1.0
+    expected = f.expected_to_date(target, fraction) if actual is not None else None
+    number = Decimal(str(actual)) if actual is not None else None
+    return MetricSummary(
+        metric=meta.key,
+        label=meta.label,
+        unit=str(meta.unit),
+        higher_is_better=meta.higher_is_better,
+        owner=owner,
+        period=period.label,
+        as_of=as_of,
+        actual=actual,
+        target=target,
+        attainment=f.attainment(number, target) if number is not None else None,
+        pace=fraction,
+        expected=expected,
+        gap=f.gap_to_pace(number, expected) if number is not None else None,
+        projected=f.projection(number, period, as_of) if paced and number is not None else None,
+        required_weekly=(
+            f.required_weekly(target, number, period, as_of)
+            if paced and number is not None
+            else None
+        ),
+    )
+
+
+__all__ += ["metric_summary", "period_default_as_of", "scorecard_people"]

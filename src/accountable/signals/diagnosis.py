@@ -1,0 +1,225 @@
+"""The diagnosis: walk the funnel and name the most likely cause, in plain words.
+
+Touches → first meetings → opportunities → wins → deal size → cycle, each
+against the team median and the person's own baseline (SPEC §5):
+
+- not enough meetings or new opportunities → `prospecting`;
+- enough meetings but a low win rate → `conversion` (selling skill);
+- a normal win rate but small deals → `deal_size` (targeting);
+- deals that take much longer than the team's → `cycle` (deal progression);
+- otherwise `none`.
+
+The first step that fails is the cause: a rep with too few meetings also wins
+less, but the meetings are where to start. Results-based causes (conversion,
+deal size, cycle) are only named when results are weak — a star with a slow
+quarter has nothing to fix — and not while a new hire ramps.
+
+Effort is judged separately, from touches a week against the team median and
+the person's own baseline: `low` effort makes it an accountability
+conversation; `normal` effort with weak results is a coaching opportunity.
+
+Pure: figures in, a `Diagnosis` out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from accountable.signals.evidence import Benchmarks, Figures
+from accountable.signals.thresholds import DEFAULTS, Thresholds
+
+__all__ = ["CAUSES", "EFFORTS", "Diagnosis", "diagnose", "effort_of"]
+
+CAUSES = ("prospecting", "conversion", "deal_size", "cycle", "none")
+EFFORTS = ("low", "normal")
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    cause: str
+    effort: str
+    message: str
+    next_step: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def _ratio(value: float | None, reference: float | None) -> float | None:
+    if value is None or not reference:
+        return None
+    return value / reference
+
+
+def _n(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
+
+
+def effort_of(fig: Figures, bench: Benchmarks, t: Thresholds = DEFAULTS) -> str:
+    """`low` when touches a week fall well below the team median, or have dropped
+    well below the person's own baseline; else `normal`."""
+    against_team = _ratio(fig.touches_recent, bench.team["touches_recent"])
+    # A new hire's own baseline is their first weeks: not a fair comparison.
+    against_self = None if fig.in_ramp else _ratio(fig.touches_recent, fig.touches_baseline)
+    if against_team is not None and against_team < t.effort_low_ratio:
+        return "low"
+    if against_self is not None and against_self <= t.activity_drop_ratio:
+        return "low"
+    return "normal"
+
+
+def _weak_results(fig: Figures, warnings: Collection[str], t: Thresholds) -> bool:
+    attainment = fig.recent_attainment
+    return "quota_miss_streak" in warnings or (
+        attainment is not None and attainment < t.weak_results
+    )
+
+
+def _cause(
+    fig: Figures, bench: Benchmarks, warnings: Collection[str], t: Thresholds
+) -> tuple[str, str]:
+    team = bench.team
+    meetings = _ratio(fig.first_meetings_recent, team["first_meetings_recent"])
+    opportunities = _ratio(fig.opportunities_recent, team["opportunities_recent"])
+    own_meetings = _ratio(fig.first_meetings_recent, fig.first_meetings_baseline)
+    low_vs_team = (
+        meetings is not None
+        and opportunities is not None
+        and meetings < t.prospecting_ratio
+        and opportunities < t.prospecting_ratio
+    )
+    low_vs_self = (
+        own_meetings is not None
+        and own_meetings < t.prospecting_ratio
+        and opportunities is not None
+        and opportunities < t.prospecting_ratio
+    )
+    # Touches are the top of the funnel: too few of them is too few meetings.
+    activity = {"low_activity", "activity_drop", "late_prospecting"} & set(warnings)
+    if activity or low_vs_team or low_vs_self:
+        return "prospecting", (
+            f"Too few meetings: {_n(fig.first_meetings_recent)} first meetings and "
+            f"{_n(fig.opportunities_recent)} new opportunities a week over the last 4 weeks, "
+            f"against a team median of {_n(team['first_meetings_recent'])} and "
+            f"{_n(team['opportunities_recent'])} (own earlier rate "
+            f"{_n(fig.first_meetings_baseline)} meetings a week)"
+        )
+    if fig.in_ramp or not _weak_results(fig, warnings, t):
+        return "none", ""
+    win_rate = _ratio(fig.win_rate_recent, team["win_rate_recent"])
+    if win_rate is not None and win_rate < t.conversion_ratio:
+        return "conversion", (
+            f"Enough meetings ({_n(fig.first_meetings_recent)} a week, team "
+            f"{_n(team['first_meetings_recent'])}) but a win rate of "
+            f"{fig.win_rate_recent:.0%} over 26 weeks against a team median of "
+            f"{team['win_rate_recent']:.0%}"
+        )
+    size = _ratio(fig.deal_size_recent, team["deal_size_recent"])
+    if "deal_size_decline" in warnings or (size is not None and size < t.deal_size_ratio):
+        return "deal_size", (
+            f"A normal win rate ({_pct(fig.win_rate_recent)}) but small deals: "
+            f"{_n(fig.deal_size_recent)} on average last quarter against a team median of "
+            f"{_n(team['deal_size_recent'])} (own {_n(fig.deal_size_baseline)} half a year ago)"
+        )
+    cycle = _ratio(fig.cycle_recent, team["cycle_recent"])
+    if "cycle_lengthening" in warnings or (cycle is not None and cycle > t.cycle_ratio):
+        return "cycle", (
+            f"Deals take {_n(fig.cycle_recent)} days to win (median, last quarter) against a "
+            f"team median of {_n(team['cycle_recent'])} (own {_n(fig.cycle_baseline)} half a "
+            "year ago): revenue slips into later periods"
+        )
+    return "none", ""
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+NEXT_STEPS = {
+    ("prospecting", "low"): (
+        "Accountability conversation: agree a weekly number of touches and first meetings "
+        "at the team's level, and check it at every 1:1 until it holds."
+    ),
+    ("prospecting", "normal"): (
+        "Coaching: put prospecting back in the diary — two blocks a week for new business — "
+        "and track first meetings and new opportunities weekly."
+    ),
+    ("conversion", "low"): (
+        "Accountability conversation first (activity), then review lost deals together."
+    ),
+    ("conversion", "normal"): (
+        "Coaching opportunity: review the last lost deals together (discovery, qualification, "
+        "closing) and role-play the next proposal."
+    ),
+    ("deal_size", "low"): "Accountability conversation on activity, then on account targeting.",
+    ("deal_size", "normal"): (
+        "Coaching on targeting: aim new opportunities at tier A and B accounts, sell the "
+        "full bundle, and agree a discount limit."
+    ),
+    ("cycle", "low"): "Accountability conversation on activity, then a deal-by-deal review.",
+    ("cycle", "normal"): (
+        "Pipeline review: go through each stalled deal, agree the next step and its date, "
+        "and check the stage's checklist milestones."
+    ),
+    ("none", "low"): (
+        "Results are holding, but activity is down: ask what changed before the pipeline feels it."
+    ),
+    ("none", "normal"): "Nothing to fix in the funnel: keep the rhythm and recognise the results.",
+}
+
+
+def diagnose(
+    fig: Figures,
+    bench: Benchmarks,
+    warnings: Collection[str] = (),
+    t: Thresholds = DEFAULTS,
+) -> Diagnosis:
+    """The most likely cause, the effort, the words and the next step for one rep."""
+    cause, why = _cause(fig, bench, warnings, t)
+    effort = effort_of(fig, bench, t)
+    team = bench.team
+    effort_words = (
+        f"{_n(fig.touches_recent)} touches a week against a team median of "
+        f"{_n(team['touches_recent'])} (own earlier {_n(fig.touches_baseline)})"
+    )
+    if cause == "none":
+        message = (
+            "No funnel problem found"
+            + (f" (ramping, judged at {fig.ramp_now:.0%} of full quota)" if fig.in_ramp else "")
+            + f"; {effort_words}."
+        )
+    else:
+        kind = (
+            "lack of effort — an accountability conversation"
+            if effort == "low"
+            else "effort is normal — a coaching opportunity"
+        )
+        message = f"{why}. {effort_words.capitalize()}: {kind}."
+    return Diagnosis(
+        cause=cause,
+        effort=effort,
+        message=message,
+        next_step=NEXT_STEPS[(cause, effort)],
+        evidence={
+            "touches_per_week": _round(fig.touches_recent),
+            "team_touches_per_week": _round(team["touches_recent"]),
+            "first_meetings_per_week": _round(fig.first_meetings_recent),
+            "team_first_meetings_per_week": _round(team["first_meetings_recent"]),
+            "opportunities_per_week": _round(fig.opportunities_recent),
+            "team_opportunities_per_week": _round(team["opportunities_recent"]),
+            "win_rate": _round(fig.win_rate_recent, 3),
+            "team_win_rate": _round(team["win_rate_recent"], 3),
+            "average_deal": _round(fig.deal_size_recent, 0),
+            "team_average_deal": _round(team["deal_size_recent"], 0),
+            "cycle_days": fig.cycle_recent,
+            "team_cycle_days": team["cycle_recent"],
+            "attainment": _round(fig.recent_attainment, 3),
+            "in_ramp": fig.in_ramp,
+        },
+    )
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)

@@ -1,0 +1,171 @@
+"""The engine: every rule applied to every rep, with the diagnosis and the three rights.
+
+`assess` reads the numbers once for everyone asked about (a handful of queries,
+`inputs`), turns them into figures and benchmarks (`evidence`), and returns an
+`Assessment` per rep. It writes nothing: `services.signals_run` stores the
+warnings, and the diagnosis and rights selectors show the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from accountable.goals.services import ramp_get
+from accountable.org.services import organisation_get
+from accountable.signals import rules
+from accountable.signals.diagnosis import Diagnosis, diagnose
+from accountable.signals.evidence import Benchmarks, Figures, benchmarks_for, figures_for
+from accountable.signals.inputs import Window, inputs_gather, reps_in_scope
+from accountable.signals.rights import Rights, rights_assess
+from accountable.signals.rules import Finding
+from accountable.signals.thresholds import Thresholds
+
+__all__ = ["Assessment", "assess", "findings_for"]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the engine concludes about one rep on one day."""
+
+    figures: Figures
+    benchmarks: Benchmarks
+    findings: list[Finding]
+    diagnosis: Diagnosis
+    rights: Rights
+    period: str
+
+
+def findings_for(fig: Figures, bench: Benchmarks, t: Thresholds) -> list[Finding]:
+    """Every rule, fed from one rep's figures and benchmarks."""
+    team = bench.team
+    judged = [
+        (q.label, q.projected, q.elapsed >= 1.0)
+        for q in fig.quarters
+        if q.target and q.elapsed >= 0.5
+    ]
+    ramped = not fig.in_ramp
+    found = [
+        rules.quota_miss_streak(quarters=judged, t=t),
+        rules.low_activity(
+            recent=fig.touches_recent,
+            quarter=fig.touches_quarter,
+            team_median=team["touches_quarter"],
+            t=t,
+        ),
+        rules.late_prospecting(
+            recent=fig.prospecting_recent,
+            team_median=team["prospecting_recent"],
+            baseline=fig.prospecting_baseline,
+            weeks_since_opportunity=fig.weeks_since_opportunity,
+            cycle_days=team["cycle_recent"],
+            t=t,
+        ),
+        rules.low_coverage(
+            coverage=fig.coverage,
+            open_pipeline=fig.open_pipeline,
+            quarter_target=fig.quarter_target,
+            new_pipeline=fig.pipeline_created_recent,
+            team_new_pipeline=team["pipeline_created_recent"],
+            cycle_days=team["cycle_recent"],
+            team_coverage=team["coverage"],
+            t=t,
+        ),
+        rules.channel_mix(
+            phone_share=fig.phone_share,
+            meetings_per_100=fig.meetings_per_100_touches,
+            top_phone_share=bench.top["phone_share"],
+            top_meetings_per_100=bench.top["meetings_per_100_touches"],
+            t=t,
+        ),
+        rules.complaints(
+            recent=fig.complaints_recent,
+            last_on=fig.complaints_dates[-1].isoformat() if fig.complaints_dates else None,
+            t=t,
+        ),
+        rules.missed_commitments(due=fig.commitments_due, missed=fig.commitments_missed, t=t),
+    ]
+    if ramped:
+        # A new hire's own "baseline" is their first weeks, and their few closed
+        # deals say nothing yet about conversion, size or cycle.
+        found += [
+            rules.activity_drop(
+                recent=fig.touches_recent,
+                baseline=fig.touches_baseline,
+                team_median=team["touches_recent"],
+                t=t,
+            ),
+            rules.win_rate_decline(
+                recent=fig.win_rate_recent,
+                closed_recent=fig.closed_recent,
+                baseline=fig.win_rate_baseline,
+                closed_baseline=fig.closed_baseline,
+                team_median=team["win_rate_recent"],
+                t=t,
+            ),
+            rules.cycle_lengthening(
+                recent=fig.cycle_recent,
+                won_recent=fig.won_recent,
+                baseline=fig.cycle_baseline,
+                team_median=team["cycle_recent"],
+                open_age=fig.open_age,
+                team_open_age=team["open_age"],
+                t=t,
+            ),
+            rules.deal_size_decline(
+                recent=fig.deal_size_recent,
+                won_recent=fig.won_recent,
+                baseline=fig.deal_size_baseline,
+                won_baseline=fig.won_baseline,
+                team_median=team["deal_size_recent"],
+                t=t,
+            ),
+            rules.wrong_product_mix(
+                priority_share=fig.priority_share,
+                won_deals=fig.won_half_year,
+                team_median=team["priority_share"],
+                t=t,
+            ),
+        ]
+    order = {kind: i for i, kind in enumerate(rules.KINDS)}
+    return sorted((f for f in found if f is not None), key=lambda f: order[f.kind])
+
+
+def assess(
+    *,
+    as_of: date,
+    thresholds: Thresholds | None = None,
+    people: Iterable[int] | None = None,
+) -> list[Assessment]:
+    """Assess every active rep on `as_of` (benchmarks always use everyone), or only
+    `people` among them."""
+    from accountable.signals.selectors import thresholds_get
+
+    t = thresholds or thresholds_get()
+    calendar = organisation_get().calendar
+    window = Window.ending(as_of, calendar)
+    ramp = ramp_get()
+    reps = reps_in_scope(as_of)
+    inputs = inputs_gather(reps, window)
+    figures = [figures_for(inputs[rep.pk], window, ramp) for rep in reps]
+    benchmarks = benchmarks_for(figures)
+    wanted = set(people) if people is not None else None
+    result = []
+    for fig in figures:
+        if wanted is not None and fig.person_id not in wanted:
+            continue
+        bench = benchmarks[fig.person_id]
+        findings = findings_for(fig, bench, t)
+        kinds = {f.kind for f in findings}
+        result.append(
+            Assessment(
+                figures=fig,
+                benchmarks=bench,
+                findings=findings,
+                diagnosis=diagnose(fig, bench, kinds, t),
+                rights=rights_assess(fig, bench, kinds, t),
+                period=window.current.label,
+            )
+        )
+    return result

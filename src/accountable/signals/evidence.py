@@ -1,0 +1,360 @@
+"""From raw inputs to the figures the rules judge: rates per week, baselines, benchmarks.
+
+`figures_for` turns one rep's `PersonInputs` into `Figures` — touches a week
+recently and over their own baseline, win rate, deal size and cycle now and
+half a year earlier, coverage, attainment per quarter — and `benchmarks_for`
+gives each rep the medians of their team (or of everyone, when the team is too
+small to say anything) and what the team's top performers do.
+
+New hires are judged against their ramp (`GoalSettings.ramp`): each week's
+activity is divided by the share of a full quota they carried that week, so a
+rep at half ramp making half the team's calls is on par. Their conversion, deal
+size and cycle are not compared until they are ramped: too few of their deals
+have closed to say anything.
+
+Plain arithmetic, no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import median
+
+from accountable.signals.inputs import PersonInputs, Window
+
+__all__ = [
+    "Benchmarks",
+    "Figures",
+    "QuarterResult",
+    "benchmarks_for",
+    "figures_for",
+    "ramp_share",
+]
+
+RECENT_DAYS = 91  # won deals "now": the last quarter's worth of days
+HALF_YEAR_DAYS = 182
+YEAR_DAYS = 364
+MIN_TEAM = 3  # below this many reps with a figure, the whole organisation is the benchmark
+
+
+def _add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - one of the four always fits
+
+
+def ramp_share(start_date: date, on: date, ramp: Sequence[float]) -> float:
+    """The share of a full quota someone who started on `start_date` carries on `on`:
+    `ramp[n]` in their (n+1)th month, 1 after the ramp, 0 before they started."""
+    if on < start_date:
+        return 0.0
+    for month, step in enumerate(ramp):
+        if on < _add_months(start_date, month + 1):
+            return float(step)
+    return 1.0
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    values = list(values)
+    return sum(values) / len(values) if values else None
+
+
+def _median(values: Iterable[float]) -> float | None:
+    values = list(values)
+    return float(median(values)) if values else None
+
+
+@dataclass(frozen=True)
+class QuarterResult:
+    """Revenue won against the (ramped) target in one quarter; `projected` is the run
+    rate to the quarter's end when it is not over yet."""
+
+    label: str
+    target: float
+    actual: float
+    elapsed: float  # share of the quarter's working days gone, 1.0 when complete
+
+    @property
+    def attainment(self) -> float:
+        return self.actual / self.target if self.target else 0.0
+
+    @property
+    def projected(self) -> float:
+        return self.attainment / self.elapsed if self.elapsed else 0.0
+
+
+@dataclass
+class Figures:
+    """One rep's figures for one run. Rates are per week and, for new hires,
+    divided by their ramp; None means there is not enough data to say."""
+
+    person_id: int
+    email: str
+    name: str
+    team_id: int | None
+    in_ramp: bool
+    ramp_now: float
+    weeks_employed: int
+    touches_recent: float | None = None
+    touches_baseline: float | None = None
+    touches_quarter: float | None = None  # the last 12 weeks
+    prospecting_recent: float | None = None
+    prospecting_baseline: float | None = None
+    first_meetings_recent: float | None = None
+    first_meetings_baseline: float | None = None
+    opportunities_recent: float | None = None
+    opportunities_baseline: float | None = None
+    pipeline_created_recent: float | None = None
+    weeks_since_opportunity: int | None = None
+    phone_share: float | None = None  # of prospecting touches, last 12 weeks
+    meetings_per_100_touches: float | None = None
+    win_rate_recent: float | None = None
+    closed_recent: int = 0
+    win_rate_baseline: float | None = None
+    closed_baseline: int = 0
+    deal_size_recent: float | None = None
+    won_recent: int = 0
+    deal_size_baseline: float | None = None
+    won_baseline: int = 0
+    cycle_recent: float | None = None
+    cycle_baseline: float | None = None
+    open_age: float | None = None  # median days open of the open deals
+    priority_share: float | None = None
+    won_half_year: int = 0
+    open_pipeline: float = 0.0
+    open_deals: int = 0
+    quarter_target: float = 0.0
+    coverage: float | None = None
+    quarters: list[QuarterResult] = field(default_factory=list)
+    complaints_recent: int = 0
+    complaints_dates: list[date] = field(default_factory=list)
+    commitments_due: int = 0
+    commitments_missed: int = 0
+    as_of: date | None = None
+
+    @property
+    def recent_attainment(self) -> float | None:
+        """The lower of the last completed quarter's attainment and the current
+        one's projection (once half of it is gone): how results look now."""
+        judged = [q for q in self.quarters if q.target and q.elapsed >= 0.5]
+        complete = [q.projected for q in judged if q.elapsed >= 1.0][-1:]
+        running = [q.projected for q in judged if q.elapsed < 1.0]
+        return min([*complete, *running], default=None)
+
+
+def _per_week(
+    counts: Sequence[int], ramps: Sequence[float], weeks: slice, *, min_weeks: int
+) -> float | None:
+    """Average of `counts` over the `weeks` the person carried some quota, each
+    divided by that week's ramp; None when fewer than `min_weeks` count."""
+    pairs = [(c, r) for c, r in zip(counts[weeks], ramps[weeks], strict=True) if r > 0]
+    if len(pairs) < min_weeks:
+        return None
+    return sum(c / r for c, r in pairs) / len(pairs)
+
+
+def figures_for(person: PersonInputs, window: Window, ramp: Sequence[float]) -> Figures:
+    """The figures of one rep on `window.as_of`, given the organisation's ramp."""
+    as_of = window.as_of
+    # A week counts only if the person was there the whole of it.
+    ramps = [
+        ramp_share(person.start_date, week.start, ramp) if person.start_date <= week.start else 0.0
+        for week in window.weeks
+    ]
+    n, recent = len(window.weeks), len(window.recent)
+    last, base, quarter = slice(n - recent, n), slice(0, n - recent), slice(n - 12, n)
+    ramp_now = ramp_share(person.start_date, as_of, ramp)
+    fig = Figures(
+        person_id=person.person_id,
+        email=person.email,
+        name=person.name,
+        team_id=person.team_id,
+        in_ramp=ramp_now < 1.0,
+        ramp_now=ramp_now,
+        weeks_employed=(as_of - person.start_date).days // 7,
+        as_of=as_of,
+    )
+    fig.touches_recent = _per_week(person.touches, ramps, last, min_weeks=3)
+    fig.touches_baseline = _per_week(person.touches, ramps, base, min_weeks=6)
+    fig.touches_quarter = _per_week(person.touches, ramps, quarter, min_weeks=6)
+    fig.prospecting_recent = _per_week(person.prospecting, ramps, last, min_weeks=3)
+    fig.prospecting_baseline = _per_week(person.prospecting, ramps, base, min_weeks=6)
+    fig.first_meetings_recent = _per_week(person.first_meetings, ramps, last, min_weeks=3)
+    fig.first_meetings_baseline = _per_week(person.first_meetings, ramps, base, min_weeks=6)
+
+    recent_start = window.recent[0].start
+    base_start, base_end = window.baseline[0].start, window.baseline[-1].end
+    opened = [day for day, _ in person.created]
+    opened_recent = [(d, v) for d, v in person.created if d >= recent_start]
+    if fig.touches_recent is not None:
+        scale = ramps[-1] or 1.0
+        fig.opportunities_recent = len(opened_recent) / recent / scale
+        fig.pipeline_created_recent = sum(v for _, v in opened_recent) / recent / scale
+    if fig.touches_baseline is not None:
+        weeks = [r for r in ramps[base] if r > 0]
+        count = sum(1 for d in opened if base_start <= d <= base_end)
+        fig.opportunities_baseline = count / sum(weeks) if weeks else None
+    if opened:
+        fig.weeks_since_opportunity = (as_of - max(opened)).days // 7
+    elif fig.weeks_employed >= 4:
+        fig.weeks_since_opportunity = min(fig.weeks_employed, len(window.weeks))
+
+    prospecting = sum(person.prospecting[quarter])
+    if prospecting >= 20:
+        fig.phone_share = sum(person.phone_prospecting[quarter]) / prospecting
+        fig.meetings_per_100_touches = 100 * sum(person.first_meetings[quarter]) / prospecting
+
+    _deal_figures(fig, person, as_of)
+    _coverage(fig, person, window)
+    _attainment(fig, person, window)
+    fig.complaints_dates = sorted(person.complaints)
+    fig.complaints_recent = sum(1 for d in person.complaints if (as_of - d).days < RECENT_DAYS)
+    due = [c for c in person.commitments if c.due_on <= as_of and (as_of - c.due_on).days < 91]
+    fig.commitments_due = len(due)
+    fig.commitments_missed = sum(1 for c in due if c.met_on is None or c.met_on > c.due_on)
+    return fig
+
+
+def _deal_figures(fig: Figures, person: PersonInputs, as_of: date) -> None:
+    def age(day: date) -> int:
+        return (as_of - day).days
+
+    half = [d for d in person.closed if age(d.closed_on) < HALF_YEAR_DAYS]
+    older = [d for d in person.closed if HALF_YEAR_DAYS <= age(d.closed_on) < YEAR_DAYS]
+    fig.closed_recent, fig.closed_baseline = len(half), len(older)
+    if half:
+        fig.win_rate_recent = sum(d.won for d in half) / len(half)
+    if older:
+        fig.win_rate_baseline = sum(d.won for d in older) / len(older)
+    won_now = [d for d in person.closed if d.won and age(d.closed_on) < RECENT_DAYS]
+    won_before = [d for d in older if d.won]
+    fig.won_recent, fig.won_baseline = len(won_now), len(won_before)
+    fig.deal_size_recent = _mean(d.amount for d in won_now)
+    fig.deal_size_baseline = _mean(d.amount for d in won_before)
+    fig.cycle_recent = _median(d.cycle_days for d in won_now)
+    fig.cycle_baseline = _median(d.cycle_days for d in won_before)
+    won_half = [d for d in half if d.won and d.priority is not None]
+    fig.won_half_year = len(won_half)
+    value = sum(d.amount for d in won_half)
+    if value:
+        fig.priority_share = sum(d.amount for d in won_half if d.priority) / value
+
+
+def _coverage(fig: Figures, person: PersonInputs, window: Window) -> None:
+    fig.open_pipeline = sum(deal.amount for deal in person.open)
+    fig.open_deals = len(person.open)
+    fig.open_age = _median((window.as_of - deal.created_on).days for deal in person.open)
+    target = person.revenue_targets.get(window.current.label)
+    if not target:
+        completed = [person.revenue_targets.get(q.label) for q in window.quarters]
+        target = next((t for t in reversed(completed) if t), None)
+    if target:
+        fig.quarter_target = target
+        fig.coverage = fig.open_pipeline / target
+
+
+def _attainment(fig: Figures, person: PersonInputs, window: Window) -> None:
+    as_of = window.as_of
+    for quarter in (*window.quarters, window.current):
+        # Quarters that began before the deal history was read are left out.
+        if quarter.start < window.deals_from + timedelta(days=1):
+            continue
+        target = person.revenue_targets.get(quarter.label)
+        # A quarter someone joined part-way through is not judged: their first
+        # full quarter (on a ramped target) is.
+        if not target or person.start_date > quarter.start:
+            continue
+        actual = sum(
+            d.amount
+            for d in person.closed
+            if d.won and quarter.contains(d.closed_on) and d.closed_on <= as_of
+        )
+        elapsed = quarter.elapsed_fraction(as_of - timedelta(days=1))
+        fig.quarters.append(QuarterResult(quarter.label, target, actual, elapsed))
+
+
+@dataclass(frozen=True)
+class Benchmarks:
+    """What a rep is compared with: the medians of their team (or of everyone
+    when the team has fewer than three reps with the figure), and the medians of
+    the top performers (top quarter by attainment) for the "right way"."""
+
+    team: dict[str, float | None]
+    top: dict[str, float | None]
+    team_size: int
+    top_names: tuple[str, ...] = ()
+
+
+BENCHMARKED = (
+    "touches_recent",
+    "touches_quarter",
+    "prospecting_recent",
+    "first_meetings_recent",
+    "opportunities_recent",
+    "pipeline_created_recent",
+    "win_rate_recent",
+    "deal_size_recent",
+    "cycle_recent",
+    "open_age",
+    "priority_share",
+    "coverage",
+    "phone_share",
+    "meetings_per_100_touches",
+)
+# Figures a new hire is not compared on while ramping (see module docstring).
+NOT_WHILE_RAMPING = frozenset({"win_rate_recent", "deal_size_recent", "cycle_recent"})
+
+
+def _score(fig: Figures) -> float | None:
+    """How well someone is doing, for picking the top performers: the mean of
+    their judged quarters' attainment."""
+    judged = [q.projected for q in fig.quarters if q.target and q.elapsed >= 0.5]
+    return _mean(judged[-2:])
+
+
+def benchmarks_for(figures: Sequence[Figures]) -> dict[int, Benchmarks]:
+    """{person id: their benchmarks}, every rep against the reps of their team."""
+    by_team: dict[int | None, list[Figures]] = {}
+    for fig in figures:
+        by_team.setdefault(fig.team_id, []).append(fig)
+
+    def medians(group: Sequence[Figures]) -> dict[str, float | None]:
+        values: dict[str, float | None] = {}
+        for name in BENCHMARKED:
+            pool = [f for f in group if not (f.in_ramp and name in NOT_WHILE_RAMPING)]
+            found = [getattr(f, name) for f in pool if getattr(f, name) is not None]
+            if len(found) < MIN_TEAM:
+                found = [getattr(f, name) for f in figures if getattr(f, name) is not None]
+            values[name] = _median(found)
+        return values
+
+    result = {}
+    for members in by_team.values():
+        team = medians(members)
+        scored = sorted(
+            ((s, f) for f in members if not f.in_ramp and (s := _score(f)) is not None),
+            key=lambda pair: -pair[0],
+        )
+        pool = [f for f in figures if not f.in_ramp and _score(f) is not None]
+        if len(scored) < MIN_TEAM:
+            scored = sorted(((_score(f), f) for f in pool), key=lambda pair: -pair[0])
+        top = [f for _, f in scored[: max(1, round(len(scored) / 4))]]
+        top_medians = {
+            name: _median(getattr(f, name) for f in top if getattr(f, name) is not None)
+            for name in BENCHMARKED
+        }
+        for fig in members:
+            result[fig.person_id] = Benchmarks(
+                team=team,
+                top=top_medians,
+                team_size=len(members),
+                top_names=tuple(f.name for f in top),
+            )
+    return result

@@ -1,0 +1,491 @@
+"""The warning rules: one small function per warning kind, over plain numbers.
+
+Each rule takes the figures it needs (already ramp-adjusted, see `evidence`)
+and the thresholds, and returns a `Finding` — kind, severity, a message in
+plain words with the numbers, and the evidence it used (the numbers, the
+baseline and the benchmark) — or None when there is nothing to warn about.
+No database, no dates beyond labels: every edge can be tested directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from accountable.signals.thresholds import DEFAULTS, Thresholds
+
+TIMES = "\u00d7"  # the multiplication sign, as in "coverage 2.1 times"
+
+__all__ = [
+    "KINDS",
+    "Finding",
+    "activity_drop",
+    "channel_mix",
+    "complaints",
+    "cycle_lengthening",
+    "deal_size_decline",
+    "late_prospecting",
+    "low_activity",
+    "low_coverage",
+    "missed_commitments",
+    "quota_miss_streak",
+    "win_rate_decline",
+    "wrong_product_mix",
+]
+
+# Exactly these names, in JSON and the API (SPEC §5; the demo's ground truth uses them).
+KINDS = (
+    "quota_miss_streak",
+    "low_activity",
+    "activity_drop",
+    "win_rate_decline",
+    "cycle_lengthening",
+    "deal_size_decline",
+    "low_coverage",
+    "late_prospecting",
+    "wrong_product_mix",
+    "channel_mix",
+    "complaints",
+    "missed_commitments",
+)
+LOW, MEDIUM, HIGH = "low", "medium", "high"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A warning the rules found: what, how bad, in words, and on which numbers.
+    `period` is left blank when the finding is about the current period."""
+
+    kind: str
+    severity: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    period: str = ""
+
+
+def _pct(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _below(value: float, reference: float) -> str:
+    """ "41% below" — how far `value` falls short of `reference`."""
+    return f"{1 - value / reference:.0%} below" if reference else "below"
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
+
+
+def _ratio(value: float | None, reference: float | None) -> float | None:
+    if value is None or not reference:
+        return None
+    return value / reference
+
+
+def quota_miss_streak(
+    *, quarters: Sequence[tuple[str, float, bool]], t: Thresholds = DEFAULTS
+) -> Finding | None:
+    """Missed quota in consecutive quarters — a pattern, not one bad month.
+
+    `quarters` are (label, attainment, complete) oldest first, attainment
+    against the (ramped) target: actual for completed quarters, the run-rate
+    projection for the current one. The streak is counted back from the
+    latest; a quarter still under way can extend a streak but not end it.
+    """
+    streak: list[tuple[str, float]] = []
+    for label, attainment, complete in reversed(quarters):
+        if attainment >= t.quota_miss_attainment:
+            if complete:
+                break
+            continue
+        streak.insert(0, (label, attainment))
+    if len(streak) < t.quota_miss_periods:
+        return None
+    average = sum(a for _, a in streak) / len(streak)
+    high = len(streak) >= t.quota_miss_high_periods or average < t.quota_miss_high_attainment
+    shown = ", ".join(f"{label} {_pct(a)}" for label, a in streak)
+    return Finding(
+        kind="quota_miss_streak",
+        severity=HIGH if high else MEDIUM,
+        message=(
+            f"Below {_pct(t.quota_miss_attainment)} of the revenue target "
+            f"{len(streak)} quarters running ({shown}; the quarter under way by its run rate)."
+        ),
+        evidence={
+            "quarters": [{"period": label, "attainment": round(a, 3)} for label, a in streak],
+            "threshold": t.quota_miss_attainment,
+        },
+        period=streak[-1][0],
+    )
+
+
+def low_activity(
+    *,
+    recent: float | None,
+    quarter: float | None,
+    team_median: float | None,
+    t: Thresholds = DEFAULTS,
+) -> Finding | None:
+    """Touches a week well below the team median, for the last 12 weeks and still now
+    (a habit, not a bad week). Figures are ramp-adjusted for new hires."""
+    ratio_q, ratio_r = _ratio(quarter, team_median), _ratio(recent, team_median)
+    if ratio_q is None or ratio_r is None:
+        return None
+    if ratio_q > t.low_activity_ratio or ratio_r > t.low_activity_ratio:
+        return None
+    return Finding(
+        kind="low_activity",
+        severity=HIGH if max(ratio_q, ratio_r) <= t.low_activity_high_ratio else MEDIUM,
+        message=(
+            f"Touches {_below(quarter, team_median)} the team median over the last 12 weeks "
+            f"({_n(quarter)}/wk vs {_n(team_median)}/wk; last 4 weeks {_n(recent)}/wk)."
+        ),
+        evidence={
+            "touches_per_week_12w": round(quarter, 1),
+            "touches_per_week_4w": round(recent, 1),
+            "team_median": round(team_median, 1),
+            "threshold": t.low_activity_ratio,
+        },
+    )
+
+
+def activity_drop(
+    *,
+    recent: float | None,
+    baseline: float | None,
+    team_median: float | None,
+    t: Thresholds = DEFAULTS,
+) -> Finding | None:
+    """Touches a week over the last 4 weeks down against the person's own 12 weeks before."""
+    ratio = _ratio(recent, baseline)
+    if ratio is None or ratio > t.activity_drop_ratio:
+        return None
+    team = ""
+    if team_median:
+        team = f" and {_below(recent, team_median)} the team median" if recent < team_median else ""
+    return Finding(
+        kind="activity_drop",
+        severity=HIGH if ratio <= t.activity_drop_high_ratio else MEDIUM,
+        message=(
+            f"Touches {_below(recent, baseline)} their own 12-week average "
+            f"({_n(recent)}/wk vs {_n(baseline)}/wk){team}."
+        ),
+        evidence={
+            "touches_per_week_4w": round(recent, 1),
+            "own_baseline": round(baseline, 1),
+            "team_median": round(team_median, 1) if team_median else None,
+            "threshold": t.activity_drop_ratio,
+        },
+    )
+
+
+def win_rate_decline(
+    *,
+    recent: float | None,
+    closed_recent: int,
+    baseline: float | None,
+    closed_baseline: int,
+    team_median: float | None = None,
+    t: Thresholds = DEFAULTS,
+) -> Finding | None:
+    """Win rate of the last 26 weeks down against the 26 weeks before."""
+    if recent is None or baseline is None or not baseline:
+        return None
+    if min(closed_recent, closed_baseline) < t.win_rate_min_closed:
+        return None
+    if recent > baseline * t.win_rate_decline_ratio:
+        return None
+    if baseline - recent < t.win_rate_decline_points:
+        return None
+    return Finding(
+        kind="win_rate_decline",
+        severity=MEDIUM,
+        message=(
+            f"Win rate down to {_pct(recent)} over the last 26 weeks from {_pct(baseline)} "
+            f"the half-year before ({closed_recent} and {closed_baseline} deals closed)"
+            + (f"; team median {_pct(team_median)}." if team_median is not None else ".")
+        ),
+        evidence={
+            "win_rate_26w": round(recent, 3),
+            "own_baseline": round(baseline, 3),
+            "closed_recent": closed_recent,
+            "closed_baseline": closed_baseline,
+            "team_median": round(team_median, 3) if team_median is not None else None,
+            "threshold": t.win_rate_decline_ratio,
+        },
+    )
+
+
+def cycle_lengthening(
+    *,
+    recent: float | None,
+    won_recent: int,
+    baseline: float | None,
+    team_median: float | None,
+    open_age: float | None,
+    team_open_age: float | None,
+    t: Thresholds = DEFAULTS,
+) -> Finding | None:
+    """Deals taking longer: the last quarter's won deals took much longer than the
+    team's, AND the deals still open are much older than the team's (so it is
+    getting worse, not one slow deal). The person's own earlier cycle is shown."""
+    if recent is None or not team_median or won_recent < t.cycle_min_won:
+        return None
+    if open_age is None or not team_open_age:
+        return None
+    if recent < team_median * t.cycle_team_ratio or open_age < team_open_age * t.cycle_age_ratio:
+        return None
+    own = (
+        f" ({recent / baseline - 1:+.0%} on their own {_n(baseline)} half a year ago)"
+        if baseline
+        else ""
+    )
+    return Finding(
+        kind="cycle_lengthening",
+        severity=MEDIUM,
+        message=(
+            f"Won deals took {_n(recent)} days (median, last quarter) against a team median of "
+            f"{_n(team_median)}{own}; open deals have been open {_n(open_age)} days "
+            f"(median) against the team's {_n(team_open_age)}."
+        ),
+        evidence={
+            "cycle_days": recent,
+            "won_deals": won_recent,
+            "own_baseline": baseline,
+            "team_median": team_median,
+            "open_deal_age_days": open_age,
+            "team_open_deal_age_days": team_open_age,
+            "threshold": t.cycle_team_ratio,
+        },
+    )
+
+
+def deal_size_decline(
+    *,
+    recent: float | None,
+    won_recent: int,
+    baseline: float | None,
+    won_baseline: int,
+    team_median: float | None,
+    t: Thresholds = DEFAULTS,
+) -> Finding | None:
+    """Won deals smaller than the person's own half a year earlier, and than the team's."""
+    if recent is None or not baseline or not team_median:
+        return None
+    if min(won_recent, won_baseline) < t.deal_size_min_won:
+        return None
+    if recent > baseline * t.deal_size_decline_ratio:
+        return None
+    if recent > team_median * t.deal_size_team_ratio:
+        return None
+    return Finding(
+        kind="deal_size_decline",
+        severity=MEDIUM,
+        message=(
+            f"Average won deal {_n(recent)} over the last quarter, {_below(recent, baseline)} "
+            f"their own {_n(baseline)} half a year ago and {_below(recent, team_median)} the "
+            f"team median ({_n(team_median)})."
+        ),
+        evidence={
+            "average_deal": round(recent),
+            "won_deals": won_recent,
+            "own_baseline": round(baseline),
+            "team_median": round(team_median),
+            "threshold": t.deal_size_decline_ratio,
+        },
+    )
+
+
+def low_coverage(
+    *,
+    coverage: float | None,
+    open_pipeline: float,
+    quarter_target: float,
+    new_pipeline: float | None,
+    team_new_pipeline: float | None,
+    cycle_days: float | None,
+    team_coverage: float | None = None,
+    t: Thresholds = DEFAULTS,
+) -> Finding | None:
+    """Too little pipeline for the target, now or a sales cycle from now.
+
+    Coverage is open pipeline ÷ a quarter's (ramped) target. It is low when it is
+    below `low_coverage_ratio` and new pipeline (a week, last 4 weeks) is below
+    `low_coverage_refill_ratio` of the team's — or when the pipeline the person
+    is opening would only sustain `low_coverage_projected_ratio` of a quarter's
+    target one median sales cycle from now (by then the deals open today have
+    closed): new pipeline a week, times the cycle in weeks, over the target.
+    """
+    if coverage is None or not quarter_target or new_pipeline is None:
+        return None
+    refill = _ratio(new_pipeline, team_new_pipeline)
+    projected = new_pipeline * cycle_days / 7 / quarter_target if cycle_days else None
+    now_low = (
+        coverage < t.low_coverage_ratio
+        and refill is not None
+        and refill < t.low_coverage_refill_ratio
+    )
+    later_low = projected is not None and projected < t.low_coverage_projected_ratio
+    if not now_low and not later_low:
+        return None
+    team = f"; team median {team_coverage:.1f}{TIMES}" if team_coverage else ""
+    later = (
+        f"; at {_n(new_pipeline)}/wk of new pipeline (team {_n(team_new_pipeline or 0)}/wk) "
+        f"it would cover {projected:.1f}{TIMES} one {_n(cycle_days)}-day sales cycle from now"
+        if projected is not None
+        else ""
+    )
+    severe = min(coverage, projected if projected is not None else coverage)
+    return Finding(
+        kind="low_coverage",
+        severity=HIGH if severe < t.low_coverage_high_ratio else MEDIUM,
+        message=(
+            f"Open pipeline covers {coverage:.1f}{TIMES} a quarter's target "
+            f"({_n(open_pipeline)} against {_n(quarter_target)}){team}{later}."
+        ),
+        evidence={
+            "coverage": round(coverage, 2),
+            "projected_coverage": round(projected, 2) if projected is not None else None,
+            "open_pipeline": round(open_pipeline),
+            "quarter_target": round(quarter_target),
+            "new_pipeline_per_week": round(new_pipeline),
+            "team_new_pipeline_per_week": round(team_new_pipeline) if team_new_pipeline else None,
+            "median_cycle_days": cycle_days,
+            "team_coverage": round(team_coverage, 2) if team_coverage else None,
+            "threshold": t.low_coverage_ratio,
+            "projected_threshold": t.low_coverage_projected_ratio,
+        },
+    )
+
+
+def late_prospecting(
+    *,
+    recent: float | None,
+    team_median: float | None,
+    baseline: float | None,
+    weeks_since_opportunity: int | None,
+    cycle_days: float | None,
+    t: Thresholds = DEFAULTS,
+) -> Finding | None:
+    """Hardly any prospecting over the last 4 weeks: with a sales cycle of N days,
+    no prospecting now means no deals to close N days from now (right time)."""
+    ratio = _ratio(recent, team_median)
+    if ratio is None or ratio >= t.late_prospecting_ratio:
+        return None
+    cycle = f" With a {_n(cycle_days)}-day median sales cycle" if cycle_days else " Without it"
+    since = (
+        f"; no new opportunity for {weeks_since_opportunity} weeks"
+        if weeks_since_opportunity
+        else ""
+    )
+    touches = f"{_n(recent)} prospecting touches a week" if recent else "No prospecting touches"
+    return Finding(
+        kind="late_prospecting",
+        severity=HIGH if ratio < t.late_prospecting_ratio / 2 else MEDIUM,
+        message=(
+            f"{touches} over the last 4 weeks against a team median of {_n(team_median)} a "
+            f"week{since}.{cycle}, next period's deals are not "
+            "being opened."
+        ),
+        evidence={
+            "prospecting_per_week_4w": round(recent, 1),
+            "team_median": round(team_median, 1),
+            "own_baseline": round(baseline, 1) if baseline is not None else None,
+            "weeks_since_opportunity": weeks_since_opportunity,
+            "median_cycle_days": cycle_days,
+            "threshold": t.late_prospecting_ratio,
+        },
+    )
+
+
+def wrong_product_mix(
+    *,
+    priority_share: float | None,
+    won_deals: int,
+    team_median: float | None,
+    t: Thresholds = DEFAULTS,
+) -> Finding | None:
+    """Selling mostly what the company does not prioritise (right thing)."""
+    if priority_share is None or not team_median or won_deals < t.product_mix_min_won:
+        return None
+    if priority_share >= team_median * t.product_mix_ratio:
+        return None
+    return Finding(
+        kind="wrong_product_mix",
+        severity=MEDIUM,
+        message=(
+            f"{_pct(priority_share)} of won value over the last 26 weeks is in the priority "
+            f"products, against a team median of {_pct(team_median)} ({won_deals} deals won)."
+        ),
+        evidence={
+            "priority_share": round(priority_share, 3),
+            "won_deals": won_deals,
+            "team_median": round(team_median, 3),
+            "threshold": t.product_mix_ratio,
+        },
+    )
+
+
+def channel_mix(
+    *,
+    phone_share: float | None,
+    meetings_per_100: float | None,
+    top_phone_share: float | None,
+    top_meetings_per_100: float | None,
+    t: Thresholds = DEFAULTS,
+) -> Finding | None:
+    """Cold outreach through channels that do not work for this team: less phone
+    than the top performers AND fewer first meetings per touch (right way)."""
+    phone = _ratio(phone_share, top_phone_share)
+    meetings = _ratio(meetings_per_100, top_meetings_per_100)
+    if phone is None or meetings is None:
+        return None
+    if phone >= t.channel_mix_ratio or meetings >= t.channel_mix_ratio:
+        return None
+    return Finding(
+        kind="channel_mix",
+        severity=LOW,
+        message=(
+            f"{_pct(phone_share)} of prospecting by phone against {_pct(top_phone_share)} for "
+            f"the team's top performers, and {_n(meetings_per_100)} first meetings per 100 "
+            f"prospecting touches against their {_n(top_meetings_per_100)}."
+        ),
+        evidence={
+            "phone_share": round(phone_share, 3),
+            "meetings_per_100_touches": round(meetings_per_100, 1),
+            "top_phone_share": round(top_phone_share, 3),
+            "top_meetings_per_100_touches": round(top_meetings_per_100, 1),
+            "threshold": t.channel_mix_ratio,
+        },
+    )
+
+
+def complaints(
+    *, recent: int, last_on: str | None = None, t: Thresholds = DEFAULTS
+) -> Finding | None:
+    """Customer complaints over the last 91 days."""
+    if recent < t.complaints_count:
+        return None
+    last = f", the latest on {last_on}" if last_on else ""
+    return Finding(
+        kind="complaints",
+        severity=HIGH if recent >= t.complaints_high_count else MEDIUM,
+        message=f"{recent} customer complaints in the last 91 days{last}.",
+        evidence={"complaints_91d": recent, "latest": last_on, "threshold": t.complaints_count},
+    )
+
+
+def missed_commitments(*, due: int, missed: int, t: Thresholds = DEFAULTS) -> Finding | None:
+    """Commitments due in the last 91 days and not met on time. Commitments come with
+    the reviews app; until then `due` is always 0 and this never fires."""
+    if not due or missed < t.missed_commitments_count:
+        return None
+    if missed / due < t.missed_commitments_share:
+        return None
+    return Finding(
+        kind="missed_commitments",
+        severity=HIGH if missed == due else MEDIUM,
+        message=f"{missed} of {due} commitments due in the last 91 days were not met on time.",
+        evidence={"due": due, "missed": missed, "threshold": t.missed_commitments_count},
+    )

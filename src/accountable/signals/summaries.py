@@ -1,0 +1,275 @@
+"""What the team board and the personal scorecard show of the warning engine.
+
+`BoardSignals` is one board row's worth — the live warnings as small flags, the
+three rights as pass/warn/fail marks, the diagnosis cause and effort — and
+`ScorecardSignals` the scorecard's panels, with the evidence, the diagnosis in
+words and its next step. `selectors.board_signals` and
+`selectors.scorecard_signals` build them from stored rows (`PersonAssessment`,
+`WarningSign`); the templates `signals/_board_rights.html`,
+`signals/_board_flags.html` and `signals/_scorecard_panels.html` draw them.
+
+Plain data and wording, no database: tests build these by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from accountable.signals.models import KIND_LABELS, Severity, WarningStatus
+
+__all__ = [
+    "CAUSE_LABELS",
+    "BoardSignals",
+    "DiagnosisSummary",
+    "Flag",
+    "RightMark",
+    "ScorecardSignals",
+    "evidence_rows",
+    "flags_sorted",
+    "rights_from",
+    "shown",
+]
+
+# One or two words for a board's flag column (SPEC §4: "conversion", "activity").
+SHORT_LABELS = {
+    "quota_miss_streak": "quota",
+    "low_activity": "activity",
+    "activity_drop": "activity drop",
+    "win_rate_decline": "win rate",
+    "cycle_lengthening": "cycle",
+    "deal_size_decline": "deal size",
+    "low_coverage": "coverage",
+    "late_prospecting": "prospecting",
+    "wrong_product_mix": "product mix",
+    "channel_mix": "channels",
+    "complaints": "complaints",
+    "missed_commitments": "commitments",
+}
+# Severity by shape as well as by colour: a filled triangle, an outline, a small one.
+SEVERITY_MARKS = {Severity.HIGH: "▲", Severity.MEDIUM: "△", Severity.LOW: "▿"}
+SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+RIGHTS = (
+    ("thing", "right_thing", "Right thing"),
+    ("way", "right_way", "Right way"),
+    ("time", "right_time", "Right time"),
+)
+RIGHT_MARKS = {"pass": "●", "warn": "◐", "fail": "○"}
+RIGHT_WORDS = {"pass": "pass", "warn": "warn", "fail": "fail"}
+
+CAUSE_LABELS = {
+    "prospecting": "Prospecting: too few meetings",
+    "conversion": "Selling skill: enough meetings, too few wins",
+    "deal_size": "Deal size and targeting: normal win rate, small deals",
+    "cycle": "Deal progression: deals take too long",
+    "none": "No funnel problem",
+}
+CAUSE_SHORT = {
+    "prospecting": "prospecting",
+    "conversion": "conversion",
+    "deal_size": "deal size",
+    "cycle": "cycle",
+    "none": "none",
+}
+EFFORT_LABELS = {"low": "low effort", "normal": "normal effort"}
+
+
+def shown(value: Any) -> str:
+    """An evidence value as a person reads it: 15,317; 0.75; a list of quarters."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, list):
+        return "; ".join(
+            ", ".join(f"{k} {shown(v)}" for k, v in item.items())
+            if isinstance(item, dict)
+            else shown(item)
+            for item in value
+        )
+    return str(value)
+
+
+def evidence_rows(evidence: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """(figure, value) pairs of an evidence dict, named for people, in name order."""
+    return tuple(
+        (name.replace("_", " ").capitalize(), shown(value))
+        for name, value in sorted((evidence or {}).items())
+    )
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A live warning as the board and the scorecard show it."""
+
+    pk: int
+    kind: str
+    severity: str
+    status: str
+    period: str
+    message: str = ""
+    evidence: tuple[tuple[str, str], ...] = ()
+    first_seen_on: date | None = None
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def short_label(self) -> str:
+        return SHORT_LABELS.get(self.kind, self.kind)
+
+    @property
+    def severity_label(self) -> str:
+        return Severity(self.severity).label
+
+    @property
+    def severity_mark(self) -> str:
+        return SEVERITY_MARKS.get(self.severity, "")
+
+    @property
+    def status_label(self) -> str:
+        return WarningStatus(self.status).label
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.status == WarningStatus.ACKNOWLEDGED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == WarningStatus.OPEN
+
+
+def flags_sorted(flags: list[Flag]) -> tuple[Flag, ...]:
+    """Most severe first, then open before acknowledged, then by kind."""
+    return tuple(
+        sorted(
+            flags,
+            key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.status != "open", f.kind),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RightMark:
+    """One of the three rights: pass, warn or fail, with the numbers behind it."""
+
+    name: str  # thing, way or time
+    label: str  # "Right thing"
+    status: str  # pass, warn or fail
+    message: str = ""
+    evidence: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def mark(self) -> str:
+        return RIGHT_MARKS.get(self.status, "?")
+
+    @property
+    def words(self) -> str:
+        return f"{self.label}: {RIGHT_WORDS.get(self.status, self.status)}"
+
+
+def rights_from(
+    stored: Mapping[str, Mapping[str, Any]] | None, *, with_evidence: bool = False
+) -> tuple[RightMark, ...]:
+    """The three rights from `Rights.as_dict()` (stored or just computed); empty if none."""
+    if not stored:
+        return ()
+    marks = []
+    for name, key, label in RIGHTS:
+        right = stored.get(key) or {}
+        marks.append(
+            RightMark(
+                name=name,
+                label=label,
+                status=right.get("status", ""),
+                message=right.get("message", ""),
+                evidence=evidence_rows(right.get("evidence")) if with_evidence else (),
+            )
+        )
+    return tuple(marks)
+
+
+@dataclass(frozen=True)
+class BoardSignals:
+    """One person's signals on the team board. `judged_on` is the day the engine
+    judged them (None: not judged yet — no run yet, or not a rep it judges)."""
+
+    person_id: int
+    flags: tuple[Flag, ...] = ()
+    rights: tuple[RightMark, ...] = ()
+    cause: str = ""
+    effort: str = ""
+    judged_on: date | None = None
+
+    @property
+    def cause_label(self) -> str:
+        return CAUSE_LABELS.get(self.cause, "")
+
+    @property
+    def cause_short(self) -> str:
+        return CAUSE_SHORT.get(self.cause, "")
+
+    @property
+    def effort_label(self) -> str:
+        return EFFORT_LABELS.get(self.effort, "")
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for f in self.flags if f.is_open)
+
+
+@dataclass(frozen=True)
+class DiagnosisSummary:
+    """The diagnosis as the scorecard says it: the cause, the effort, the sentence with
+    its numbers, the next step, and the figures it used."""
+
+    cause: str
+    effort: str
+    message: str
+    next_step: str
+    evidence: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def cause_label(self) -> str:
+        return CAUSE_LABELS.get(self.cause, self.cause)
+
+    @property
+    def conversation(self) -> str:
+        """`accountability` when effort is low (whatever the cause), `coaching` when
+        effort is normal but something in the funnel is weak, else ``""``."""
+        if self.effort == "low":
+            return "accountability"
+        if self.cause and self.cause != "none":
+            return "coaching"
+        return ""
+
+    @property
+    def conversation_label(self) -> str:
+        return {
+            "accountability": "Accountability conversation: lack of effort",
+            "coaching": "Coaching opportunity: effort is normal, results are weak",
+        }.get(self.conversation, "On track")
+
+
+@dataclass(frozen=True)
+class ScorecardSignals:
+    """A person's signals on their scorecard. `computed` says the engine ran for this
+    page (nothing stored for the day); `can_handle`, that the viewer may acknowledge."""
+
+    person_id: int
+    name: str
+    flags: tuple[Flag, ...] = ()
+    diagnosis: DiagnosisSummary | None = None
+    rights: tuple[RightMark, ...] = ()
+    period: str = ""
+    judged_on: date | None = None
+    computed: bool = False
+    can_handle: bool = False

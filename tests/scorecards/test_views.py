@@ -1,0 +1,414 @@
+"""The scorecard pages: the board, the personal scorecard, the roll-up, the leaderboard
+and its TV mode, the admin's role scorecards; who sees what, the period picker, sorting,
+CSV, bad input, and a query budget for the board.
+
+The `sales` fixture (conftest): in 2026-Q3, as of Monday 17 August (week 7 of 13), Rita
+(rep) won 3,000 against a 10,000 target set here, Rob (rep2) won 3,000, Olga (South)
+9,000; see tests/scorecards/conftest.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accountable.audit.models import AuditEntry
+from accountable.crm.upsert import deals_upsert
+from accountable.goals.models import Target
+from accountable.scorecards.models import RoleScorecard
+from tests.factories import PersonFactory
+from tests.scorecards.conftest import Q3, deal
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _monday():
+    with time_machine.travel(datetime(2026, 8, 17, 12, tzinfo=UTC), tick=False):
+        yield
+
+
+def target(owner, metric: str, value: str) -> Target:
+    field = {"team": owner} if owner.__class__.__name__ == "Team" else {"person": owner}
+    return Target.objects.create(
+        **field,
+        metric=metric,
+        period=Q3.label,
+        period_start=Q3.start,
+        period_end=Q3.end,
+        value=Decimal(value),
+    )
+
+
+@pytest.fixture
+def targets(sales):
+    target(sales.rep, "revenue", "10000")
+    target(sales.rep2, "revenue", "4000")
+    target(sales.north_field, "revenue", "14000")
+    target(sales.rep, "calls", "20")
+    return sales
+
+
+def page(client, name: str, *args, **query) -> str:
+    response = client.get(reverse(name, args=args), query)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def csv_rows(response) -> list[dict[str, str]]:
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+# ---- the board ---------------------------------------------------------------------------
+
+
+def test_the_board_as_a_manager_on_monday(client, targets):
+    client.force_login(targets.manager)
+    html = page(client, "scorecards:board")
+    assert "North Field · 2026-Q3" in html
+    assert "as of Mon 17 Aug, week 7 of 13" in html
+    # the team line: 6,000 won of 14,000 (43%), 34 of 66 working days gone (52%)
+    assert "$6,000" in html and "$14.0k" in html and "43%" in html and "52%" in html
+    assert "open warnings" in html
+    assert "Rita Rep" in html and "Rob Rep" in html and "Olga" not in html
+    assert reverse("scorecards:person", args=[targets.rep.pk]) in html
+    # rights, flags and the next 1:1 are reserved for the next issue: a dash, no fake data
+    assert html.count('<td class="reserved hide-narrow">—</td>') == 2 * 3
+    # every chart is an accessible image; no inline styles (the CSP forbids them)
+    assert 'role="img"' in html and 'aria-label="Rita Rep: 30% of target' in html
+    assert 'style="' not in html
+
+
+def test_the_board_sorts_by_each_column(client, targets):
+    client.force_login(targets.manager)
+    html = page(client, "scorecards:board")  # attainment, best first: Rob 75%, Rita 30%
+    assert html.index("Rob Rep") < html.index("Rita Rep")
+    assert 'aria-sort="descending"' in html
+    html = page(client, "scorecards:board", sort="attainment", dir="asc")
+    assert html.index("Rita Rep") < html.index("Rob Rep")
+    html = page(client, "scorecards:board", sort="name")
+    assert html.index("Rita Rep") < html.index("Rob Rep")
+    assert 'aria-sort="ascending"' in html
+    for key in ("projected", "need", "coverage", "activity", "nonsense"):
+        assert "Rita Rep" in page(client, "scorecards:board", sort=key)
+
+
+def test_a_rep_without_a_target_reads_no_target_not_zero(client, targets):
+    Target.objects.filter(person=targets.rep2).delete()
+    client.force_login(targets.manager)
+    html = page(client, "scorecards:board", sort="attainment")
+    assert 'aria-label="Rob Rep: no target for this period"' in html
+    body = html.split("<tbody>")[1]
+    assert body.index("Rita Rep") < body.index("Rob Rep")  # no figure goes last
+
+
+def test_the_board_offers_only_teams_in_reach(client, targets):
+    client.force_login(targets.manager)
+    html = page(client, "scorecards:board", team=targets.south_field.pk)
+    assert "North Field · 2026-Q3" in html and "Olga" not in html  # back to their own
+    assert f'value="{targets.south_field.pk}"' not in html
+    client.force_login(targets.executive)
+    html = page(client, "scorecards:board", team=targets.south_field.pk)
+    assert "South Field · 2026-Q3" in html and "Olga Other" in html and "Rita" not in html
+
+
+def test_a_region_manager_picks_a_team(client, targets):
+    client.force_login(targets.north_boss)
+    html = page(client, "scorecards:board", team=targets.north.pk)
+    assert "North · 2026-Q3" in html and "Rita Rep" in html and "Ian Inside" in html
+    assert f'value="{targets.north_inside.pk}"' in html
+
+
+def test_a_manager_without_a_team_gets_a_plain_page(client, targets):
+    client.force_login(PersonFactory(role="manager", team=None))
+    assert "manage a team yet" in page(client, "scorecards:board")
+
+
+def test_the_board_as_csv(client, targets):
+    client.force_login(targets.manager)
+    response = client.get(reverse("scorecards:board"), {"format": "csv", "sort": "name"})
+    rows = csv_rows(response)
+    assert [r["name"] for r in rows] == ["Rita Rep", "Rob Rep"]
+    rita = rows[0]
+    assert rita["team"] == "North Field" and rita["period"] == "2026-Q3"
+    assert rita["as_of"] == "2026-08-17"
+    assert Decimal(rita["won_amount"]) == Decimal("3000.00")
+    assert float(rita["attainment"]) == pytest.approx(0.3, abs=1e-4)
+    assert "required_weekly" in rita and "activity_score" in rita
+    assert "north-field" in response["Content-Disposition"]
+    team = client.get(reverse("scorecards:board"), {"format": "csv", "table": "team"})
+    (line,) = csv_rows(team)
+    assert line["team"] == "North Field" and Decimal(line["won_amount"]) == Decimal("6000.00")
+    team = client.get(reverse("scorecards:board"), {"format": "csv", "table": "team"})
+    (line,) = csv_rows(team)
+    assert line["team"] == "North Field" and Decimal(line["won_amount"]) == Decimal("6000.00")
+
+
+def test_the_board_reads_a_fixed_number_of_queries(client, targets, django_assert_max_num_queries):
+    client.force_login(targets.manager)
+    client.get(reverse("scorecards:board"))  # warm: sessions, organisation
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("scorecards:board")).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(12):
+        rep = PersonFactory(name=f"Extra {n}", team=targets.north_field)
+        target(rep, "revenue", "5000")
+        deals_upsert([deal(f"E{n}", rep, amount="700")])
+    assert count() == few, "the board's queries must not grow with its people"
+    with django_assert_max_num_queries(32):  # 30 on 17 Aug 2026: a baseline, not a goal
+        client.get(reverse("scorecards:board"))
+
+
+# ---- the period picker -------------------------------------------------------------------
+
+
+def test_the_period_picker_offers_each_grain_to_date_and_the_last_complete(client, targets):
+    client.force_login(targets.manager)
+    html = page(client, "scorecards:board")
+    for words in (
+        "Week to date · 2026-W34",
+        "Month to date · 2026-08",
+        "Quarter to date · 2026-Q3",
+        "Year to date · 2026",
+        "Last quarter · 2026-Q2",
+        "Last month · 2026-07",
+    ):
+        assert words in html
+    assert '<option value="2026-Q3" selected>' in html
+
+
+def test_a_past_period_reads_complete_and_a_chosen_day_is_kept(client, targets):
+    client.force_login(targets.manager)
+    html = page(client, "scorecards:board", period="2026-Q2")
+    assert "North Field · 2026-Q2" in html and "complete" in html
+    html = page(client, "scorecards:board", period="2026-08", as_of="2026-08-07")
+    assert "2026-08" in html and "as of Fri 7 Aug, week 1 of 4" in html
+    assert 'value="2026-08-07"' in html
+    # the tabs keep the period
+    assert f"{reverse('scorecards:rollup')}?period=2026-08&amp;as_of=2026-08-07" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"period": "2026-Q5"}, "quarters run Q1 to Q4"),
+        ({"period": "soon"}, "Not a period"),
+        ({"as_of": "17/08/2026"}, "Not a date"),
+    ],
+)
+def test_a_bad_period_says_why_and_shows_this_quarter(client, targets, query, message):
+    client.force_login(targets.manager)
+    html = page(client, "scorecards:board", **query)
+    assert "Showing 2026-Q3 instead" in html and message in html
+    assert "North Field · 2026-Q3" in html
+
+
+# ---- the personal scorecard --------------------------------------------------------------
+
+
+def test_a_rep_reads_their_own_scorecard(client, targets):
+    client.force_login(targets.rep)
+    html = page(client, "scorecards:mine")
+    assert "Rita Rep · 2026-Q3" in html and "North Field" in html
+    assert "$3,000" in html and "of $10.0k" in html
+    # the goal tiles of the rep scorecard, each with a 13-week sparkline and the team
+    for label in ("Revenue (won amount)", "Calls", "Meetings booked", "Prospecting activities"):
+        assert label in html
+    assert html.count('class="chart spark') == 4
+    assert "team median" in html
+    assert 'class="chart funnel"' in html and "Touches" in html
+    assert "Proposal" in html  # O1, open
+    assert "Person" not in html.split("sc-head")[1].split("</form>")[0]  # no person picker
+
+
+def test_a_rep_cannot_open_another_reps_scorecard(client, targets):
+    client.force_login(targets.rep)
+    for other in (targets.rep2, targets.other_rep):
+        assert client.get(reverse("scorecards:person", args=[other.pk])).status_code == 404
+    assert client.get(reverse("scorecards:person", args=[targets.rep.pk])).status_code == 200
+
+
+def test_a_manager_opens_their_reps_and_switches_person(client, targets):
+    client.force_login(targets.manager)
+    html = page(client, "scorecards:person", targets.rep2.pk)
+    assert "Rob Rep · 2026-Q3" in html and 'id="f-person"' in html
+    assert client.get(reverse("scorecards:person", args=[targets.other_rep.pk])).status_code == 404
+    response = client.get(
+        reverse("scorecards:mine"), {"person": targets.rep.pk, "period": "2026-Q3"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("scorecards:person", args=[targets.rep.pk]) + "?period=2026-Q3"
+    )
+
+
+@pytest.mark.parametrize(
+    "table",
+    ["row", "tiles", "funnel", "stages", "categories", "conversion", "slipped", "stale", "missing"],
+)
+def test_each_scorecard_table_downloads(client, targets, table):
+    client.force_login(targets.rep)
+    response = client.get(reverse("scorecards:mine"), {"format": "csv", "table": table})
+    rows = csv_rows(response)
+    assert all(r["person"] == "rep@acme.test" and r["period"] == "2026-Q3" for r in rows)
+    if table == "tiles":
+        assert rows[0]["metric"] == "revenue"
+    if table == "funnel":
+        assert [r["step"] for r in rows] == ["touches", "meetings", "opportunities", "wins"]
+
+
+# ---- the roll-up -------------------------------------------------------------------------
+
+
+def test_the_executive_compares_every_team(client, targets):
+    client.force_login(targets.executive)
+    html = page(client, "scorecards:rollup")
+    for team in ("Acme", "North Field", "North Inside", "South Field"):
+        assert team in html
+    assert 'class="chart bars"' in html and "Revenue attainment by team" in html
+    rows = csv_rows(client.get(reverse("scorecards:rollup"), {"format": "csv"}))
+    north_field = next(r for r in rows if r["team"] == "North Field")
+    assert Decimal(north_field["won_amount"]) == Decimal("6000.00")
+    assert float(north_field["attainment"]) == pytest.approx(6000 / 14000, abs=1e-4)
+
+
+def test_a_manager_compares_only_their_teams(client, targets):
+    client.force_login(targets.manager)
+    html = page(client, "scorecards:rollup")
+    assert "North Field" in html and "South Field" not in html and "Acme" not in html
+
+
+def test_the_roll_up_sorts(client, targets):
+    client.force_login(targets.executive)
+    for direction in ("desc", "asc"):
+        html = page(client, "scorecards:rollup", sort="attainment", dir=direction)
+        body = html.split("<tbody>")[1]
+        # South Field has no target, so no attainment: last whichever way
+        assert body.index("North Field") < body.index("South Field")
+    html = page(client, "scorecards:rollup", sort="team", dir="desc")
+    body = html.split("<tbody>")[1]
+    assert body.index("South Field") < body.index("North Field") < body.index("Acme")
+
+
+# ---- the leaderboard and TV mode ---------------------------------------------------------
+
+
+def test_a_rep_sees_the_team_leaderboard_only(client, targets):
+    client.force_login(targets.rep)
+    html = page(client, "scorecards:leaderboard")
+    assert "Rita Rep" in html and "Rob Rep" in html and "Olga" not in html
+    assert 'class="me"' in html
+    html = page(client, "scorecards:leaderboard", metric="calls")
+    assert "Leaderboard · Calls" in html
+    body = html.split("<tbody>")[1]
+    assert body.index("Rita Rep") < body.index("Rob Rep")  # 5 calls against none
+
+
+def test_an_unknown_measure_falls_back_to_revenue(client, targets):
+    client.force_login(targets.rep)
+    html = page(client, "scorecards:leaderboard", metric="golf_handicap")
+    assert "Leaderboard · Revenue won" in html and "not something the board ranks by" in html
+
+
+def test_the_leaderboard_as_csv(client, targets):
+    client.force_login(targets.manager)
+    response = client.get(reverse("scorecards:leaderboard"), {"format": "csv", "metric": "calls"})
+    rows = csv_rows(response)
+    assert rows[0]["name"] == "Rita Rep" and rows[0]["metric"] == "calls"
+
+
+def test_tv_mode_has_no_menu_and_refreshes_itself(client, targets):
+    client.force_login(targets.manager)
+    html = page(client, "scorecards:leaderboard_tv", metric="revenue")
+    assert 'class="tv"' in html and "site-header" not in html
+    assert 'hx-trigger="every 60s"' in html and 'hx-select="#tv-board"' in html
+    assert '<noscript><meta http-equiv="refresh" content="60"></noscript>' in html
+    assert "vendor/htmx/htmx.min.js" in html
+    assert "Rob Rep" in html and "Rita Rep" in html
+
+
+# ---- role scorecards ---------------------------------------------------------------------
+
+
+def post_card(client, role="rep", **fields):
+    return client.post(reverse("scorecards:settings"), {"role": role, **fields})
+
+
+def test_the_admin_sets_a_role_scorecard(client, targets):
+    client.force_login(targets.admin)
+    html = page(client, "scorecards:settings")
+    assert "the default" in html and 'name="use:revenue" value="1" checked' in html
+    response = post_card(
+        client,
+        **{
+            "use:revenue": "1",
+            "kind:revenue": "outcome",
+            "weight:revenue": "70",
+            "use:meetings": "1",
+            "kind:meetings": "activity",
+            "weight:meetings": "30",
+        },
+    )
+    assert response.status_code == 302
+    saved = set(RoleScorecard.objects.filter(role="rep").values_list("metric", "kind", "weight"))
+    assert saved == {("revenue", "outcome", 70), ("meetings", "activity", 30)}
+    assert AuditEntry.objects.filter(action="scorecards.role_scorecard").exists()
+    html = page(client, "scorecards:settings")
+    assert "The rep scorecard is saved." in html and "set by an admin" in html
+    response = post_card(client, reset="1")
+    assert response.status_code == 302 and not RoleScorecard.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"use:calls": "1", "kind:calls": "activity", "weight:calls": "-3"}, "from 1 to"),
+        ({"use:calls": "1", "kind:calls": "activity", "weight:calls": "lots"}, "whole number"),
+        ({"use:calls": "1", "kind:calls": "activity", "weight:calls": ""}, "whole number"),
+        ({"use:calls": "1", "kind:calls": "sometimes", "weight:calls": "2"}, "activity or an"),
+        ({"use:golf": "1", "kind:golf": "activity", "weight:golf": "2"}, "is not a metric"),
+        ({}, "tick at least one metric"),
+    ],
+)
+def test_bad_weights_change_nothing(client, targets, fields, message):
+    RoleScorecard.objects.create(role="rep", metric="revenue", kind="outcome", weight=5)
+    client.force_login(targets.admin)
+    response = post_card(client, **fields)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing was saved" in html and message in html.replace("&quot;", '"')
+    assert list(RoleScorecard.objects.values_list("metric", "weight")) == [("revenue", 5)]
+    # what was typed is still there to correct
+    for key, value in fields.items():
+        if key.startswith("weight:") and value and key != "weight:golf":
+            assert f'value="{value}"' in html
+
+
+def test_only_roles_with_a_scorecard_are_offered(client, targets):
+    client.force_login(targets.admin)
+    html = page(client, "scorecards:settings", role="admin")
+    assert "Rep scorecard" in html  # an unknown or unscored role falls back to reps
+    html = page(client, "scorecards:settings", role="manager")
+    assert "Manager scorecard" in html
+
+
+def test_a_manager_on_their_own_scorecard_keeps_themself_in_the_picker(client, targets):
+    client.force_login(targets.manager)
+    html = page(client, "scorecards:mine")
+    assert "Max Manager · 2026-Q3" in html
+    assert f'<option value="{targets.manager.pk}" selected>Max Manager</option>' in html

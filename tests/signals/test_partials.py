@@ -1,0 +1,159 @@
+"""The partials the board and the scorecard include: legible without colour, escaped."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.template import Context, Template
+from django.template.loader import render_to_string
+
+from accountable.signals.summaries import (
+    BoardSignals,
+    DiagnosisSummary,
+    Flag,
+    RightMark,
+    ScorecardSignals,
+)
+
+EVIL = '<script>alert("x")</script>'
+RIGHTS = (
+    RightMark("thing", "Right thing", "pass", "57% of touches are prospecting."),
+    RightMark("way", "Right way", "warn", f"Phone share low {EVIL}", (("Phone share", "0.2"),)),
+    RightMark("time", "Right time", "fail", "Open pipeline covers 0.4 times a quarter's target."),
+)
+
+
+def board(**changes) -> BoardSignals:
+    values = dict(
+        person_id=7,
+        flags=(
+            Flag(11, "low_activity", "high", "open", "2026-Q3"),
+            Flag(12, "complaints", "medium", "acknowledged", "2026-Q3"),
+            Flag(13, "channel_mix", "low", "open", "2026-Q3"),
+        ),
+        rights=RIGHTS,
+        cause="prospecting",
+        effort="low",
+        judged_on=date(2026, 8, 17),
+    )
+    return BoardSignals(**{**values, **changes})
+
+
+def test_board_rights_are_three_shapes_with_words():
+    html = render_to_string("signals/_board_rights.html", {"signals": board()})
+    assert html.count('aria-hidden="true"') == 3
+    assert "●" in html and "◐" in html and "○" in html
+    assert "Right thing: pass; Right way: warn; Right time: fail" in html  # screen readers
+    assert 'title="Right way: warn: Phone share low &lt;script&gt;' in html
+    assert EVIL not in html
+    assert "judged 17 Aug" in html
+
+
+def test_board_rights_without_a_judgement_say_so():
+    for signals in (None, board(rights=(), judged_on=None)):
+        html = render_to_string("signals/_board_rights.html", {"signals": signals})
+        assert "—" in html and "not judged yet" in html
+
+
+def test_board_flags_link_each_warning_with_its_severity_in_words_and_shape():
+    html = render_to_string("signals/_board_flags.html", {"signals": board()})
+    links = [html.index(f"/watchlist/{pk}/") for pk in (11, 12, 13)]
+    assert links == sorted(links)
+    assert "▲" in html and "△" in html and "▿" in html
+    for words in ("High severity: ", "Medium severity: ", "Low severity: "):
+        assert words in html
+    assert "(acknowledged)" in html and "✓" in html
+    assert "activity" in html and "complaints" in html and "channels" in html
+    assert "why: prospecting, low effort" in html
+
+
+def test_board_flags_can_leave_the_cause_out_and_show_a_dash_when_empty():
+    template = Template(
+        '{% include "signals/_board_flags.html" with signals=signals show_cause=False %}'
+    )
+    html = template.render(Context({"signals": board(flags=())}))
+    assert "why:" not in html and "No open warnings" in html
+    assert "No open warnings" in render_to_string("signals/_board_flags.html", {"signals": None})
+
+
+def test_the_lookup_filter_finds_a_person_by_id():
+    template = Template(
+        "{% load signals_tags %}"
+        '{% include "signals/_board_flags.html" with signals=found|signals_for:pk %}'
+    )
+    assert "/watchlist/11/" in template.render(Context({"found": {7: board()}, "pk": "7"}))
+    assert "No open warnings" in template.render(Context({"found": {7: board()}, "pk": 8}))
+
+
+def card(**changes) -> ScorecardSignals:
+    values = dict(
+        person_id=7,
+        name="Gus <b>Berg</b>",
+        flags=(
+            Flag(
+                11,
+                "low_activity",
+                "high",
+                "open",
+                "2026-Q3",
+                message=f"31 touches a week against a team median of 54 {EVIL}",
+                evidence=(("Touches per week", "31"), ("Team median", "54")),
+                first_seen_on=date(2026, 8, 3),
+            ),
+            Flag(12, "complaints", "medium", "acknowledged", "2026-Q3", message="2 complaints"),
+        ),
+        diagnosis=DiagnosisSummary(
+            "prospecting",
+            "low",
+            "Too few meetings: 1.5 first meetings a week against a team median of 4.2.",
+            "Accountability conversation: agree a weekly number of touches.",
+            (("Touches per week", "31"),),
+        ),
+        rights=RIGHTS,
+        period="2026-Q3",
+        judged_on=date(2026, 8, 17),
+        can_handle=True,
+    )
+    return ScorecardSignals(**{**values, **changes})
+
+
+def test_scorecard_panels_say_the_diagnosis_with_numbers_and_next_step():
+    html = render_to_string("signals/_scorecard_panels.html", {"signals": card()})
+    assert "Accountability conversation: lack of effort" in html
+    assert "Prospecting: too few meetings" in html
+    assert "1.5 first meetings a week against a team median of 4.2" in html
+    assert "Next step:" in html and "agree a weekly number of touches" in html
+    assert "Judged on the numbers to 17 Aug 2026, 2026-Q3." in html
+
+
+def test_normal_effort_with_a_cause_is_a_coaching_opportunity():
+    diagnosis = DiagnosisSummary("conversion", "normal", "Enough meetings but…", "Review.")
+    html = render_to_string(
+        "signals/_scorecard_panels.html", {"signals": card(diagnosis=diagnosis)}
+    )
+    assert "Coaching opportunity: effort is normal, results are weak" in html
+    calm = DiagnosisSummary("none", "normal", "No funnel problem found.", "Keep it up.")
+    html = render_to_string("signals/_scorecard_panels.html", {"signals": card(diagnosis=calm)})
+    assert "On track" in html
+
+
+def test_scorecard_panels_show_rights_and_warnings_with_evidence_escaped():
+    html = render_to_string("signals/_scorecard_panels.html", {"signals": card()})
+    assert EVIL not in html and "&lt;script&gt;" in html
+    assert "Gus <b>Berg</b>" not in html
+    assert 'Right way</strong> <span class="sig-status">warn' in html
+    assert '<th scope="row">Phone share</th>' in html
+    assert '<th scope="row">Touches per week</th>' in html
+    assert html.count("#acknowledge") == 1  # the open one only
+    assert "/watchlist/11/#acknowledge" in html
+    assert "since 3 Aug" in html and "acknowledged" in html
+
+
+def test_scorecard_panels_without_acknowledge_rights_or_a_judgement():
+    html = render_to_string(
+        "signals/_scorecard_panels.html",
+        {"signals": card(can_handle=False, diagnosis=None, rights=(), flags=(), judged_on=None)},
+    )
+    assert "#acknowledge" not in html
+    assert html.count("Not judged yet") == 2
+    assert "No open warnings" in html

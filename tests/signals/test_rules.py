@@ -1,0 +1,277 @@
+"""Every warning rule, triggered and not, at the edges of its thresholds."""
+
+from __future__ import annotations
+
+import pytest
+
+from accountable.demo.archetypes import WARNING_KINDS
+from accountable.signals import rules
+from accountable.signals.thresholds import DEFAULTS as T
+
+
+def test_the_kinds_are_exactly_the_ones_the_ground_truth_uses():
+    assert rules.KINDS == WARNING_KINDS
+    assert all(callable(getattr(rules, kind)) for kind in rules.KINDS)
+
+
+# --- quota_miss_streak -------------------------------------------------------------------
+
+
+def test_two_missed_quarters_in_a_row_warn():
+    found = rules.quota_miss_streak(
+        quarters=[("2026-Q1", 1.1, True), ("2026-Q2", 0.84, True), ("2026-Q3", 0.7, True)]
+    )
+    assert found.kind == "quota_miss_streak"
+    assert found.severity == "medium"
+    assert found.period == "2026-Q3"
+    assert [q["period"] for q in found.evidence["quarters"]] == ["2026-Q2", "2026-Q3"]
+    assert "2026-Q2 84%" in found.message
+
+
+def test_at_the_threshold_a_quarter_is_not_missed():
+    edge = T.quota_miss_attainment
+    assert rules.quota_miss_streak(quarters=[("Q1", edge, True), ("Q2", 0.5, True)]) is None
+    assert rules.quota_miss_streak(quarters=[("Q1", edge - 0.001, True), ("Q2", 0.5, True)])
+
+
+def test_one_bad_quarter_is_not_a_pattern():
+    assert rules.quota_miss_streak(quarters=[("Q1", 1.0, True), ("Q2", 0.3, True)]) is None
+
+
+def test_the_quarter_under_way_extends_a_streak_but_does_not_end_it():
+    extends = [("Q2", 0.8, True), ("Q3", 0.6, False)]
+    assert rules.quota_miss_streak(quarters=extends).evidence["quarters"][-1]["period"] == "Q3"
+    lucky = [("Q1", 0.7, True), ("Q2", 0.8, True), ("Q3", 1.3, False)]
+    assert rules.quota_miss_streak(quarters=lucky).period == "Q2"
+
+
+def test_three_quarters_or_a_deep_miss_is_high():
+    three = [("Q1", 0.8, True), ("Q2", 0.8, True), ("Q3", 0.8, True)]
+    assert rules.quota_miss_streak(quarters=three).severity == "high"
+    deep = [("Q1", 0.5, True), ("Q2", 0.6, True)]
+    assert rules.quota_miss_streak(quarters=deep).severity == "high"
+
+
+# --- low_activity ------------------------------------------------------------------------
+
+
+def test_low_activity_needs_both_the_quarter_and_the_last_weeks_low():
+    edge = 50 * T.low_activity_ratio
+    found = rules.low_activity(recent=edge, quarter=edge, team_median=50)
+    assert found.kind == "low_activity"
+    assert "30% below the team median" in found.message
+    assert rules.low_activity(recent=edge + 0.1, quarter=edge, team_median=50) is None
+    assert rules.low_activity(recent=edge, quarter=edge + 0.1, team_median=50) is None
+
+
+def test_low_activity_severity_and_missing_data():
+    assert rules.low_activity(recent=20, quarter=20, team_median=50).severity == "high"
+    assert rules.low_activity(recent=None, quarter=20, team_median=50) is None
+    assert rules.low_activity(recent=20, quarter=20, team_median=None) is None
+
+
+# --- activity_drop -----------------------------------------------------------------------
+
+
+def test_activity_drop_against_own_baseline():
+    found = rules.activity_drop(recent=38, baseline=64, team_median=59)
+    assert found.kind == "activity_drop"
+    assert found.message == (
+        "Touches 41% below their own 12-week average (38/wk vs 64/wk) and 36% below the "
+        "team median."
+    )
+    edge = 60 * T.activity_drop_ratio
+    assert rules.activity_drop(recent=edge, baseline=60, team_median=None)
+    assert rules.activity_drop(recent=edge + 0.1, baseline=60, team_median=None) is None
+
+
+def test_activity_drop_high_and_without_baseline():
+    assert rules.activity_drop(recent=25, baseline=60, team_median=50).severity == "high"
+    assert rules.activity_drop(recent=25, baseline=None, team_median=50) is None
+
+
+# --- win_rate_decline --------------------------------------------------------------------
+
+
+def _win(recent, baseline=0.3, closed=20):
+    return rules.win_rate_decline(
+        recent=recent, closed_recent=closed, baseline=baseline, closed_baseline=closed
+    )
+
+
+def test_win_rate_decline_at_the_edge():
+    edge = 0.3 * T.win_rate_decline_ratio  # 0.21, nine points down
+    assert _win(edge).kind == "win_rate_decline"
+    assert _win(edge + 0.001) is None
+
+
+def test_win_rate_decline_needs_enough_deals_and_points():
+    assert _win(0.1, closed=T.win_rate_min_closed - 1) is None
+    assert _win(0.1, closed=T.win_rate_min_closed)
+    # Halved, but from 10% to 5%: five points is not worth a warning.
+    assert _win(0.05, baseline=0.1) is None
+
+
+# --- cycle_lengthening -------------------------------------------------------------------
+
+
+def _cycle(recent, open_age=60, won=4, baseline=55):
+    return rules.cycle_lengthening(
+        recent=recent,
+        won_recent=won,
+        baseline=baseline,
+        team_median=50,
+        open_age=open_age,
+        team_open_age=20,
+    )
+
+
+def test_cycle_lengthening_needs_long_won_deals_and_old_open_ones():
+    edge = 50 * T.cycle_team_ratio
+    found = _cycle(edge)
+    assert found.kind == "cycle_lengthening"
+    assert "+18% on their own 55" in found.message
+    assert _cycle(edge - 0.5) is None
+    assert _cycle(90, open_age=20 * T.cycle_age_ratio) is not None
+    assert _cycle(90, open_age=20 * T.cycle_age_ratio - 1) is None
+
+
+def test_cycle_lengthening_needs_won_deals():
+    assert _cycle(90, won=T.cycle_min_won - 1) is None
+    assert _cycle(90, baseline=None) is not None
+
+
+# --- deal_size_decline -------------------------------------------------------------------
+
+
+def _size(recent, baseline=24_000, team=24_000, won=5):
+    return rules.deal_size_decline(
+        recent=recent, won_recent=won, baseline=baseline, won_baseline=won, team_median=team
+    )
+
+
+def test_deal_size_decline_against_own_and_team():
+    edge = 24_000 * T.deal_size_decline_ratio  # 18,000
+    found = _size(edge)
+    assert found.kind == "deal_size_decline"
+    assert "25% below their own 24,000" in found.message
+    assert _size(edge + 1) is None
+    # Smaller than they used to be, but still the team's size: not a warning.
+    assert _size(edge, team=edge / T.deal_size_team_ratio - 1) is None
+
+
+def test_deal_size_decline_needs_won_deals():
+    assert _size(10_000, won=T.deal_size_min_won - 1) is None
+
+
+# --- low_coverage ------------------------------------------------------------------------
+
+
+def _coverage(coverage, new=50_000, team_new=50_000, cycle=None):
+    return rules.low_coverage(
+        coverage=coverage,
+        open_pipeline=(coverage or 0) * 150_000,
+        quarter_target=150_000,
+        new_pipeline=new,
+        team_new_pipeline=team_new,
+        cycle_days=cycle,
+    )
+
+
+def test_low_coverage_now_and_not_being_rebuilt():
+    refill_edge = 50_000 * T.low_coverage_refill_ratio
+    assert _coverage(1.0, new=refill_edge - 1).kind == "low_coverage"
+    assert _coverage(1.0, new=refill_edge) is None
+    assert _coverage(T.low_coverage_ratio, new=10_000) is None
+    assert _coverage(0.4, new=10_000).severity == "high"
+
+
+def test_low_coverage_a_sales_cycle_from_now():
+    # 20,000 a week for 56 days (8 weeks) is 160,000: 1.07 of the 150,000 target.
+    found = _coverage(2.0, new=20_000, team_new=21_000, cycle=56)
+    assert found.evidence["projected_coverage"] == pytest.approx(1.07, abs=0.01)
+    edge = 150_000 * T.low_coverage_projected_ratio / 8
+    assert _coverage(2.0, new=edge, team_new=edge, cycle=56) is None
+    assert _coverage(2.0, new=edge - 1, team_new=edge, cycle=56) is not None
+
+
+def test_low_coverage_needs_a_target():
+    assert _coverage(None) is None
+
+
+# --- late_prospecting --------------------------------------------------------------------
+
+
+def _late(recent, team=30.0):
+    return rules.late_prospecting(
+        recent=recent, team_median=team, baseline=28, weeks_since_opportunity=6, cycle_days=55
+    )
+
+
+def test_late_prospecting_at_the_edge():
+    edge = 30 * T.late_prospecting_ratio
+    assert _late(edge) is None
+    found = _late(edge - 0.1)
+    assert found.kind == "late_prospecting"
+    assert "no new opportunity for 6 weeks" in found.message
+    assert "55-day median sales cycle" in found.message
+    assert _late(0).severity == "high"
+    assert _late(0, team=None) is None
+
+
+# --- wrong_product_mix -------------------------------------------------------------------
+
+
+def test_wrong_product_mix_at_the_edge():
+    edge = 0.6 * T.product_mix_ratio
+    found = rules.wrong_product_mix(priority_share=edge - 0.01, won_deals=6, team_median=0.6)
+    assert found.kind == "wrong_product_mix"
+    assert rules.wrong_product_mix(priority_share=edge, won_deals=6, team_median=0.6) is None
+    few = T.product_mix_min_won - 1
+    assert rules.wrong_product_mix(priority_share=0.1, won_deals=few, team_median=0.6) is None
+
+
+# --- channel_mix -------------------------------------------------------------------------
+
+
+def test_channel_mix_needs_both_channel_and_outcome_behind_the_top():
+    edge = T.channel_mix_ratio
+
+    def mix(phone, meetings):
+        return rules.channel_mix(
+            phone_share=phone,
+            meetings_per_100=meetings,
+            top_phone_share=1.0,
+            top_meetings_per_100=10.0,
+        )
+
+    found = mix(edge - 0.01, 10 * edge - 0.1)
+    assert found.kind == "channel_mix"
+    assert found.severity == "low"
+    assert mix(edge, 1.0) is None
+    assert mix(0.1, 10 * edge) is None
+    assert mix(None, 1.0) is None
+
+
+# --- complaints --------------------------------------------------------------------------
+
+
+def test_complaints_at_the_edges():
+    assert rules.complaints(recent=T.complaints_count - 1) is None
+    found = rules.complaints(recent=T.complaints_count, last_on="2026-08-10")
+    assert found.severity == "medium"
+    assert found.message == "2 customer complaints in the last 91 days, the latest on 2026-08-10."
+    assert rules.complaints(recent=T.complaints_high_count).severity == "high"
+
+
+# --- missed_commitments ------------------------------------------------------------------
+
+
+def test_missed_commitments_at_the_edges():
+    assert rules.missed_commitments(due=0, missed=0) is None
+    assert rules.missed_commitments(due=5, missed=T.missed_commitments_count - 1) is None
+    assert rules.missed_commitments(due=5, missed=2) is None  # 40%, under half
+    found = rules.missed_commitments(due=4, missed=2)
+    assert found.kind == "missed_commitments"
+    assert found.severity == "medium"
+    assert rules.missed_commitments(due=3, missed=3).severity == "high"
