@@ -92,3 +92,12 @@ def org(db) -> Org:
 def _fast_passwords(settings):
     """Hashing at production strength would dominate the suite's run time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rolled-back tests reuse ids, so answers
+    kept under one test's data could otherwise meet the next test's."""
+    from django.core.cache import cache
+
+    cache.clear()

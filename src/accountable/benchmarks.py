@@ -118,6 +118,15 @@ def import_memory(options: dict) -> Figures:
     return bench_import.import_memory(options)
 
 
+def derived(figures: dict) -> Figures:
+    """Figures computed from other cases' figures."""
+    out: Figures = {}
+    duckdb, rollup = figures.get("duckdb_ms"), figures.get("exec_rollup_ms")
+    if isinstance(duckdb, float | int) and isinstance(rollup, float | int) and duckdb:
+        out["rollup_vs_duckdb_ratio"] = round(rollup / duckdb, 3)
+    return out
+
+
 def _scorecard_cases() -> list[Callable[[dict], Figures]]:
     from accountable import bench_scorecards
 

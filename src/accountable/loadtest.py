@@ -2,7 +2,9 @@
 against the production server (gunicorn) on 127.0.0.1, for a fixed time.
 
 Each user is a thread with its own keep-alive connection and session cookie; a
-user sends its next request as soon as the last one is answered. Latency is
+user sends its next request `think` seconds after the last one is answered (a
+person reading the page; 0 sends the next at once, a stress test rather than
+people). Latency is
 measured by the client, from sending the request to reading the whole body, so
 it includes the server's queueing. Anything but a 200 counts as an error.
 
@@ -116,9 +118,16 @@ def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 60) ->
 
 
 def run_load(
-    *, port: int, path: str, cookies: Sequence[str], seconds: float, warmup: int = 2
+    *,
+    port: int,
+    path: str,
+    cookies: Sequence[str],
+    seconds: float,
+    think: float = 0.0,
+    warmup: int = 2,
 ) -> LoadResult:
-    """Each cookie is one user requesting `path` back to back for `seconds`."""
+    """Each cookie is one user requesting `path` for `seconds`, waiting `think`
+    seconds after each answer (0: back to back)."""
     result = LoadResult()
     lock = threading.Lock()
     start_line = threading.Barrier(len(cookies) + 1)
@@ -143,6 +152,8 @@ def run_load(
             if status != 200:
                 connection.close()
                 connection = http.client.HTTPConnection(HOST, port, timeout=30)
+            if think:
+                time.sleep(think)
         connection.close()
 
     workers = [threading.Thread(target=user, args=(cookie,), daemon=True) for cookie in cookies]

@@ -37,7 +37,10 @@ def test_a_manager_acknowledges_a_warning_from_the_watchlist(page, shoot, demo):
     page.get_by_label("Acknowledge: what will you do?").fill("1:1 on Thursday: go through it.")
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_text("Acknowledged, with your note.")).to_be_visible()
-    expect(page.get_by_text("1:1 on Thursday: go through it.")).to_be_visible()
+    expect(page.get_by_role("paragraph").filter(has_text="1:1 on Thursday")).to_be_visible()
+    history = page.locator("ol.history")
+    expect(history.get_by_text("Acknowledged by")).to_be_visible()
+    expect(history.locator("q")).to_have_text("1:1 on Thursday: go through it.")
     shoot(page, "warning-acknowledged")
 
 

@@ -11,8 +11,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from accountable.org.models import Person
+from accountable.signals.models import PersonAssessment, SignalRun
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +42,16 @@ def test_demo_sets_up_once_and_prints_the_logins(tmp_path, settings):
     output = run("demo", "--no-serve", "--people", "20")
     assert "manager@demo.test" in output and "password: demo" in output
     assert Person.objects.count() == 20
+    # the warning engine has judged the reps once, as of the demo's today
+    (judged,) = SignalRun.objects.all()
+    assert judged.as_of == timezone.localdate()
+    assert PersonAssessment.objects.filter(as_of=judged.as_of).count() == judged.counts["people"]
+    assert f"Judged {judged.counts['people']} reps" in output
+    assert output.index("Judged") < output.index("manager@demo.test")
     again = run("demo", "--no-serve")
     assert "keeping it" in again
     assert Person.objects.count() == 20
+    assert SignalRun.objects.count() == 1  # an organisation kept is not judged again
 
 
 def test_the_cli_entry_point_lists_the_products_commands():

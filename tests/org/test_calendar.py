@@ -263,7 +263,7 @@ def test_parse_date() -> None:
 
 # ---- properties -------------------------------------------------------------------------
 
-# Far enough from the calendar's limits (1900–2999) for a period five years on or back.
+# Far enough from the calendar's limits (1900 to 2999) for a period five years on or back.
 dates = st.dates(date(1906, 1, 1), date(2990, 12, 31))
 calendars = st.builds(
     FiscalCalendar,

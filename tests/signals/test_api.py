@@ -96,7 +96,24 @@ def test_diagnosis_and_rights(client, warned):
         **headers(warned.manager),
     ).json()
     assert rights[0]["right_way"]["status"] == "fail"
+    # No activity and no deals: not enough data, never a pass or "none".
+    assert rights[0]["right_thing"]["status"] == "unknown"
+    assert {(r["cause"], r["effort"]) for r in rows} == {("unknown", "unknown")}
+    assert rows[0]["message"].startswith("Not enough history to judge yet")
     hidden = client.get(
         reverse("api:rights"), {"person": "otherrep@acme.test"}, **headers(warned.manager)
     )
     assert hidden.status_code == 404
+
+
+def test_the_schema_names_unknown_as_a_status_and_a_cause(client):
+    spec = client.get(reverse("api:openapi-json")).json()
+    schemas = spec["components"]["schemas"]
+    assert schemas["RightOut"]["properties"]["status"]["enum"] == [
+        "pass",
+        "warn",
+        "fail",
+        "unknown",
+    ]
+    assert "unknown" in schemas["DiagnosisOut"]["properties"]["cause"]["enum"]
+    assert "unknown" in schemas["DiagnosisOut"]["properties"]["effort"]["enum"]

@@ -59,13 +59,19 @@ def test_diagnose_lists_cause_effort_and_next_step(org):
         {
             "person": "rep@acme.test",
             "period": "2026-Q3",
-            "cause": "none",
-            "effort": "normal",
+            "cause": "unknown",  # no activity, no deals: nothing to judge yet
+            "effort": "unknown",
             "message": rows[0]["message"],
             "next_step": rows[0]["next_step"],
         }
     ]
-    assert "No funnel problem found" in rows[0]["message"]
+    assert rows[0]["message"] == (
+        "Not enough history to judge yet: no touches logged in the last 16 weeks and no "
+        "deal closed in the last year."
+    )
+    assert "—" not in rows[0]["message"]
+    table = run("diagnose", "--as-of", "2026-08-17", "--format", "table")
+    assert "unknown" in table and "Not enough history" in table
 
 
 def test_rights_lists_the_three_rights_with_evidence(complained):
@@ -74,8 +80,12 @@ def test_rights_lists_the_three_rights_with_evidence(complained):
     assert set(mine) == {"person", "period", "right_thing", "right_way", "right_time"}
     assert mine["right_way"]["status"] == "fail"  # the complaints
     assert mine["right_way"]["evidence"]["complaints_91d"] == 2
+    assert mine["right_thing"]["status"] == "unknown"  # no activity, no deals
+    assert mine["right_thing"]["message"].startswith("Not enough data to judge yet")
     table = run("rights", "--as-of", "2026-08-17", "--format", "table")
     assert table.splitlines()[0].split() == ["person", "period", "thing", "way", "time"]
+    line = next(x for x in table.splitlines() if x.startswith("rep@acme.test"))
+    assert line.split()[2:] == ["unknown", "fail", "unknown"]
 
 
 @pytest.mark.parametrize("command", ["signals", "diagnose", "rights"])

@@ -39,6 +39,22 @@ def test_the_watchlist_shows_the_managers_people_only(client, warned):
     assert "Medium" in page
 
 
+def test_the_watchlist_narrows_to_a_team_the_viewer_may_see(client, warned):
+    client.force_login(warned.executive)
+    north = client.get(reverse("signals:watchlist"), {"team": warned.north.pk}).content.decode()
+    assert "Watchlist · North" in north and "Rita Rep" in north and "Olga Other" not in north
+    assert f'name="team" value="{warned.north.pk}"' in north  # kept by the status filter
+    south = client.get(reverse("signals:watchlist"), {"team": warned.south_field.pk})
+    assert "Olga Other" in south.content.decode() and "Rita Rep" not in south.content.decode()
+
+
+def test_a_team_out_of_reach_is_ignored_not_shown(client, warned):
+    client.force_login(warned.manager)
+    page = client.get(reverse("signals:watchlist"), {"team": warned.south_field.pk})
+    html = page.content.decode()
+    assert "South Field" not in html and "Olga Other" not in html and "Rita Rep" in html
+
+
 def test_a_rep_sees_their_own_warnings(client, warned):
     client.force_login(warned.rep2)
     page = client.get(reverse("signals:watchlist")).content.decode()
@@ -91,3 +107,36 @@ def test_a_note_is_required(client, warned):
     assert "Nothing was changed: Write a note" in response.content.decode()
     warning.refresh_from_db()
     assert warning.status == WarningStatus.OPEN
+
+
+def test_the_warning_page_tells_its_history_and_earlier_warnings_of_the_kind(client, warned):
+    warning = mine(warned)
+    client.force_login(warned.manager)
+    client.post(reverse("signals:acknowledge", args=[warning.pk]), {"note": "1:1 on Thursday."})
+    client.post(reverse("signals:resolve", args=[warning.pk]), {"note": "Customer happy again."})
+    # The complaints age out, then come back: a new warning, with the old one behind it.
+    signals_run(as_of=AS_OF + timedelta(days=100))
+    for days in (1, 2):
+        Feedback.objects.create(
+            person=warned.rep,
+            kind=Feedback.Kind.COMPLAINT,
+            received_on=AS_OF + timedelta(days=130 - days),
+        )
+    signals_run(as_of=AS_OF + timedelta(days=130))
+    again = WarningSign.objects.filter(person=warned.rep, kind="complaints").latest("pk")
+    assert again.pk != warning.pk
+
+    old = client.get(reverse("signals:warning", args=[warning.pk])).content.decode()
+    assert "First seen, for" in old
+    assert "Acknowledged</span>" not in old  # the history is words, not a badge
+    assert "Acknowledged by Max Manager: <q>1:1 on Thursday.</q>" in old
+    assert "Resolved by Max Manager: <q>" in old and "Customer happy again.</q>" in old
+    new = client.get(reverse("signals:warning", args=[again.pk])).content.decode()
+    assert reverse("signals:warning", args=[warning.pk]) in new
+    assert "Earlier customer complaints warnings" in new
+
+
+def test_another_managers_warning_history_is_not_shown(client, warned):
+    theirs = WarningSign.objects.get(person=warned.other_rep, kind="complaints")
+    client.force_login(warned.manager)
+    assert client.get(reverse("signals:warning", args=[theirs.pk])).status_code == 404

@@ -8,7 +8,7 @@ in `docs/signals.md` (`quota_miss_streak`, `low_activity`, …).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -51,6 +51,38 @@ class WarningOut(Schema):
     @staticmethod
     def resolve_person(obj: WarningSign) -> str:
         return obj.person.email
+
+
+class DiagnosisOut(Schema):
+    person: str = Field(description="The person's e-mail.")
+    period: str
+    cause: Literal["prospecting", "conversion", "deal_size", "cycle", "none", "unknown"] = Field(
+        description="The most likely cause; `none` when the funnel holds, `unknown` when there "
+        "is not enough data to judge (too few weeks since the start, or no activity and no "
+        "closed deal: see the thresholds `judge_min_*`)."
+    )
+    effort: Literal["low", "normal", "unknown"] = Field(
+        description="`unknown` with cause `unknown`."
+    )
+    message: str = Field(description="The diagnosis in one sentence, with its numbers.")
+    next_step: str
+    evidence: dict[str, Any] = Field(description="The figures it used (null: not known).")
+
+
+class RightOut(Schema):
+    status: Literal["pass", "warn", "fail", "unknown"] = Field(
+        description="`unknown`: not enough data to judge this right (never graded a pass)."
+    )
+    message: str
+    evidence: dict[str, Any]
+
+
+class RightsOut(Schema):
+    person: str = Field(description="The person's e-mail.")
+    period: str
+    right_thing: RightOut
+    right_way: RightOut
+    right_time: RightOut
 
 
 class NoteIn(Schema):
@@ -117,11 +149,11 @@ def warning_resolve(request: HttpRequest, warning_id: int, body: NoteIn):
 
 
 @router.get(
-    "/diagnosis", response=list[dict[str, Any]], summary="The diagnosis per person, computed now"
+    "/diagnosis", response=list[DiagnosisOut], summary="The diagnosis per person, computed now"
 )
 def diagnosis(request: HttpRequest, as_of: str = "", person: str = ""):
-    """Keys: person, period, cause (prospecting, conversion, deal_size, cycle, none),
-    effort (low, normal), message, next_step, evidence."""
+    """Keys: person, period, cause (prospecting, conversion, deal_size, cycle, none, or
+    unknown: not enough data), effort (low, normal, unknown), message, next_step, evidence."""
     found = assessment_list(request.user, as_of=_day(as_of), person=_person(request.user, person))
     return [
         {
@@ -138,10 +170,10 @@ def diagnosis(request: HttpRequest, as_of: str = "", person: str = ""):
 
 
 @router.get(
-    "/rights", response=list[dict[str, Any]], summary="The three rights per person, computed now"
+    "/rights", response=list[RightsOut], summary="The three rights per person, computed now"
 )
 def rights(request: HttpRequest, as_of: str = "", person: str = ""):
     """Keys: person, period, right_thing, right_way, right_time — each with status
-    (pass, warn, fail), message and evidence."""
+    (pass, warn, fail, or unknown: not enough data), message and evidence."""
     found = assessment_list(request.user, as_of=_day(as_of), person=_person(request.user, person))
     return [{"person": a.figures.email, "period": a.period, **a.rights.as_dict()} for a in found]

@@ -241,27 +241,34 @@ class ActivityStaging:
                 # Temporary tables are never analysed on their own; without row counts
                 # the planner may join a million rows with nested loops.
                 cursor.execute(f"ANALYZE {STAGED}")
-            touched = _touched_keys(cursor)
+            touched = _touched_runs(cursor)
             cursor.execute(_update_sql(self.dialect))
             updated = cursor.rowcount
             cursor.execute(_insert_sql(self.dialect))
             created = cursor.rowcount
         # The scorecard rollups of every person and day the rows touch, before and after.
-        from accountable.scorecards.rollups import refresh_people_days
+        from accountable.scorecards.rollups import refresh_runs
 
-        refresh_people_days(touched, tables=["activities"])
+        refresh_runs(touched, tables=["activities"])
         return Applied(created, updated, self.staged - created - updated)
 
 
-def _touched_keys(cursor) -> set[tuple[int, date]]:
-    """(person, day) of each staged row and of the activity it replaces. The UTC day
-    with its neighbours: whatever the time zone, the local day is among them."""
+def _touched_runs(cursor) -> list[tuple[int, date, date]]:
+    """Runs of days, (person, first, last), covering the (person, UTC day) of each staged
+    row and of the activity it replaces, with a day either side: whatever the time
+    zone, the local day is among them. Read in order and folded as they come, so a
+    million rows never become a million keys in memory."""
     cursor.execute(TOUCHED)
-    keys: set[tuple[int, date]] = set()
-    for person_id, day in cursor.fetchall():
-        utc = date.fromisoformat(day)
-        keys.update((person_id, utc + timedelta(days=shift)) for shift in (-1, 0, 1))
-    return keys
+    runs: list[tuple[int, date, date]] = []
+    while rows := cursor.fetchmany(10_000):
+        for person_id, text in rows:
+            day = date.fromisoformat(str(text)[:10])
+            first, last = day - timedelta(days=1), day + timedelta(days=1)
+            if runs and runs[-1][0] == person_id and (first - runs[-1][2]).days <= RUN_GAP:
+                runs[-1] = (person_id, runs[-1][1], max(runs[-1][2], last))
+            else:
+                runs.append((person_id, first, last))
+    return runs
 
 
 # The rows after the first of each external id that is staged more than once.
@@ -275,11 +282,13 @@ LATER_DUPLICATES = f"""
 """  # noqa: S608 - our table names; values are bound
 _JOINED = f"{STAGED} AS s JOIN {COMBINATIONS} AS c ON c.id = s.combination"
 _DAY = "substr(CAST({} AS text), 1, 10)"  # the UTC day of a stored moment, on both databases
+RUN_GAP = 31  # days between two touched days of a person that still make one run
 TOUCHED = f"""
     SELECT DISTINCT person_id, {_DAY.format("occurred_at")} FROM {STAGED}
     UNION
     SELECT DISTINCT a.person_id, {_DAY.format("a.occurred_at")}
     FROM crm_activity AS a JOIN {STAGED} AS s ON a.external_id = s.external_id
+    ORDER BY 1, 2
 """  # noqa: S608 - our table names
 
 

@@ -361,6 +361,9 @@ class ActivityRows:
     def _account(self, cell: str) -> tuple[int | None, str] | None:
         """The account a cell names (id or None for a blank cell, warning), or None for
         the validator to say why — or to create it ("+create"), if the row gets that far."""
+        if not cell.strip():  # no account: no need to read them all
+            found = self._accounts[cell] = (None, "")
+            return found
         lookup = self.validator.context.lookup("account")
         try:
             check_cells({"account": cell})

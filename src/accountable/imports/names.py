@@ -197,7 +197,8 @@ def owners(findings: Findings, mapping: dict[str, str] | None = None) -> Lookup:
 
 def _named(model: type[models.Model], entity: str, findings: Findings, mapping, creator) -> Lookup:
     lookup = Lookup(entity, findings, dict(mapping or {}), creator=creator)
-    for record in model.objects.all():
+    wanted = [f for f in ("name", "external_id") if hasattr(model, f)]
+    for record in model.objects.only("pk", *wanted):
         lookup.add(record, record.name)
         if getattr(record, "external_id", None):
             lookup._exact.setdefault(record.external_id.strip().lower(), record)

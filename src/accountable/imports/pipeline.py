@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accountable.core.planner import planner_statistics_refresh
 from accountable.crm import upsert as crm
 from accountable.crm.models import Account, Product
 from accountable.crm.names import name_key
@@ -573,4 +574,5 @@ def _finish(
         from accountable.signals.tasks import signals_after_import_enqueue
 
         signals_after_import_enqueue()  # warnings follow the new data (SPEC §5)
+        planner_statistics_refresh()
     return ImportResult(run, summary, rejects.kept, outcome.unknown)

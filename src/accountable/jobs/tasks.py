@@ -21,3 +21,12 @@ def prune_task_results() -> dict[str, int]:
     results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
     runs, _ = ScheduledRun.objects.filter(slot__lt=cutoff).delete()
     return {"task_results": results, "scheduled_runs": runs}
+
+
+@task()
+def planner_statistics() -> str:
+    """Refresh the query planner's statistics (see core/planner.py)."""
+    from accountable.core.planner import planner_statistics_refresh
+
+    planner_statistics_refresh()
+    return "statistics refreshed"

@@ -19,14 +19,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import wraps
 from typing import TypeVar
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from accountable.audit.models import AuditEntry
 from accountable.crm.models import Deal, DealChange, DealSplit, DealStageChange
 from accountable.goals.models import Target
+from accountable.imports.models import ImportRun
 from accountable.org.models import Organisation, PersonChange, Team
 from accountable.scorecards.models import ActivityRollup, OutcomeRollup, RoleScorecard
 
@@ -47,8 +53,10 @@ _PARTS = [
     (Team, "MAX(id)"),
     (RoleScorecard, "MAX(id)"),
     (RoleScorecard, "COUNT(*)"),
-    # Settings and people change through audited services: the trail moves too.
+    # Settings and people change through audited services, sales data through imports
+    # (each one a new run) or audited forms: the trail and the runs move too.
     (AuditEntry, "MAX(id)"),
+    (ImportRun, "MAX(id)"),
     (Organisation, "MAX(time_zone)"),
     (Organisation, "MAX(fiscal_year_start_month)"),
     (Organisation, "MAX(week_start_day)"),
@@ -77,3 +85,33 @@ def cached(name: str, key: tuple, compute: Callable[[], T]) -> T:
         answer = compute()
         cache.set(cache_key, answer, TIMEOUT)
     return answer
+
+
+def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Keep the page a view renders, per person and browser, until the data moves.
+
+    The board and the roll-up are opened again and again between imports; most of
+    their time is drawing the same rows. The page is kept under the fingerprint, the
+    person, their CSRF cookie (so its forms stay valid), the full URL and today's
+    date (the default as-of day). Only plain successful GETs are kept: not CSV, not a
+    page with a message to show, not a first visit without a CSRF cookie yet.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        if request.method != "GET" or not csrf or len(messages.get_messages(request)):
+            return view(request, *args, **kwargs)
+        parts = (request.user.pk, csrf, request.get_full_path(), timezone.localdate())
+        digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+        key = f"scorecards:page:{view.__name__}:{fingerprint()}:{digest}"
+        kept = cache.get(key)
+        if kept is not None:
+            return HttpResponse(kept, content_type="text/html; charset=utf-8")
+        response = view(request, *args, **kwargs)
+        html = response.get("Content-Type", "").startswith("text/html")
+        if response.status_code == 200 and html and not response.cookies:
+            cache.set(key, response.content, TIMEOUT)
+        return response
+
+    return wrapped

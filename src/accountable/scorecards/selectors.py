@@ -14,6 +14,7 @@ strings with two decimals).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -29,6 +30,7 @@ from accountable.org.scoping import SEES_EVERYONE, team_shared_people, visible_p
 from accountable.scorecards import formulas as f
 from accountable.scorecards import metrics as m
 from accountable.scorecards import personal
+from accountable.scorecards.cache import cached
 from accountable.scorecards.rows import (
     FunnelStep,
     MetricSummary,
@@ -129,9 +131,19 @@ def _activity(c: m.Counts) -> dict[str, Any]:
 
 
 def _rows(people: list[Person], period: Period, as_of: date) -> list[ScoreRow]:
-    """ScoreRows for these people: a fixed number of queries whatever their number."""
+    """ScoreRows for these people, reused until the data under them changes."""
     if not people:
         return []
+    key = (_ids_key([p.pk for p in people]), period.label, as_of)
+    return cached("rows", key, lambda: _rows_computed(people, period, as_of))
+
+
+def _ids_key(ids: list[int]) -> str:
+    return hashlib.blake2b(",".join(map(str, sorted(ids))).encode(), digest_size=12).hexdigest()
+
+
+def _rows_computed(people: list[Person], period: Period, as_of: date) -> list[ScoreRow]:
+    """ScoreRows for these people: a fixed number of queries whatever their number."""
     ids = [p.pk for p in people]
     end = _to_date(period, as_of)
     counted = m.counts(ids, period.start, end)
@@ -206,17 +218,39 @@ def scorecard_rows(
 
 
 def _team_summaries(
+    teams: list[Team],
+    people: QuerySet[Person] | None,
+    period: Period,
+    as_of: date,
+    *,
+    scope: str,
+) -> list[TeamSummary]:
+    """Summaries of `teams` over the people `scope` names (everyone, or those a viewer
+    may see), reused until the data under them changes."""
+    if not teams:
+        return []
+    key = (_ids_key([t.pk for t in teams]), scope, period.label, as_of)
+    return cached("teams", key, lambda: _team_summaries_computed(teams, people, period, as_of))
+
+
+def _scope(viewer: Person) -> tuple[QuerySet[Person] | None, str]:
+    """Whose numbers a viewer's team totals add up: everyone's, or the people they see."""
+    if viewer.role in SEES_EVERYONE:
+        return None, "everyone"
+    return visible_people(viewer), f"viewer-{viewer.pk}"
+
+
+def _team_summaries_computed(
     teams: list[Team], people: QuerySet[Person] | None, period: Period, as_of: date
 ) -> list[TeamSummary]:
     """Summaries of `teams`, each over its whole subtree: people are read once, their
-    sums added up per team in Python (a person counts in each team above them)."""
-    if not teams:
-        return []
+    sums added up per team in Python (a person counts in each team above them). The
+    people counted are those a board shows (reps), so a team's line adds up its board."""
     paths = {t.pk: t.path for t in teams}
     members: dict[int, list[int]] = defaultdict(list)  # team id -> person ids in subtree
     person_ids: list[int] = []
     roster = _in_period(people if people is not None else Person.objects.all(), period).filter(
-        Q(team__in=Team.objects.subtree_of(teams))
+        Q(team__in=Team.objects.subtree_of(teams)), role__in=SCORED_ROLES
     )
     for pk, path in roster.values_list("pk", "team__path"):
         person_ids.append(pk)
@@ -279,15 +313,15 @@ def team_summary(viewer: Person, *, team: Team, period: Period, as_of: date) -> 
     """The team's totals for the board header (404 if the viewer may not see the team)."""
     if not visible_teams(viewer).filter(pk=team.pk).exists():
         raise Http404("No such team among those you may see.")
-    people = None if viewer.role in SEES_EVERYONE else visible_people(viewer)
-    return _team_summaries([team], people, period, as_of)[0]
+    people, scope = _scope(viewer)
+    return _team_summaries([team], people, period, as_of, scope=scope)[0]
 
 
 def exec_rollup(viewer: Person, *, period: Period, as_of: date) -> list[TeamSummary]:
     """One summary per team the viewer may see, in tree order: teams compared."""
     teams = list(visible_teams(viewer).order_by("path"))
-    people = None if viewer.role in SEES_EVERYONE else visible_people(viewer)
-    return _team_summaries(teams, people, period, as_of)
+    people, scope = _scope(viewer)
+    return _team_summaries(teams, people, period, as_of, scope=scope)
 
 
 # --- leaderboard ------------------------------------------------------------------------

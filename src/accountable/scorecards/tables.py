@@ -5,12 +5,13 @@ figure comes from `scorecards.selectors`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from accountable.scorecards import formulas
+from accountable.signals.summaries import BoardSignals
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Column:
     value: Callable[[Any], Any]  # what the rows are ordered by
     numeric: bool = True
     title: str = ""  # the header's tooltip: what the column means
+    css: str = ""  # the header's class, when not the usual one
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,41 @@ BOARD = [
         title="Activities done ÷ activity targets expected by now",
     ),
 ]
+
+
+def board_columns(signals: Mapping[int, BoardSignals]) -> list[Column]:
+    """The board's columns, with Rights and Flags sorted by the warning engine's
+    judgements (`signals.selectors.board_signals`): worst first when sorted high to low,
+    people not judged (or with no warning) last either way."""
+
+    def rights(row) -> tuple[int, int, int] | None:
+        found = signals.get(row.person_id)
+        return found.rights_sort_key() if found else None
+
+    def flags(row) -> tuple[int, int] | None:
+        found = signals.get(row.person_id)
+        return found.flags_sort_key() if found else None
+
+    return [
+        *BOARD,
+        Column(
+            "rights",
+            "Rights",
+            rights,
+            title="The three rights — right thing, right way, right time: ● pass, ◐ warn, "
+            "○ fail, ? not enough data. Sorted: most fails first, then warns",
+            css="sig-col",
+        ),
+        Column(
+            "flags",
+            "Flags",
+            flags,
+            title="Open warnings (▲ high, △ medium, ▿ low; ✓ acknowledged) and the diagnosis: "
+            "why results are weak. Sorted: most severe first, then most warnings",
+            css="sig-col",
+        ),
+    ]
+
 
 ROLLUP = [
     Column("team", "Team", lambda r: r.team.lower(), numeric=False),

@@ -23,9 +23,12 @@ from accountable.org.models import Person, Role, Team
 from accountable.org.scoping import has_role, role_required, visible_teams
 from accountable.org.services import organisation_get
 from accountable.scorecards import metrics, selectors, services, tables
+from accountable.scorecards.cache import cached_page
 from accountable.scorecards.charts import Bar, FunnelStage, bar_chart, funnel_bars
 from accountable.scorecards.csv_export import csv_response, wants_csv
 from accountable.scorecards.forms import PeriodForm, RoleScorecardForm
+from accountable.signals import selectors as signals
+from accountable.signals.summaries import board_csv_fields
 
 STAFF = (Role.ADMIN, Role.EXECUTIVE, Role.MANAGER)
 SCORED_ROLES = (Role.REP, Role.MANAGER)
@@ -72,10 +75,12 @@ def _sorted(request, rows, columns, default: str, ctx: dict, extra: dict) -> lis
     return tables.sort_rows(rows, column, descending)
 
 
+def _csv_context(ctx: dict) -> dict:
+    return {"period": ctx["period"], "as_of": ctx["as_of"]}
+
+
 def _csv(name: str, rows, ctx: dict, **context):
-    return csv_response(
-        name, [r.as_dict() for r in rows], **context, period=ctx["period"], as_of=ctx["as_of"]
-    )
+    return csv_response(name, [r.as_dict() for r in rows], **context, **_csv_context(ctx))
 
 
 # ---- the team board ----------------------------------------------------------------------
@@ -97,6 +102,7 @@ def _indented(teams: list[Team]) -> list[tuple[int, str]]:
 
 
 @role_required(*STAFF)
+@cached_page
 def board(request):
     """The team board: a row per person, attainment against pace, what it takes."""
     ctx = _page(request, "board")
@@ -109,15 +115,21 @@ def board(request):
         summary = selectors.team_summary(request.user, team=team, **args)
         return _csv("board-team", [summary], ctx)
     rows = selectors.scorecard_rows(request.user, team=team, **args)
+    found = signals.board_signals(request.user, [r.person_id for r in rows], **args)
+    columns = tables.board_columns(found)
+    rows = _sorted(request, rows, columns, "attainment", ctx, {"team": team.pk})
     if wants_csv(request):
-        return _csv("board", rows, ctx, team=team.name)
-    rows = _sorted(request, rows, tables.BOARD, "attainment", ctx, {"team": team.pk})
+        lines = [{**r.as_dict(), **board_csv_fields(found.get(r.person_id))} for r in rows]
+        return csv_response("board", lines, team=team.name, **_csv_context(ctx))
     ctx.update(
         teams=teams,
         team=team,
         summary=selectors.team_summary(request.user, team=team, **args),
         lines=[(row, tables.projected_share(row)) for row in rows],
         team_options=_indented(teams),
+        board_signals=found,
+        open_warnings=sum(s.open_count for s in found.values()),
+        signals_judged=any(s.judged_on for s in found.values()),
     )
     return render(request, "scorecards/board.html", ctx)
 
@@ -164,6 +176,9 @@ def scorecard(request, pk: int | None = None):
         has_conversion=any(c["entered"] for c in card.stage_conversion),
         funnel_chart=_funnel_chart(card, person, ctx["period"]),
         people=_people_to_pick(request.user, person, ctx["period"]),
+        card_signals=signals.scorecard_signals(
+            request.user, person, period=ctx["period"], as_of=ctx["as_of"]
+        ),
     )
     return render(request, "scorecards/scorecard.html", ctx)
 
@@ -209,6 +224,7 @@ def _keep(request) -> str:
 
 
 @role_required(*STAFF)
+@cached_page
 def rollup(request):
     """Every team the viewer may see, compared: executives and admins all, managers theirs."""
     ctx = _page(request, "rollup")

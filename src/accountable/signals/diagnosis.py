@@ -27,13 +27,17 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from accountable.signals.evidence import Benchmarks, Figures
+from accountable.signals.evidence import Benchmarks, Figures, not_enough_data
 from accountable.signals.thresholds import DEFAULTS, Thresholds
 
-__all__ = ["CAUSES", "EFFORTS", "Diagnosis", "diagnose", "effort_of"]
+__all__ = ["CAUSES", "EFFORTS", "UNKNOWN", "Diagnosis", "diagnose", "effort_of"]
 
+# The causes and efforts the funnel can name (the demo's ground truth uses the same).
 CAUSES = ("prospecting", "conversion", "deal_size", "cycle", "none")
 EFFORTS = ("low", "normal")
+# Cause and effort when there is not enough data to judge (`evidence.not_enough_data`):
+# never `none`, which would read as "nothing wrong".
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -51,9 +55,8 @@ def _ratio(value: float | None, reference: float | None) -> float | None:
     return value / reference
 
 
-def _n(value: float | None) -> str:
-    if value is None:
-        return "—"
+def _n(value: float) -> str:
+    # Callers say only what is known: a sentence never carries "—" for a number.
     return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
 
 
@@ -75,6 +78,41 @@ def _weak_results(fig: Figures, warnings: Collection[str], t: Thresholds) -> boo
     return "quota_miss_streak" in warnings or (
         attainment is not None and attainment < t.weak_results
     )
+
+
+def _known(*pairs: tuple[float | None, str]) -> str:
+    """ "1.5 first meetings and 1.0 new opportunities": the figures that are known."""
+    return " and ".join(f"{_n(value)} {label}" for value, label in pairs if value is not None)
+
+
+def _team(*values: float | None) -> str:
+    """ ", against a team median of 4.2 and 2.2" when every one is known, else ""."""
+    if not values or any(v is None for v in values):
+        return ""
+    return ", against a team median of " + " and ".join(_n(v) for v in values)
+
+
+def _prospecting_words(fig: Figures, team: dict[str, float | None]) -> str:
+    mine = _known(
+        (fig.first_meetings_recent, "first meetings"),
+        (fig.opportunities_recent, "new opportunities"),
+    )
+    if not mine:
+        return "Too few meetings: prospecting has fallen off (see the warnings)"
+    shown = [
+        team[key]
+        for value, key in (
+            (fig.first_meetings_recent, "first_meetings_recent"),
+            (fig.opportunities_recent, "opportunities_recent"),
+        )
+        if value is not None
+    ]
+    own = (
+        f" (own earlier rate {_n(fig.first_meetings_baseline)} meetings a week)"
+        if fig.first_meetings_baseline is not None
+        else ""
+    )
+    return f"Too few meetings: {mine} a week over the last 4 weeks{_team(*shown)}{own}"
 
 
 def _cause(
@@ -99,42 +137,63 @@ def _cause(
     # Touches are the top of the funnel: too few of them is too few meetings.
     activity = {"low_activity", "activity_drop", "late_prospecting"} & set(warnings)
     if activity or low_vs_team or low_vs_self:
-        return "prospecting", (
-            f"Too few meetings: {_n(fig.first_meetings_recent)} first meetings and "
-            f"{_n(fig.opportunities_recent)} new opportunities a week over the last 4 weeks, "
-            f"against a team median of {_n(team['first_meetings_recent'])} and "
-            f"{_n(team['opportunities_recent'])} (own earlier rate "
-            f"{_n(fig.first_meetings_baseline)} meetings a week)"
-        )
+        return "prospecting", _prospecting_words(fig, team)
     if fig.in_ramp or not _weak_results(fig, warnings, t):
         return "none", ""
     win_rate = _ratio(fig.win_rate_recent, team["win_rate_recent"])
     if win_rate is not None and win_rate < t.conversion_ratio:
+        meetings_words = ""
+        if fig.first_meetings_recent is not None:
+            versus = (
+                f", team {_n(team['first_meetings_recent'])}"
+                if team["first_meetings_recent"] is not None
+                else ""
+            )
+            meetings_words = f" ({_n(fig.first_meetings_recent)} a week{versus})"
         return "conversion", (
-            f"Enough meetings ({_n(fig.first_meetings_recent)} a week, team "
-            f"{_n(team['first_meetings_recent'])}) but a win rate of "
+            f"Enough meetings{meetings_words} but a win rate of "
             f"{fig.win_rate_recent:.0%} over 26 weeks against a team median of "
             f"{team['win_rate_recent']:.0%}"
         )
     size = _ratio(fig.deal_size_recent, team["deal_size_recent"])
     if "deal_size_decline" in warnings or (size is not None and size < t.deal_size_ratio):
-        return "deal_size", (
-            f"A normal win rate ({_pct(fig.win_rate_recent)}) but small deals: "
-            f"{_n(fig.deal_size_recent)} on average last quarter against a team median of "
-            f"{_n(team['deal_size_recent'])} (own {_n(fig.deal_size_baseline)} half a year ago)"
-        )
+        rate = f" ({_pct(fig.win_rate_recent)})" if fig.win_rate_recent is not None else ""
+        words = f"A normal win rate{rate} but small deals"
+        if fig.deal_size_recent is not None:
+            words += f": {_n(fig.deal_size_recent)} on average last quarter"
+            if team["deal_size_recent"] is not None:
+                words += f" against a team median of {_n(team['deal_size_recent'])}"
+            if fig.deal_size_baseline is not None:
+                words += f" (own {_n(fig.deal_size_baseline)} half a year ago)"
+        return "deal_size", words
     cycle = _ratio(fig.cycle_recent, team["cycle_recent"])
     if "cycle_lengthening" in warnings or (cycle is not None and cycle > t.cycle_ratio):
-        return "cycle", (
-            f"Deals take {_n(fig.cycle_recent)} days to win (median, last quarter) against a "
-            f"team median of {_n(team['cycle_recent'])} (own {_n(fig.cycle_baseline)} half a "
-            "year ago): revenue slips into later periods"
-        )
+        words = "Deals take longer to win than the team's"
+        if fig.cycle_recent is not None:
+            words = f"Deals take {_n(fig.cycle_recent)} days to win (median, last quarter)"
+            if team["cycle_recent"] is not None:
+                words += f" against a team median of {_n(team['cycle_recent'])}"
+            if fig.cycle_baseline is not None:
+                words += f" (own {_n(fig.cycle_baseline)} half a year ago)"
+        return "cycle", words + ": revenue slips into later periods"
     return "none", ""
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+    return "" if value is None else f"{value:.0%}"
+
+
+def _effort_words(fig: Figures, team: dict[str, float | None]) -> str:
+    """ "31 touches a week against a team median of 54 (own earlier 51)", from what is
+    known; "" when their touches a week are not known."""
+    if fig.touches_recent is None:
+        return ""
+    words = f"{_n(fig.touches_recent)} touches a week"
+    if team["touches_recent"] is not None:
+        words += f" against a team median of {_n(team['touches_recent'])}"
+    if fig.touches_baseline is not None:
+        words += f" (own earlier {_n(fig.touches_baseline)})"
+    return words
 
 
 NEXT_STEPS = {
@@ -167,6 +226,10 @@ NEXT_STEPS = {
         "Results are holding, but activity is down: ask what changed before the pipeline feels it."
     ),
     ("none", "normal"): "Nothing to fix in the funnel: keep the rhythm and recognise the results.",
+    (UNKNOWN, UNKNOWN): (
+        "Nothing to judge yet: check that their activities and deals are being logged, agree "
+        "what their first weeks should look like, and look again once there is some history."
+    ),
 }
 
 
@@ -176,19 +239,27 @@ def diagnose(
     warnings: Collection[str] = (),
     t: Thresholds = DEFAULTS,
 ) -> Diagnosis:
-    """The most likely cause, the effort, the words and the next step for one rep."""
+    """The most likely cause, the effort, the words and the next step for one rep;
+    cause and effort `unknown` when there is not enough data to judge them."""
+    team = bench.team
+    evidence = _evidence(fig, team)
+    gap = not_enough_data(fig, t, bench)
+    if gap:
+        return Diagnosis(
+            cause=UNKNOWN,
+            effort=UNKNOWN,
+            message=f"Not enough history to judge yet: {gap}.",
+            next_step=NEXT_STEPS[(UNKNOWN, UNKNOWN)],
+            evidence={**evidence, "weeks_employed": fig.weeks_employed},
+        )
     cause, why = _cause(fig, bench, warnings, t)
     effort = effort_of(fig, bench, t)
-    team = bench.team
-    effort_words = (
-        f"{_n(fig.touches_recent)} touches a week against a team median of "
-        f"{_n(team['touches_recent'])} (own earlier {_n(fig.touches_baseline)})"
-    )
+    effort_words = _effort_words(fig, team)
     if cause == "none":
         message = (
             "No funnel problem found"
             + (f" (ramping, judged at {fig.ramp_now:.0%} of full quota)" if fig.in_ramp else "")
-            + f"; {effort_words}."
+            + (f"; {effort_words}." if effort_words else ".")
         )
     else:
         kind = (
@@ -196,29 +267,34 @@ def diagnose(
             if effort == "low"
             else "effort is normal — a coaching opportunity"
         )
-        message = f"{why}. {effort_words.capitalize()}: {kind}."
+        said = f"{effort_words}: {kind}" if effort_words else kind
+        message = f"{why}. {said[0].upper()}{said[1:]}."
     return Diagnosis(
         cause=cause,
         effort=effort,
         message=message,
         next_step=NEXT_STEPS[(cause, effort)],
-        evidence={
-            "touches_per_week": _round(fig.touches_recent),
-            "team_touches_per_week": _round(team["touches_recent"]),
-            "first_meetings_per_week": _round(fig.first_meetings_recent),
-            "team_first_meetings_per_week": _round(team["first_meetings_recent"]),
-            "opportunities_per_week": _round(fig.opportunities_recent),
-            "team_opportunities_per_week": _round(team["opportunities_recent"]),
-            "win_rate": _round(fig.win_rate_recent, 3),
-            "team_win_rate": _round(team["win_rate_recent"], 3),
-            "average_deal": _round(fig.deal_size_recent, 0),
-            "team_average_deal": _round(team["deal_size_recent"], 0),
-            "cycle_days": fig.cycle_recent,
-            "team_cycle_days": team["cycle_recent"],
-            "attainment": _round(fig.recent_attainment, 3),
-            "in_ramp": fig.in_ramp,
-        },
+        evidence=evidence,
     )
+
+
+def _evidence(fig: Figures, team: dict[str, float | None]) -> dict[str, Any]:
+    return {
+        "touches_per_week": _round(fig.touches_recent),
+        "team_touches_per_week": _round(team["touches_recent"]),
+        "first_meetings_per_week": _round(fig.first_meetings_recent),
+        "team_first_meetings_per_week": _round(team["first_meetings_recent"]),
+        "opportunities_per_week": _round(fig.opportunities_recent),
+        "team_opportunities_per_week": _round(team["opportunities_recent"]),
+        "win_rate": _round(fig.win_rate_recent, 3),
+        "team_win_rate": _round(team["win_rate_recent"], 3),
+        "average_deal": _round(fig.deal_size_recent, 0),
+        "team_average_deal": _round(team["deal_size_recent"], 0),
+        "cycle_days": fig.cycle_recent,
+        "team_cycle_days": team["cycle_recent"],
+        "attainment": _round(fig.recent_attainment, 3),
+        "in_ramp": fig.in_ramp,
+    }
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:

@@ -16,7 +16,13 @@ from accountable.goals.services import ramp_get
 from accountable.org.services import organisation_get
 from accountable.signals import rules
 from accountable.signals.diagnosis import Diagnosis, diagnose
-from accountable.signals.evidence import Benchmarks, Figures, benchmarks_for, figures_for
+from accountable.signals.evidence import (
+    Benchmarks,
+    Figures,
+    benchmarks_for,
+    figures_for,
+    not_enough_data,
+)
 from accountable.signals.inputs import Window, inputs_gather, reps_in_scope
 from accountable.signals.rights import Rights, rights_assess
 from accountable.signals.rules import Finding
@@ -38,7 +44,19 @@ class Assessment:
 
 
 def findings_for(fig: Figures, bench: Benchmarks, t: Thresholds) -> list[Finding]:
-    """Every rule, fed from one rep's figures and benchmarks."""
+    """Every rule, fed from one rep's figures and benchmarks. With not enough data to
+    judge someone (`evidence.not_enough_data`) only the rules about events — complaints,
+    missed commitments — apply: an empty history is not low activity or low coverage."""
+    if not_enough_data(fig, t, bench):
+        found = [
+            rules.complaints(
+                recent=fig.complaints_recent,
+                last_on=fig.complaints_dates[-1].isoformat() if fig.complaints_dates else None,
+                t=t,
+            ),
+            rules.missed_commitments(due=fig.commitments_due, missed=fig.commitments_missed, t=t),
+        ]
+        return [f for f in found if f is not None]
     team = bench.team
     judged = [
         (q.label, q.projected, q.elapsed >= 1.0)

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
-from accountable.signals.inputs import PersonInputs, Window
+from accountable.signals.inputs import ACTIVITY_WEEKS, PersonInputs, Window
+from accountable.signals.thresholds import DEFAULTS, Thresholds
 
 __all__ = [
     "Benchmarks",
@@ -30,6 +31,7 @@ __all__ = [
     "QuarterResult",
     "benchmarks_for",
     "figures_for",
+    "not_enough_data",
     "ramp_share",
 ]
 
@@ -102,6 +104,8 @@ class Figures:
     in_ramp: bool
     ramp_now: float
     weeks_employed: int
+    touches_window: int | None = None  # touches in the weeks read (None: not counted)
+    closed_window: int | None = None  # deals closed (won or lost) in the year read
     touches_recent: float | None = None
     touches_baseline: float | None = None
     touches_quarter: float | None = None  # the last 12 weeks
@@ -179,6 +183,8 @@ def figures_for(person: PersonInputs, window: Window, ramp: Sequence[float]) -> 
         in_ramp=ramp_now < 1.0,
         ramp_now=ramp_now,
         weeks_employed=(as_of - person.start_date).days // 7,
+        touches_window=sum(person.touches),
+        closed_window=len(person.closed),
         as_of=as_of,
     )
     fig.touches_recent = _per_week(person.touches, ramps, last, min_weeks=3)
@@ -220,6 +226,31 @@ def figures_for(person: PersonInputs, window: Window, ramp: Sequence[float]) -> 
     fig.commitments_due = len(due)
     fig.commitments_missed = sum(1 for c in due if c.met_on is None or c.met_on > c.due_on)
     return fig
+
+
+def not_enough_data(fig: Figures, t: Thresholds = DEFAULTS, bench: Benchmarks | None = None) -> str:
+    """Why there is not enough data to judge this rep, in words ("" when there is):
+    they started too recently, or have logged (next to) no activity and closed no
+    deal while their team logged none either (no data loaded yet, not a rep gone
+    quiet: a rep idle in an active team is judged, and found idle). Without this,
+    missing numbers would read as a pass."""
+    if fig.weeks_employed < t.judge_min_weeks:
+        weeks = max(fig.weeks_employed, 0)
+        return (
+            f"started {weeks} week{'' if weeks == 1 else 's'} ago, fewer than the "
+            f"{t.judge_min_weeks} needed to judge"
+        )
+    touches, closed = fig.touches_window, fig.closed_window
+    if touches is None or closed is None:
+        return ""  # built by hand (tests): judged on the figures given
+    team_touches = (bench.team.get("touches_recent") if bench else None) or 0
+    if touches < t.judge_min_touches and closed < t.judge_min_closed and not team_touches:
+        logged = "no touches" if touches == 0 else f"only {touches} touches"
+        return (
+            f"{logged} logged in the last {ACTIVITY_WEEKS} weeks and no deal closed in the "
+            "last year"
+        )
+    return ""
 
 
 def _deal_figures(fig: Figures, person: PersonInputs, as_of: date) -> None:

@@ -134,7 +134,7 @@ class SignalSettings(models.Model):
 class PersonAssessment(models.Model):
     """What the engine concluded about one rep on one day, beyond warnings: the
     diagnosis (cause, effort, the words with their numbers, the next step) and the
-    three rights (`Rights.as_dict()`: pass, warn or fail, each with its evidence).
+    three rights (`Rights.as_dict()`: pass, warn, fail or unknown, each with its evidence).
 
     Stored by every run (`services.signals_run`), one row per rep and day judged (a
     later run for the same day replaces them), so the team board and the scorecard

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Max, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from accountable.audit.models import AuditEntry
 from accountable.org.calendar import Period
-from accountable.org.models import Person
+from accountable.org.models import Person, Team
 from accountable.org.scoping import can_manage_person, visible_people
 from accountable.signals.engine import Assessment, assess
 from accountable.signals.models import (
@@ -54,13 +57,17 @@ def warning_list(
     *,
     statuses: tuple[str, ...] = (WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED),
     person: Person | None = None,
+    team: Team | None = None,
 ) -> QuerySet[WarningSign]:
-    """Warnings about the people the viewer may see, live ones by default."""
+    """Warnings about the people the viewer may see, live ones by default; with `team`,
+    only about people in that team or a team below it (as on the team's board)."""
     warnings = WarningSign.objects.filter(person__in=visible_people(viewer))
     if statuses:
         warnings = warnings.filter(status__in=statuses)
     if person is not None:
         warnings = warnings.filter(person=person)
+    if team is not None:
+        warnings = warnings.filter(person__team__in=Team.objects.subtree_of([team]))
     return warnings.select_related("person", "person__team").order_by("person__name", "kind", "-pk")
 
 
@@ -70,6 +77,59 @@ def warning_get(viewer: Person, pk: int) -> WarningSign:
     if warning is None:
         raise Http404("No such warning.")
     return warning
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One thing that happened to a warning: seen, acknowledged, resolved."""
+
+    at: date
+    what: str
+    who: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class WarningHistory:
+    """What happened to a warning, oldest first, and the person's earlier warnings of
+    the same kind (a pattern that comes back is worth knowing)."""
+
+    events: list[HistoryEvent]
+    earlier: list[WarningSign]
+
+
+HANDLED = {"warning.acknowledge": "Acknowledged", "warning.resolve": "Resolved"}
+
+
+def warning_history(viewer: Person, warning: WarningSign) -> WarningHistory:
+    """The history of a warning the viewer may see (from its dates and the audit trail)."""
+    events = [HistoryEvent(warning.first_seen_on, f"First seen, for {warning.period}")]
+    entries = AuditEntry.objects.filter(
+        object_type=WarningSign._meta.label_lower, object_id=str(warning.pk)
+    ).select_related("actor")
+    for entry in entries.order_by("at"):
+        events.append(
+            HistoryEvent(
+                timezone.localdate(entry.at),
+                HANDLED.get(entry.action, entry.action),
+                who=str(entry.actor) if entry.actor else "",
+                note=str(entry.after.get("note", "")),
+            )
+        )
+    if warning.last_seen_on != warning.first_seen_on:
+        events.append(
+            HistoryEvent(warning.last_seen_on, "Last seen by the engine, evidence updated")
+        )
+    if warning.resolved_automatically and warning.resolved_at:
+        events.append(
+            HistoryEvent(timezone.localdate(warning.resolved_at), "Resolved: the condition cleared")
+        )
+    earlier = list(
+        warning_list(viewer, statuses=())
+        .filter(person=warning.person, kind=warning.kind, first_seen_on__lt=warning.first_seen_on)
+        .order_by("-first_seen_on")[:10]
+    )
+    return WarningHistory(sorted(events, key=lambda e: e.at), earlier)
 
 
 def run_latest(as_of: date | None = None) -> SignalRun | None:

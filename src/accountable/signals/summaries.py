@@ -1,7 +1,7 @@
 """What the team board and the personal scorecard show of the warning engine.
 
 `BoardSignals` is one board row's worth — the live warnings as small flags, the
-three rights as pass/warn/fail marks, the diagnosis cause and effort — and
+three rights as pass/warn/fail/unknown marks, the diagnosis cause and effort — and
 `ScorecardSignals` the scorecard's panels, with the evidence, the diagnosis in
 words and its next step. `selectors.board_signals` and
 `selectors.scorecard_signals` build them from stored rows (`PersonAssessment`,
@@ -27,6 +27,7 @@ __all__ = [
     "Flag",
     "RightMark",
     "ScorecardSignals",
+    "board_csv_fields",
     "evidence_rows",
     "flags_sorted",
     "rights_from",
@@ -57,8 +58,11 @@ RIGHTS = (
     ("way", "right_way", "Right way"),
     ("time", "right_time", "Right time"),
 )
-RIGHT_MARKS = {"pass": "●", "warn": "◐", "fail": "○"}
-RIGHT_WORDS = {"pass": "pass", "warn": "warn", "fail": "fail"}
+# Shapes, not colours: full, half, empty — and a question mark for "not enough data".
+RIGHT_MARKS = {"pass": "●", "warn": "◐", "fail": "○", "unknown": "?"}
+RIGHT_WORDS = {"pass": "pass", "warn": "warn", "fail": "fail", "unknown": "not enough data"}
+# Board order of the rights column: fails first, then warns (then unknown, then passes).
+RIGHT_SORT = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3}
 
 CAUSE_LABELS = {
     "prospecting": "Prospecting: too few meetings",
@@ -66,6 +70,7 @@ CAUSE_LABELS = {
     "deal_size": "Deal size and targeting: normal win rate, small deals",
     "cycle": "Deal progression: deals take too long",
     "none": "No funnel problem",
+    "unknown": "Not enough data to judge yet",
 }
 CAUSE_SHORT = {
     "prospecting": "prospecting",
@@ -73,8 +78,11 @@ CAUSE_SHORT = {
     "deal_size": "deal size",
     "cycle": "cycle",
     "none": "none",
+    "unknown": "not enough data",
 }
-EFFORT_LABELS = {"low": "low effort", "normal": "normal effort"}
+EFFORT_LABELS = {"low": "low effort", "normal": "normal effort", "unknown": "effort not known"}
+# Causes that name something to work on (not "none", not "unknown": not enough data).
+NAMED_CAUSES = frozenset({"prospecting", "conversion", "deal_size", "cycle"})
 
 
 def shown(value: Any) -> str:
@@ -159,11 +167,11 @@ def flags_sorted(flags: list[Flag]) -> tuple[Flag, ...]:
 
 @dataclass(frozen=True)
 class RightMark:
-    """One of the three rights: pass, warn or fail, with the numbers behind it."""
+    """One of the three rights: pass, warn, fail or unknown (not enough data), with the numbers."""
 
     name: str  # thing, way or time
     label: str  # "Right thing"
-    status: str  # pass, warn or fail
+    status: str  # pass, warn, fail or unknown (not enough data)
     message: str = ""
     evidence: tuple[tuple[str, str], ...] = ()
 
@@ -172,8 +180,26 @@ class RightMark:
         return RIGHT_MARKS.get(self.status, "?")
 
     @property
+    def status_words(self) -> str:
+        return RIGHT_WORDS.get(self.status, self.status)
+
+    @property
     def words(self) -> str:
-        return f"{self.label}: {RIGHT_WORDS.get(self.status, self.status)}"
+        return f"{self.label}: {self.status_words}"
+
+    @property
+    def unknown(self) -> bool:
+        return self.status == "unknown"
+
+    @property
+    def reason(self) -> str:
+        """The message without its "Not enough data to judge…:" lead-in, for a title that
+        already says so."""
+        for lead in ("Not enough data to judge yet: ", "Not enough data to judge: "):
+            if self.message.startswith(lead):
+                rest = self.message[len(lead) :]
+                return rest[:1].upper() + rest[1:]
+        return self.message
 
 
 def rights_from(
@@ -225,6 +251,47 @@ class BoardSignals:
     def open_count(self) -> int:
         return sum(1 for f in self.flags if f.is_open)
 
+    @property
+    def names_cause(self) -> bool:
+        """Whether the diagnosis names a cause worth showing ("why: prospecting")."""
+        return self.cause in NAMED_CAUSES
+
+    def rights_sort_key(self) -> tuple[int, int, int] | None:
+        """How bad the three rights look, for the board's Rights column (biggest is
+        worst): fails, then warns, then not enough data; None when not judged."""
+        if not self.rights:
+            return None
+        statuses = [r.status for r in self.rights]
+        return (statuses.count("fail"), statuses.count("warn"), statuses.count("unknown"))
+
+    def flags_sort_key(self) -> tuple[int, int] | None:
+        """How bad the warnings look, for the board's Flags column (biggest is worst):
+        the most severe one (high 3, medium 2, low 1), then how many; None with none."""
+        if not self.flags:
+            return None
+        worst = min(SEVERITY_ORDER.get(f.severity, 3) for f in self.flags)
+        return (3 - worst, len(self.flags))
+
+    @property
+    def warning_kinds(self) -> str:
+        """The warnings' kinds, most severe first, `;`-separated (for the CSV)."""
+        return ";".join(f.kind for f in self.flags)
+
+
+def board_csv_fields(signals: BoardSignals | None) -> dict[str, str]:
+    """A board row's signals for its CSV line: each right's status, the warnings' kinds
+    (`;`-separated, most severe first), the diagnosis cause and effort; empty when the
+    person has not been judged."""
+    rights = {r.name: r.status for r in signals.rights} if signals else {}
+    return {
+        "rights_thing": rights.get("thing", ""),
+        "rights_way": rights.get("way", ""),
+        "rights_time": rights.get("time", ""),
+        "warnings": signals.warning_kinds if signals else "",
+        "cause": signals.cause if signals else "",
+        "effort": signals.effort if signals else "",
+    }
+
 
 @dataclass(frozen=True)
 class DiagnosisSummary:
@@ -247,12 +314,19 @@ class DiagnosisSummary:
         effort is normal but something in the funnel is weak, else ``""``."""
         if self.effort == "low":
             return "accountability"
-        if self.cause and self.cause != "none":
+        if self.cause in NAMED_CAUSES:
             return "coaching"
         return ""
 
     @property
+    def unknown(self) -> bool:
+        """Not enough data to judge: no cause, no effort, nothing on track either."""
+        return self.cause == "unknown"
+
+    @property
     def conversation_label(self) -> str:
+        if self.unknown:
+            return "Not enough data"
         return {
             "accountability": "Accountability conversation: lack of effort",
             "coaching": "Coaching opportunity: effort is normal, results are weak",

@@ -105,6 +105,16 @@ class Thresholds:
     missed_commitments_count: int = 2
     missed_commitments_share: float = 0.5
 
+    # Enough data to judge someone at all. With less, the three rights are
+    # `unknown` and the diagnosis says there is not enough history (cause
+    # `unknown`) instead of grading missing numbers as a pass: someone who
+    # started fewer than `judge_min_weeks` weeks ago, or who has fewer than
+    # `judge_min_touches` touches in the 16 weeks read AND fewer than
+    # `judge_min_closed` deals closed (won or lost) in the year read.
+    judge_min_weeks: int = 4
+    judge_min_touches: int = 1
+    judge_min_closed: int = 1
+
     # Diagnosis: first meetings (or new opportunities) below this share of the
     # team median, or of the person's own baseline, is a prospecting problem;
     # win rate, deal size and cycle against the team; effort is low when
@@ -185,6 +195,7 @@ GROUPS = {
     "channel_mix": "Channels that do not work",
     "complaints": "Customer complaints",
     "missed_commitments": "Commitments missed",
+    "judging": "Enough data to judge",
     "diagnosis": "Diagnosis: cause and effort",
     "rights": "The three rights",
 }
@@ -350,6 +361,24 @@ _INFO = [
         "missed_commitments_share",
         "missed_commitments",
         "…when they are also at least this share of the commitments due.",
+    ),
+    _count(
+        "judge_min_weeks",
+        "judging",
+        "Weeks since someone started before they are judged; until then their rights and "
+        "diagnosis say there is not enough data.",
+    ),
+    _count(
+        "judge_min_touches",
+        "judging",
+        "Touches in the last 16 weeks needed to judge someone who has no closed deal "
+        "either (fewer, and no closed deal: not enough data).",
+    ),
+    _count(
+        "judge_min_closed",
+        "judging",
+        "Deals closed (won or lost) in the last year that are enough to judge someone with "
+        "too few touches.",
     ),
     _share(
         "prospecting_ratio",

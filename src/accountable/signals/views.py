@@ -8,12 +8,18 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accountable.org.models import Role
-from accountable.org.scoping import can_manage_person, role_required
+from accountable.org.models import Role, Team
+from accountable.org.scoping import can_manage_person, role_required, visible_teams
 from accountable.signals import services
 from accountable.signals.forms import ThresholdsForm
 from accountable.signals.models import WarningStatus
-from accountable.signals.selectors import run_latest, thresholds_get, warning_get, warning_list
+from accountable.signals.selectors import (
+    run_latest,
+    thresholds_get,
+    warning_get,
+    warning_history,
+    warning_list,
+)
 from accountable.signals.summaries import evidence_rows
 from accountable.signals.thresholds import INFO
 
@@ -35,23 +41,37 @@ def _decorate(warning):
 
 
 def watchlist(request):
+    """Live warnings by default; ``?status=`` picks others, ``?team=<id>`` one team (and
+    the teams below it) of those the viewer may see, as the team board links to it."""
     status = request.GET.get("status", "live")
     statuses, label = STATUSES.get(status, STATUSES["live"])
-    warnings = [_decorate(w) for w in warning_list(request.user, statuses=statuses)]
+    team = _team_chosen(request)
+    warnings = [_decorate(w) for w in warning_list(request.user, statuses=statuses, team=team)]
     context = {
         "warnings": warnings,
         "status": status if status in STATUSES else "live",
         "statuses": [(key, words) for key, (_s, words) in STATUSES.items()],
         "label": label,
+        "team": team,
         "run": run_latest(),
     }
     return render(request, "signals/watchlist.html", context)
+
+
+def _team_chosen(request) -> Team | None:
+    """The ``?team=`` of the request, if it is a team the viewer may see; else None
+    (everyone in reach: a team out of reach shows nothing of it, not even its name)."""
+    chosen = request.GET.get("team", "")
+    if not chosen.isdigit():
+        return None
+    return visible_teams(request.user).filter(pk=int(chosen)).first()
 
 
 def warning(request, pk: int):
     found = _decorate(warning_get(request.user, pk))
     context = {
         "warning": found,
+        "history": warning_history(request.user, found),
         "evidence": evidence_rows(found.evidence),
         "can_handle": can_manage_person(request.user, found.person),
     }

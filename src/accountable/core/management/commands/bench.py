@@ -57,6 +57,12 @@ class Command(BaseCommand):
         parser.add_argument("--load-users", type=int, default=20, help="Concurrent users.")
         parser.add_argument("--load-workers", type=int, default=4, help="gunicorn workers.")
         parser.add_argument(
+            "--load-think",
+            type=float,
+            default=1.0,
+            help="Seconds each user reads the board before asking again (0: back to back).",
+        )
+        parser.add_argument(
             "--only", default="", help="Comma-separated case names to run (default: all)."
         )
         parser.add_argument(
@@ -75,7 +81,7 @@ class Command(BaseCommand):
                 "bench", argv, flag=SCRATCH_FLAG, postgres=options["postgres"], what="the benchmark"
             )
             return
-        from accountable.benchmarks import CASES
+        from accountable.benchmarks import CASES, derived
 
         wanted = {name.strip() for name in options["only"].split(",") if name.strip()}
         unknown = wanted - {case.__name__ for case in CASES}
@@ -94,6 +100,7 @@ class Command(BaseCommand):
             if options["format"] == "table":
                 self.stderr.write(f"running {case.__name__} …")
             figures.update(case(options))
+        figures.update(derived(figures))
         if options["format"] == "json":
             self.stdout.write(json.dumps(figures))
         else:

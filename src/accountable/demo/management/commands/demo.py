@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import date
 
 from django.conf import settings
 from django.core.management import call_command
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accountable.demo.generator import DemoError, generate_demo
 from accountable.org.models import Person
 from accountable.progress import progress_bar
+from accountable.signals.services import signals_run
 
 DEMO_LOGINS = [
     ("admin", "admin@demo.test"),
@@ -50,10 +52,20 @@ class Command(BaseCommand):
                 f"{sales['activities']:,} activities and {sales['targets']:,} targets; "
                 f"ground truth in {result.ground_truth_path}"
             )
+            self._judge(result.today)
         self._print_logins(addr)
         if no_serve:
             return
         self._serve(addr)
+
+    def _judge(self, today: date) -> None:
+        """Run the warning engine once, as the nightly job would, so the board and the
+        scorecards show warnings, diagnoses and the three rights at the first visit."""
+        counts = signals_run(as_of=today).counts
+        self.stdout.write(
+            f"Judged {counts['people']} reps as of {today:%d %b %Y}: "
+            f"{counts['opened']} warnings open (see the Watchlist)."
+        )
 
     def _print_logins(self, addr: str) -> None:
         self.stdout.write("")

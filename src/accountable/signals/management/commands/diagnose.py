@@ -19,7 +19,7 @@ from accountable.signals.selectors import assessment_list
 
 
 class Command(BaseCommand):
-    help = "Diagnose each rep: prospecting, conversion, deal size, cycle or none; effort."
+    help = "Diagnose each rep: prospecting, conversion, deal size, cycle, none or unknown; effort."
 
     def add_arguments(self, parser):
         add_common(parser)
@@ -42,5 +42,5 @@ class Command(BaseCommand):
             self.stdout,
             rows,
             format,
-            [("person", 30), ("period", 8), ("cause", 12), ("effort", 7), ("message", 0)],
+            [("person", 30), ("period", 8), ("cause", 12), ("effort", 8), ("message", 0)],
         )

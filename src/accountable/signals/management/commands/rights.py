@@ -19,7 +19,7 @@ from accountable.signals.selectors import assessment_list
 
 
 class Command(BaseCommand):
-    help = "Assess the three rights (thing, way, time) per rep: pass, warn or fail."
+    help = "Assess the three rights (thing, way, time) per rep: pass, warn, fail or unknown."
 
     def add_arguments(self, parser):
         add_common(parser)
@@ -45,5 +45,5 @@ class Command(BaseCommand):
             self.stdout,
             rows,
             format,
-            [("person", 30), ("period", 8), ("thing", 6), ("way", 6), ("time", 0)],
+            [("person", 30), ("period", 8), ("thing", 8), ("way", 8), ("time", 0)],
         )
