@@ -254,21 +254,21 @@ class ActivityStaging:
 
 
 def _touched_runs(cursor) -> list[tuple[int, date, date]]:
-    """Runs of days, (person, first, last), covering the (person, UTC day) of each staged
-    row and of the activity it replaces, with a day either side: whatever the time
-    zone, the local day is among them. Read in order and folded as they come, so a
-    million rows never become a million keys in memory."""
+    """Per person, the span of (UTC) days of their staged rows and of the activities
+    those replace, with a day either side: whatever the time zone, the local day is in
+    it. One row per person, worked out in SQL: a million rows never become a million
+    keys in memory. (A person's span runs from their first touched day to their last;
+    recomputing the days between costs little, their rollups are read whole anyway.)"""
     cursor.execute(TOUCHED)
-    runs: list[tuple[int, date, date]] = []
-    while rows := cursor.fetchmany(10_000):
-        for person_id, text in rows:
-            day = date.fromisoformat(str(text)[:10])
-            first, last = day - timedelta(days=1), day + timedelta(days=1)
-            if runs and runs[-1][0] == person_id and (first - runs[-1][2]).days <= RUN_GAP:
-                runs[-1] = (person_id, runs[-1][1], max(runs[-1][2], last))
-            else:
-                runs.append((person_id, first, last))
-    return runs
+    one = timedelta(days=1)
+    return [
+        (
+            person_id,
+            date.fromisoformat(str(first)[:10]) - one,
+            date.fromisoformat(str(last)[:10]) + one,
+        )
+        for person_id, first, last in cursor.fetchall()
+    ]
 
 
 # The rows after the first of each external id that is staged more than once.
@@ -282,13 +282,14 @@ LATER_DUPLICATES = f"""
 """  # noqa: S608 - our table names; values are bound
 _JOINED = f"{STAGED} AS s JOIN {COMBINATIONS} AS c ON c.id = s.combination"
 _DAY = "substr(CAST({} AS text), 1, 10)"  # the UTC day of a stored moment, on both databases
-RUN_GAP = 31  # days between two touched days of a person that still make one run
 TOUCHED = f"""
-    SELECT DISTINCT person_id, {_DAY.format("occurred_at")} FROM {STAGED}
-    UNION
-    SELECT DISTINCT a.person_id, {_DAY.format("a.occurred_at")}
-    FROM crm_activity AS a JOIN {STAGED} AS s ON a.external_id = s.external_id
-    ORDER BY 1, 2
+    SELECT person_id, min(day), max(day) FROM (
+        SELECT person_id, {_DAY.format("occurred_at")} AS day FROM {STAGED}
+        UNION ALL
+        SELECT a.person_id, {_DAY.format("a.occurred_at")}
+        FROM crm_activity AS a JOIN {STAGED} AS s ON a.external_id = s.external_id
+    ) AS touched
+    GROUP BY person_id
 """  # noqa: S608 - our table names
 
 

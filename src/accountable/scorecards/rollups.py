@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, DateField, F, Func, Q, QuerySet, Sum, Value
+from django.db.models import Count, DateField, ExpressionWrapper, F, Func, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -185,16 +185,33 @@ def _insert_outcome_days(people, start, end) -> int:
         return cursor.rowcount
 
 
+def _bucket_of(grain: str, field: str):
+    """The Monday of a day's week, or the first of its month. On SQLite, in SQL: Django's
+    TruncWeek and TruncMonth call a Python function for every day row."""
+    if connection.vendor != "sqlite":
+        return (TruncWeek if grain == Grain.WEEK else TruncMonth)(field, output_field=DateField())
+    if grain == Grain.WEEK:
+        # 'weekday 0' moves on to the Sunday (a Sunday stays); six days back is its Monday.
+        expression = Func(F(field), Value("weekday 0"), Value("-6 days"), function="date")
+    else:
+        expression = Func(
+            Func(F(field), Value(1), Value(7), function="substr"),
+            Value("-01"),
+            function="",
+            arg_joiner=" || ",
+        )
+    return ExpressionWrapper(expression, output_field=DateField())
+
+
 def _coarse(model, columns: list[str], grain: str, people, start, end) -> QuerySet:
     """SELECT person, grain, bucket, sums… FROM the day rows GROUP BY person, bucket."""
-    trunc = TruncWeek if grain == Grain.WEEK else TruncMonth
     days = model.objects.order_by().filter(grain=Grain.DAY)
     if people is not None:
         days = days.filter(person_id__in=people)
     if start is not None:
         days = days.filter(start__gte=start, start__lte=end)
     return (
-        days.annotate(bucket=trunc("start"), g=Value(str(grain)))
+        days.annotate(bucket=_bucket_of(grain, "start"), g=Value(str(grain)))
         .values("person_id", "g", "bucket")
         .annotate(**{f"s_{c}": Sum(c) for c in columns})
         .values_list("person_id", "g", "bucket", *[f"s_{c}" for c in columns])
