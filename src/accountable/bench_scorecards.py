@@ -142,9 +142,11 @@ def duckdb_reference(options: dict) -> Figures:
 
 
 def batch_freshness(options: dict) -> Figures:
-    """Import a day's 60,000 activities; seconds from the start of the import until
-    the executive's roll-up (and so every scorecard, read from the same rollups)
-    counts them."""
+    """Import a day's 60,000 activities, then time how long after the import has
+    finished the executive's roll-up (and so every scorecard, read from the same
+    rollups) counts them: `fresh_after_batch_s`. The rollups are refreshed inside the
+    import's own transaction, so this is the first recomputation of a page's numbers;
+    `batch_import_s` is the import itself and `batch_import_and_fresh_s` the two."""
     _, day = _period()
     reps = list(Person.objects.filter(role=Role.REP, is_active=True).order_by("pk"))
     with tempfile.TemporaryDirectory(prefix="accountable-bench-batch-") as folder:
@@ -157,15 +159,17 @@ def batch_freshness(options: dict) -> Figures:
         if result.summary["created"] != BATCH_ROWS:
             raise RuntimeError(f"the daily batch was not imported whole: {result.summary}")
         expected = before + BATCH_ROWS // 2  # every other row is a call
+        imported_at = time.perf_counter()
         while _scorecard_calls(day) < expected:
             if time.perf_counter() - start > 600:
                 raise RuntimeError("the scorecards did not show the batch within 10 minutes")
             time.sleep(0.05)
-        fresh = time.perf_counter() - start
+        done = time.perf_counter()
     return {
         "batch_rows": BATCH_ROWS,
         "batch_import_s": round(imported, 2),
-        "fresh_after_batch_s": round(fresh, 2),
+        "fresh_after_batch_s": round(done - imported_at, 2),
+        "batch_import_and_fresh_s": round(done - start, 2),
     }
 
 

@@ -87,7 +87,8 @@ def test_bench_runs_every_case_on_a_scratch_database_and_prints_json():
     assert figures["org_tree_ms"] > 0
     assert figures["exec_rollup_ms"] > 0 and figures["team_board_ms"] > 0
     assert figures["duckdb_reps"] > 0 and figures["duckdb_mismatched_reps"] == 0
-    assert figures["fresh_after_batch_s"] >= figures["batch_import_s"] > 0
+    assert figures["batch_import_and_fresh_s"] >= figures["batch_import_s"] > 0
+    assert figures["fresh_after_batch_s"] >= 0
     assert figures["board_load_requests"] > 0 and figures["board_load_errors"] == 0
     assert figures["import_rows"] == 2000 and figures["import_ratio"] > 0
     assert not Person.objects.exists()  # the real database is untouched

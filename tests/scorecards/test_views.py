@@ -441,6 +441,16 @@ def test_the_leaderboard_as_csv(client, targets):
     response = client.get(reverse("scorecards:leaderboard"), {"format": "csv", "metric": "calls"})
     rows = csv_rows(response)
     assert rows[0]["name"] == "Rita Rep" and rows[0]["metric"] == "calls"
+    assert rows[0]["rank"] == "1" and "calls" in rows[0]
+
+
+def test_a_reps_leaderboard_csv_holds_ranks_not_teammates_scorecards(client, targets):
+    client.force_login(targets.rep)
+    response = client.get(reverse("scorecards:leaderboard"), {"format": "csv"})
+    rows = csv_rows(response)
+    assert {"Rita Rep", "Rob Rep"} <= {row["name"] for row in rows}
+    for hidden in ("target", "open_pipeline", "coverage", "outcome_score", "calls"):
+        assert hidden not in rows[0]
 
 
 def test_tv_mode_has_no_menu_and_refreshes_itself(client, targets):

@@ -303,7 +303,20 @@ def leaderboard(request):
     """The people the viewer shares a board with, best first on one metric."""
     ctx = _leaderboard(request, "leaderboard")
     if wants_csv(request):
-        return _csv("leaderboard", ctx["rows"], ctx, metric=ctx["metric"].key)
+        # What the board shows and no more: a rep sees teammates' ranks, not their
+        # targets, pipeline or scores (SPEC: the leaderboard is what a team shares).
+        lines = [
+            {
+                "rank": rank,
+                "person": row.person,
+                "name": row.name,
+                "team": row.team,
+                "period": row.period,
+                ctx["metric"].key: row.as_dict()[ctx["field"]],
+            }
+            for rank, row, _value in ctx["lines"]
+        ]
+        return csv_response("leaderboard", lines, metric=ctx["metric"].key, **_csv_context(ctx))
     return render(request, "scorecards/leaderboard.html", ctx)
 
 
