@@ -33,6 +33,7 @@ from django.db import connection
 
 from accountable.crm.models import Account
 from accountable.crm.names import name_key
+from accountable.imports.formats import field_names
 from accountable.imports.models import ImportRun
 from accountable.imports.pipeline import import_file
 from accountable.org.models import Person, Role
@@ -42,18 +43,7 @@ Figures = dict[str, float | int | str]
 REPS = 1_000
 ACCOUNTS = 3_000
 SQLITE_CLI = "/usr/bin/sqlite3"
-HEADER = [
-    "external_id",
-    "owner_email",
-    "kind",
-    "channel",
-    "outcome",
-    "occurred_at",
-    "account",
-    "deal_external_id",
-    "is_prospecting",
-    "meeting_number",
-]
+HEADER = list(field_names("activities"))  # the generic activities format
 KINDS = ["call", "email", "meeting", "demo"]
 CHANNELS = ["phone", "email", "video", "in_person"]
 OUTCOMES = ["connected", "no_answer", "replied", "meeting_booked", "held"]

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import statistics
 import subprocess
 import tempfile
 import time
@@ -33,12 +32,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max
-from django.test import Client
 from django.utils import timezone
 
+from accountable.bench_timing import median_ms, page_ms
 from accountable.crm.models import Activity
 from accountable.imports.models import ImportRun
 from accountable.imports.pipeline import import_file
@@ -86,14 +84,14 @@ def scorecard_pages(options: dict) -> Figures:
         "period": period.label,
         "as_of": as_of.isoformat(),
         "board_team_size": team.size,
-        "exec_rollup_ms": _page_ms(executive, rollup, repeat),
-        "team_board_ms": _page_ms(team.manager, board, repeat),
-        "exec_rollup_selector_ms": _median_ms(
+        "exec_rollup_ms": page_ms(executive, rollup, repeat),
+        "team_board_ms": page_ms(team.manager, board, repeat),
+        "exec_rollup_selector_ms": median_ms(
             lambda: exec_rollup(executive, period=period, as_of=as_of), repeat
         ),
         # The first request after new data: nothing kept from before.
-        "exec_rollup_cold_ms": _page_ms(executive, rollup, repeat, cold=True),
-        "team_board_cold_ms": _page_ms(team.manager, board, repeat, cold=True),
+        "exec_rollup_cold_ms": page_ms(executive, rollup, repeat, cold=True),
+        "team_board_cold_ms": page_ms(team.manager, board, repeat, cold=True),
     }
 
 
@@ -124,7 +122,7 @@ def duckdb_reference(options: dict) -> Figures:
         return database.execute(DUCKDB_QUERY, [start, end]).fetchall()
 
     answer = run()
-    seconds_ms = _median_ms(run, options["repeat"])
+    seconds_ms = median_ms(run, options["repeat"])
     ours = _our_counts(period, as_of)
     mismatched = sum(
         1
@@ -234,32 +232,6 @@ def _largest_team() -> Team:
         raise RuntimeError("the benchmark organisation has no team with a manager")
     team.manager = team.managers.order_by("pk").first()
     return team
-
-
-def _median_ms(run: Callable[[], object], repeat: int) -> float:
-    run()  # warm
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(times), 2)
-
-
-def _page_ms(person: Person, path: str, repeat: int, *, cold: bool = False) -> float:
-    """Median server time of `path` for `person`; `cold`: the cache emptied before each."""
-    client = Client()
-    client.force_login(person)
-
-    def run() -> object:
-        if cold:
-            cache.clear()
-        response = client.get(path)
-        if response.status_code != 200:
-            raise RuntimeError(f"{path} answered {response.status_code} for {person.email}")
-        return response
-
-    return _median_ms(run, repeat)
 
 
 def _dump_activities(path: Path) -> None:

@@ -6,29 +6,18 @@ Later capabilities add theirs (imports, rollups, boards) to CASES.
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.test import Client
 
+from accountable.bench_timing import page_ms
 from accountable.org.models import Person, Role
 
 Figures = dict[str, float | int | str]
 ACTIVITY_WEEKS = 72.3  # weeks of activity in the demo's history, measured
-
-
-def _median_ms(run: Callable[[], object], repeat: int) -> float:
-    run()  # warm
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(times), 2)
 
 
 def demo_generation(options: dict) -> Figures:
@@ -85,22 +74,12 @@ def people_for_reps(reps: int, seed: int) -> int:
 
 def org_pages(options: dict) -> Figures:
     """Server time of the organisation pages for the executive, who sees everyone."""
-    client = Client()
-    client.force_login(Person.objects.filter(role=Role.EXECUTIVE).first())
+    executive = Person.objects.filter(role=Role.EXECUTIVE).first()
     repeat = options["repeat"]
-
-    def fetch(path: str) -> Callable[[], object]:
-        def run() -> object:
-            response = client.get(path)
-            assert response.status_code == 200, (path, response.status_code)
-            return response
-
-        return run
-
     return {
-        "home_ms": _median_ms(fetch("/"), repeat),
-        "org_tree_ms": _median_ms(fetch("/org/"), repeat),
-        "people_list_ms": _median_ms(fetch("/people/"), repeat),
+        "home_ms": page_ms(executive, "/", repeat),
+        "org_tree_ms": page_ms(executive, "/org/", repeat),
+        "people_list_ms": page_ms(executive, "/people/", repeat),
     }
 
 

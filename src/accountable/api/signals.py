@@ -20,19 +20,12 @@ from accountable.org.calendar import parse_date
 from accountable.org.models import Person, Role
 from accountable.org.scoping import can_manage_person, visible_people
 from accountable.signals import services
-from accountable.signals.models import WarningSign, WarningStatus
-from accountable.signals.selectors import assessment_list, warning_get, warning_list
+from accountable.signals.models import WarningSign
+from accountable.signals.selectors import STATUS_FILTERS, assessment_list, warning_get, warning_list
 from accountable.tokens.models import Scope
 
 router = Router(tags=["warnings"])
 HANDLERS = (Role.ADMIN, Role.MANAGER)
-STATUSES = {
-    "live": (WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED),
-    "open": (WarningStatus.OPEN,),
-    "acknowledged": (WarningStatus.ACKNOWLEDGED,),
-    "resolved": (WarningStatus.RESOLVED,),
-    "all": (),
-}
 
 
 class WarningOut(Schema):
@@ -106,10 +99,12 @@ def _day(as_of: str) -> date:
 def warnings(request: HttpRequest, status: str = "live", person: str = ""):
     """`status`: live (open and acknowledged, the default), open, acknowledged,
     resolved or all; `person`: an e-mail."""
-    if status not in STATUSES:
-        raise HttpError(400, f'No status "{status}"; use {", ".join(STATUSES)}.')
+    if status not in STATUS_FILTERS:
+        raise HttpError(400, f'No status "{status}"; use {", ".join(STATUS_FILTERS)}.')
     return list(
-        warning_list(request.user, statuses=STATUSES[status], person=_person(request.user, person))
+        warning_list(
+            request.user, statuses=STATUS_FILTERS[status], person=_person(request.user, person)
+        )
     )
 
 

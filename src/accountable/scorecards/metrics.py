@@ -53,6 +53,8 @@ from accountable.org.calendar import Period
 from accountable.org.models import Role
 from accountable.scorecards import formulas as f
 from accountable.scorecards.models import (
+    ACTIVITY_COLUMNS,
+    OUTCOME_COLUMNS,
     ActivityRollup,
     Grain,
     MetricKind,
@@ -112,26 +114,6 @@ class Counts:
         return Counts(
             **{k.name: getattr(self, k.name) + getattr(other, k.name) for k in fields(self)}
         )
-
-
-ACTIVITY_FIELDS = [
-    "calls",
-    "emails",
-    "meetings",
-    "first_meetings",
-    "second_meetings",
-    "prospecting",
-    "total",
-]
-OUTCOME_FIELDS = [
-    "won_amount",
-    "won_count",
-    "won_renewals",
-    "lost_amount",
-    "lost_count",
-    "created_amount",
-    "created_count",
-]
 
 
 def _month_end(day: date) -> date:
@@ -194,7 +176,7 @@ def counts(people: People | None, start: date, end: date) -> dict[int, Counts]:
     result: dict[int, Counts] = defaultdict(Counts)
     if end < start:
         return result
-    for model, names in ((ActivityRollup, ACTIVITY_FIELDS), (OutcomeRollup, OUTCOME_FIELDS)):
+    for model, names in ((ActivityRollup, ACTIVITY_COLUMNS), (OutcomeRollup, OUTCOME_COLUMNS)):
         rows = (
             _tiled(model, people, start, end)
             .values("person_id")
@@ -214,7 +196,7 @@ def counts_by_span(people: People, spans: list[tuple[date, date]]) -> list[dict[
     result: list[dict[int, Counts]] = [defaultdict(Counts) for _ in spans]
     if not spans:
         return result
-    for model, names in ((ActivityRollup, ACTIVITY_FIELDS), (OutcomeRollup, OUTCOME_FIELDS)):
+    for model, names in ((ActivityRollup, ACTIVITY_COLUMNS), (OutcomeRollup, OUTCOME_COLUMNS)):
         where = Q(pk__in=[])
         for start, end in spans:
             where |= _tile_q(start, end)
@@ -232,7 +214,7 @@ def counts_by_span(people: People, spans: list[tuple[date, date]]) -> list[dict[
 def daily(people: People, start: date, end: date) -> dict[int, dict[date, Counts]]:
     """{person id: {day: Counts}} from the day rollups: for sparklines (a few weeks)."""
     result: dict[int, dict[date, Counts]] = defaultdict(lambda: defaultdict(Counts))
-    for model, names in ((ActivityRollup, ACTIVITY_FIELDS), (OutcomeRollup, OUTCOME_FIELDS)):
+    for model, names in ((ActivityRollup, ACTIVITY_COLUMNS), (OutcomeRollup, OUTCOME_COLUMNS)):
         rows = model.objects.filter(
             grain=Grain.DAY, person_id__in=people, start__gte=start, start__lte=end
         ).values_list("person_id", "start", *names)

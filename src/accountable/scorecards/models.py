@@ -28,6 +28,27 @@ class Grain(models.TextChoices):
     MONTH = "m", "Calendar month"
 
 
+# The sums each rollup row carries (the columns besides person, grain and start).
+ACTIVITY_COLUMNS = [
+    "calls",
+    "emails",
+    "meetings",
+    "first_meetings",
+    "second_meetings",
+    "prospecting",
+    "total",
+]
+OUTCOME_COLUMNS = [
+    "won_amount",
+    "won_count",
+    "won_renewals",
+    "lost_amount",
+    "lost_count",
+    "created_amount",
+    "created_count",
+]
+
+
 class ActivityRollup(models.Model):
     """What a person did in one day, week or month: calls, e-mails, meetings (first and
     second meetings with an account among them), prospecting touches, and all activities.

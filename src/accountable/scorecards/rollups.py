@@ -31,7 +31,13 @@ from django.utils import timezone
 
 from accountable.core.planner import planner_statistics_refresh
 from accountable.crm.models import Activity, ActivityKind, Deal
-from accountable.scorecards.models import ActivityRollup, Grain, OutcomeRollup
+from accountable.scorecards.models import (
+    ACTIVITY_COLUMNS,
+    OUTCOME_COLUMNS,
+    ActivityRollup,
+    Grain,
+    OutcomeRollup,
+)
 
 __all__ = [
     "DealCredit",
@@ -45,25 +51,6 @@ __all__ = [
 CHUNK = 500  # people per statement: far under SQLite's 999 bound variables
 LOOKUP_CHUNK = 900
 Progress = Callable[[int, int], None]
-
-ACTIVITY_COLUMNS = [
-    "calls",
-    "emails",
-    "meetings",
-    "first_meetings",
-    "second_meetings",
-    "prospecting",
-    "total",
-]
-OUTCOME_COLUMNS = [
-    "won_amount",
-    "won_count",
-    "won_renewals",
-    "lost_amount",
-    "lost_count",
-    "created_amount",
-    "created_count",
-]
 
 
 def _aware(day: date) -> datetime:

@@ -52,6 +52,16 @@ def thresholds_get() -> Thresholds:
     return Thresholds.from_overrides(settings.thresholds if settings else None)
 
 
+# The status filters a list of warnings takes, by name (the page, the API, the CLI).
+STATUS_FILTERS: dict[str, tuple[str, ...]] = {
+    "live": (WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED),
+    "open": (WarningStatus.OPEN,),
+    "acknowledged": (WarningStatus.ACKNOWLEDGED,),
+    "resolved": (WarningStatus.RESOLVED,),
+    "all": (),
+}
+
+
 def warning_list(
     viewer: Person,
     *,

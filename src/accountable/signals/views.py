@@ -12,8 +12,8 @@ from accountable.org.models import Role, Team
 from accountable.org.scoping import can_manage_person, role_required, visible_teams
 from accountable.signals import services
 from accountable.signals.forms import ThresholdsForm
-from accountable.signals.models import WarningStatus
 from accountable.signals.selectors import (
+    STATUS_FILTERS,
     run_latest,
     thresholds_get,
     warning_get,
@@ -23,12 +23,13 @@ from accountable.signals.selectors import (
 from accountable.signals.summaries import evidence_rows
 from accountable.signals.thresholds import INFO
 
-STATUSES = {
-    "live": ((WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED), "Open and acknowledged"),
-    "open": ((WarningStatus.OPEN,), "Open"),
-    "acknowledged": ((WarningStatus.ACKNOWLEDGED,), "Acknowledged"),
-    "resolved": ((WarningStatus.RESOLVED,), "Resolved"),
+STATUS_WORDS = {
+    "live": "Open and acknowledged",
+    "open": "Open",
+    "acknowledged": "Acknowledged",
+    "resolved": "Resolved",
 }
+STATUSES = {key: (STATUS_FILTERS[key], words) for key, words in STATUS_WORDS.items()}
 # Badge classes of the shared stylesheet, by severity and by status.
 SEVERITY_BADGE = {"high": "missing", "medium": "priority", "low": "goal-draft"}
 STATUS_BADGE = {"open": "status-open", "acknowledged": "allocation-over", "resolved": "goal-done"}

@@ -24,17 +24,9 @@ from accountable.signals.commandline import (
     person_from,
     write,
 )
-from accountable.signals.models import SignalRun, WarningStatus
-from accountable.signals.selectors import run_latest, thresholds_get, warning_list
+from accountable.signals.models import SignalRun
+from accountable.signals.selectors import STATUS_FILTERS, run_latest, thresholds_get, warning_list
 from accountable.signals.services import SignalsError, signals_run, thresholds_update
-
-STATUSES = {
-    "live": (WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED),
-    "open": (WarningStatus.OPEN,),
-    "acknowledged": (WarningStatus.ACKNOWLEDGED,),
-    "resolved": (WarningStatus.RESOLVED,),
-    "all": (),
-}
 
 
 def warning_row(warning) -> dict:
@@ -55,7 +47,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         add_common(parser)
         parser.add_argument("--run", action="store_true", help="Run the engine first, always.")
-        parser.add_argument("--status", choices=list(STATUSES), default="live")
+        parser.add_argument("--status", choices=list(STATUS_FILTERS), default="live")
         parser.add_argument(
             "--thresholds", action="store_true", help="Show the thresholds in effect and stop."
         )
@@ -84,7 +76,7 @@ class Command(BaseCommand):
                     f"Ran the engine for {day}: {counts['people']} people, {counts['opened']} "
                     f"opened, {counts['updated']} updated, {counts['resolved']} resolved."
                 )
-        warnings = warning_list(organisation_viewer(), statuses=STATUSES[status], person=who)
+        warnings = warning_list(organisation_viewer(), statuses=STATUS_FILTERS[status], person=who)
         rows = [warning_row(w) for w in warnings]
         write(
             self.stdout,
