@@ -17,6 +17,15 @@ def default_ramp() -> list[float]:
     return list(DEFAULT_RAMP)
 
 
+def one_owner(name: str) -> models.CheckConstraint:
+    """A target or goal belongs to a person or to a team: exactly one of the two."""
+    return models.CheckConstraint(
+        condition=Q(person__isnull=False, team__isnull=True)
+        | Q(person__isnull=True, team__isnull=False),
+        name=name,
+    )
+
+
 class Target(models.Model):
     """A quota for exactly one owner — a person or a team — on one metric and period.
 
@@ -48,11 +57,7 @@ class Target(models.Model):
     class Meta:
         ordering = ["period_start", "metric"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(person__isnull=False, team__isnull=True)
-                | Q(person__isnull=True, team__isnull=False),
-                name="target_has_one_owner",
-            ),
+            one_owner("target_has_one_owner"),
             models.UniqueConstraint(
                 fields=["person", "metric", "period", "product_line", "deal_type"],
                 condition=Q(person__isnull=False),
@@ -157,11 +162,7 @@ class Goal(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(person__isnull=False, team__isnull=True)
-                | Q(person__isnull=True, team__isnull=False),
-                name="goal_has_one_owner",
-            ),
+            one_owner("goal_has_one_owner"),
             models.CheckConstraint(
                 condition=Q(target_value__gte=0), name="goal_target_not_negative"
             ),
