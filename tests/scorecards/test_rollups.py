@@ -14,6 +14,7 @@ from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accountable.core import bulk_indexes
 from accountable.crm.models import Activity, ActivityKind, Deal
 from accountable.crm.upsert import activities_upsert, deals_upsert
 from accountable.imports.pipeline import import_file
@@ -22,6 +23,34 @@ from accountable.scorecards.models import ActivityRollup, Grain, OutcomeRollup
 from tests.scorecards.conftest import activity, at, deal
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["as_deployed", "one_pass"])
+def refresh_way(request, monkeypatch):
+    """The refreshes as deployed, and with their limits lowered so that any refresh of one
+    person or more reads the table in one pass for everyone and builds the rollups'
+    indexes afterwards (the way of a first load of a million activities). Checks that
+    the one-pass way was taken."""
+    one_pass = request.param == "one_pass"
+    if one_pass:
+        monkeypatch.setattr(rollups, "ONE_PASS_PEOPLE", 0)
+        monkeypatch.setattr(rollups, "LONG_SPAN_DAYS", 0)
+        monkeypatch.setattr(bulk_indexes, "MIN_ROWS", 1)
+    taken = {"everyone": 0, "set_aside": 0}
+    activity_days, worth = rollups._activity_days, rollups.worth_setting_aside
+
+    def days_spied(people, start, end):
+        taken["everyone"] += people is None and start is not None
+        return activity_days(people, start, end)
+
+    def worth_spied(table: str, rows: int) -> bool:
+        taken["set_aside"] += worth(table, rows)
+        return worth(table, rows)
+
+    monkeypatch.setattr(rollups, "_activity_days", days_spied)
+    monkeypatch.setattr(rollups, "worth_setting_aside", worth_spied)
+    yield request.param
+    assert all(taken.values()) if one_pass else not any(taken.values())
 
 
 def snapshot() -> tuple[list, list]:
@@ -153,7 +182,7 @@ def test_days_years_apart_are_refreshed_each_on_their_own(sales):
 ACT_HEADER = "external_id,owner_email,kind,channel,outcome,occurred_at,account,is_prospecting"
 
 
-def test_bulk_import_and_reimport_keep_rollups_fresh(org, tmp_path, settings):
+def test_bulk_import_and_reimport_keep_rollups_fresh(org, tmp_path, settings, refresh_way):
     settings.VAR_DIR = tmp_path
     first = tmp_path / "first.csv"
     first.write_text(
@@ -309,7 +338,7 @@ def _nonzero(rows: dict) -> dict:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_writes_keep_rollups_equal_to_the_raw_data(org, seed):
+def test_random_writes_keep_rollups_equal_to_the_raw_data(org, seed, refresh_way):
     """Random creates, moves, kind changes, deletes, resizes, outcome changes and splits:
     after each round the rollups equal a computation by hand in Python and a rebuild."""
     rnd = random.Random(seed)
@@ -352,7 +381,7 @@ def test_random_writes_keep_rollups_equal_to_the_raw_data(org, seed):
         assert_fresh()
 
 
-def test_days_are_cut_in_the_servers_time_zone(org, settings, tmp_path):
+def test_days_are_cut_in_the_servers_time_zone(org, settings, tmp_path, refresh_way):
     """20:00 UTC on 3 August is 4 August in Auckland: the day row, the bulk import's
     refresh (which knows only the UTC day) and a rebuild all agree."""
     settings.TIME_ZONE = "Pacific/Auckland"

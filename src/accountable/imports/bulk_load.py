@@ -20,7 +20,11 @@ binds 7 values instead of 11, and in `executemany` each bound value costs about
 0.1 µs per row. The combination also says which optional columns the row sets:
 a column the file leaves out keeps the stored value (`sets_… = false`).
 
-Indexes stay: the activities table is live while an import runs.
+A daily batch writes into the table with its indexes kept up to date. A file with
+at least as many rows as the table holds (a first load, a reload) is written with
+the table's indexes, and on PostgreSQL its foreign keys, set aside and built again
+afterwards (`core.bulk_indexes`): on PostgreSQL that halves the import of a million
+activities into an empty table.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ from datetime import date, timedelta
 
 from django.db import connection
 
+from accountable.core.bulk_indexes import indexes_set_aside, worth_setting_aside
+
+TABLE = "crm_activity"
 STAGED = "import_activity"
 COMBINATIONS = "import_activity_combination"
 
@@ -107,9 +114,10 @@ SQLITE = Dialect(
     occurred_at="s.occurred_at",  # Django keeps UTC datetimes as this very text
     distinct="IS NOT",
     temporary="",
-    # In person and time order, four of the six B-trees an activity goes into (the
-    # table, person, person + time, deal) grow at one end instead of all over: the
-    # insert of a million rows took 4 s instead of 6.4 s.
+    # In person and time order, the B-trees an activity goes into (the table, person +
+    # time, deal) grow at one end instead of all over (a million rows into the indexed
+    # table: 4 s instead of 6.4 s), and a person's activities lie together for the
+    # rollups and the scorecards that read them person by person.
     insert_order="ORDER BY s.person_id, s.occurred_at",
 )
 POSTGRESQL = Dialect(
@@ -242,6 +250,10 @@ class ActivityStaging:
                 # the planner may join a million rows with nested loops.
                 cursor.execute(f"ANALYZE {STAGED}")
             touched = _touched_runs(cursor)
+        # A first load (as many rows as the table holds) is written with the table's
+        # indexes built afterwards; a daily batch keeps them up to date.
+        rebuild = worth_setting_aside(TABLE, self.staged)
+        with indexes_set_aside(TABLE, when=rebuild), connection.cursor() as cursor:
             cursor.execute(_update_sql(self.dialect))
             updated = cursor.rowcount
             cursor.execute(_insert_sql(self.dialect))
@@ -287,7 +299,7 @@ TOUCHED = f"""
         SELECT person_id, {_DAY.format("occurred_at")} AS day FROM {STAGED}
         UNION ALL
         SELECT a.person_id, {_DAY.format("a.occurred_at")}
-        FROM crm_activity AS a JOIN {STAGED} AS s ON a.external_id = s.external_id
+        FROM {TABLE} AS a JOIN {STAGED} AS s ON a.external_id = s.external_id
     ) AS touched
     GROUP BY person_id
 """  # noqa: S608 - our table names
@@ -305,7 +317,7 @@ def _update_sql(dialect: Dialect) -> str:
     assignments = ", ".join(f"{name} = {value}" for name, value in new.items())
     differs = " OR ".join(f"a.{name} {dialect.distinct} {value}" for name, value in new.items())
     where = f"a.external_id = s.external_id AND ({differs})"
-    return f"UPDATE crm_activity AS a SET {assignments} FROM {_JOINED} WHERE {where}"  # noqa: S608 - our names
+    return f"UPDATE {TABLE} AS a SET {assignments} FROM {_JOINED} WHERE {where}"  # noqa: S608 - our names
 
 
 def _insert_sql(dialect: Dialect) -> str:
@@ -314,5 +326,5 @@ def _insert_sql(dialect: Dialect) -> str:
         for name, value in INSERTED_VALUES.items()
     }
     columns, selected = ", ".join(values), ", ".join(values.values())
-    new = "NOT EXISTS (SELECT 1 FROM crm_activity AS a WHERE a.external_id = s.external_id)"
-    return f"INSERT INTO crm_activity ({columns}) SELECT {selected} FROM {_JOINED} WHERE {new} {dialect.insert_order}"  # noqa: S608, E501 - our names
+    new = f"NOT EXISTS (SELECT 1 FROM {TABLE} AS a WHERE a.external_id = s.external_id)"  # noqa: S608
+    return f"INSERT INTO {TABLE} ({columns}) SELECT {selected} FROM {_JOINED} WHERE {new} {dialect.insert_order}"  # noqa: S608, E501 - our names

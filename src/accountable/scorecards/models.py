@@ -56,7 +56,10 @@ class ActivityRollup(models.Model):
     `start` is the day, the Monday of the week, or the first of the month.
     """
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the (person, grain, start) index serves it.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     grain = models.CharField(max_length=1, choices=Grain.choices)
     start = models.DateField()
     calls = models.PositiveIntegerField(default=0)
@@ -85,7 +88,10 @@ class OutcomeRollup(models.Model):
     counts give one deal to every person credited with a share (see docs/scorecards.md).
     """
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the (person, grain, start) index serves it.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     grain = models.CharField(max_length=1, choices=Grain.choices)
     start = models.DateField()
     won_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)

@@ -14,6 +14,10 @@ touched, and the weeks and months around them. Every write path calls it inside 
 own transaction (`crm.upsert` for deals, splits and activities; the bulk activity
 import with the keys its staging table holds), so a scorecard is fresh as soon as
 the data is committed, and a rolled-back import leaves the rollups as they were.
+
+Rows are written in the order of the rollups' unique key (day, then person), so that
+its index grows at one end. A refresh as big as the rollup table (the first load of
+years of activities) builds the table's other indexes afterwards (`core.bulk_indexes`).
 """
 
 from __future__ import annotations
@@ -29,8 +33,10 @@ from django.db.models import Count, DateField, ExpressionWrapper, F, Func, Q, Qu
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
+from accountable.core.bulk_indexes import indexes_set_aside, rows_about, worth_setting_aside
 from accountable.core.planner import planner_statistics_refresh
 from accountable.crm.models import Activity, ActivityKind, Deal
+from accountable.org.models import Person
 from accountable.scorecards.models import (
     ACTIVITY_COLUMNS,
     OUTCOME_COLUMNS,
@@ -49,6 +55,9 @@ __all__ = [
 ]
 
 CHUNK = 500  # people per statement: far under SQLite's 999 bound variables
+# More people than this over a span longer than this are refreshed in one pass for all.
+ONE_PASS_PEOPLE = CHUNK
+LONG_SPAN_DAYS = 62
 LOOKUP_CHUNK = 900
 Progress = Callable[[int, int], None]
 
@@ -77,17 +86,21 @@ def _day_of(field: str):
 
 def _activity_days(people: list[int] | None, start: date | None, end: date | None) -> QuerySet:
     """SELECT person, 'd', day, counts… FROM crm_activity GROUP BY person, day."""
-    acts = Activity.objects.order_by()
+    acts = Activity.objects.order_by().annotate(day=_day_of("occurred_at"))
     if people is not None:
         acts = acts.filter(person_id__in=people)
-    if start is not None:
+    if start is not None and people is None:
+        # Everyone over a long span: filtered on the day itself, so the table is read
+        # in one pass rather than person by person through an index.
+        acts = acts.filter(day__range=(start, end))
+    elif start is not None:
         acts = acts.filter(
             occurred_at__gte=_aware(start), occurred_at__lt=_aware(end + timedelta(1))
         )
     meeting = Q(kind=ActivityKind.MEETING)
     return (
-        acts.annotate(day=_day_of("occurred_at"), g=Value(Grain.DAY.value))
-        .values("person_id", "g", "day")
+        acts.annotate(g=Value(Grain.DAY.value))
+        .values("g", "day", "person_id")
         .annotate(
             calls=Count("pk", filter=Q(kind=ActivityKind.CALL)),
             emails=Count("pk", filter=Q(kind=ActivityKind.EMAIL)),
@@ -98,6 +111,7 @@ def _activity_days(people: list[int] | None, start: date | None, end: date | Non
             total=Count("pk"),
         )
         .values_list("person_id", "g", "day", *ACTIVITY_COLUMNS)
+        .order_by("day", "person_id")
     )
 
 
@@ -199,9 +213,10 @@ def _coarse(model, columns: list[str], grain: str, people, start, end) -> QueryS
         days = days.filter(start__gte=start, start__lte=end)
     return (
         days.annotate(bucket=_bucket_of(grain, "start"), g=Value(str(grain)))
-        .values("person_id", "g", "bucket")
+        .values("g", "bucket", "person_id")
         .annotate(**{f"s_{c}": Sum(c) for c in columns})
         .values_list("person_id", "g", "bucket", *[f"s_{c}" for c in columns])
+        .order_by("bucket", "person_id")
     )
 
 
@@ -231,31 +246,50 @@ def refresh_span(
 ) -> None:
     """Recompute the rollups of `people` (None: everyone) from `start` to `end` inclusive
     (None: all time): their day rows in the span, then the weeks and months around it.
-    Three statements per table and 500 people: a delete, an insert of the days, an
-    insert of the weeks and months. `tables` narrows it to the activity or the outcome
-    rollups (a write of activities leaves the deals' as they are)."""
+    Four statements per table and 500 people: a delete, an insert of the days, of the
+    weeks, of the months. `tables` narrows it to the activity or the outcome rollups
+    (a write of activities leaves the deals' as they are).
+
+    More than 500 people over more than two months are done as everyone: the span is
+    read in one pass over the table rather than 500 people at a time through an index
+    (recomputing the others' rows gives the rows they have). A rewrite as big as the
+    rollup table itself (a first load) builds the table's indexes afterwards."""
     ids = None if people is None else sorted(set(people))
+    long = start is None or (end - start).days > LONG_SPAN_DAYS
+    if ids is not None and len(ids) > ONE_PASS_PEOPLE and long:
+        ids = None
     chunks = [None] if ids is None else [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
     spans = {Grain.DAY: (start, end)}
     for grain in (Grain.WEEK, Grain.MONTH):
         spans[grain] = _bounds(grain, start, end) if start is not None else (None, None)
     days = {"activities": _insert_activity_days, "outcomes": _insert_outcome_days}
+    rewritten = _rows_rewritten(ids, start, end)
     with transaction.atomic(savepoint=False):
-        for chunk in chunks:
-            for table in tables:
-                model, columns = _TABLES[table]
-                where = Q()
-                for grain, (first, last) in spans.items():
-                    bounded = {} if first is None else {"start__range": (first, last)}
-                    where |= Q(grain=grain, **bounded)
-                rows = model.objects.filter(where)
-                if chunk is not None:
-                    rows = rows.filter(person_id__in=chunk)
-                rows._raw_delete(rows.db)
-                days[table](chunk, start, end)
-                weeks = _coarse(model, columns, Grain.WEEK, chunk, *spans[Grain.WEEK])
-                months = _coarse(model, columns, Grain.MONTH, chunk, *spans[Grain.MONTH])
-                _insert(model, columns, weeks.union(months, all=True))
+        for table in tables:
+            model, columns = _TABLES[table]
+            name = model._meta.db_table
+            with indexes_set_aside(name, when=worth_setting_aside(name, rewritten)):
+                for chunk in chunks:
+                    where = Q()
+                    for grain, (first, last) in spans.items():
+                        bounded = {} if first is None else {"start__range": (first, last)}
+                        where |= Q(grain=grain, **bounded)
+                    stored = model.objects.filter(where)
+                    if chunk is not None:
+                        stored = stored.filter(person_id__in=chunk)
+                    stored._raw_delete(stored.db)
+                    days[table](chunk, start, end)
+                    for grain in (Grain.WEEK, Grain.MONTH):
+                        coarse = _coarse(model, columns, grain, chunk, *spans[grain])
+                        _insert(model, columns, coarse)
+
+
+def _rows_rewritten(people: list[int] | None, start: date | None, end: date | None) -> int:
+    """At most how many day rows a refresh writes: a row per person and day."""
+    if start is None:  # all time: a row per activity at most
+        return rows_about(Activity._meta.db_table)
+    count = len(people) if people is not None else Person.objects.count()
+    return count * ((end - start).days + 1)
 
 
 def _insert_activity_days(people, start, end) -> int:
@@ -307,7 +341,7 @@ def refresh_runs(
         return
     # One span for everyone when all days fall in a short window (the common case: a
     # daily import touching yesterday and today for many people).
-    if (last - first).days <= 62:
+    if (last - first).days <= LONG_SPAN_DAYS:
         refresh_span(sorted(people), first, last, tables=tables)
         return
     for (start, end), members in spans.items():
