@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from django_tasks_db.models import DBTaskResult
 
 from accountable.imports.pipeline import import_rows
 from accountable.jobs.schedule import PERIODIC_JOBS
-from accountable.signals import tasks
-from accountable.signals.models import SignalRun
+from accountable.signals import services, tasks
+from accountable.signals.models import PersonAssessment, SignalRun
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,41 @@ def test_a_dry_run_enqueues_nothing(org, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         import_rows(kind="accounts", rows=rows, actor=org.admin, source="api", dry_run=True)
     assert not DBTaskResult.objects.exists()
+
+
+def _assessed_on(run: SignalRun, person, day: date) -> None:
+    PersonAssessment.objects.create(
+        run=run, person=person, as_of=day, period="x", cause="", effort="", message="", next_step=""
+    )
+
+
+def test_old_assessments_are_pruned_to_month_ends(org):
+    """Every day of the last 90 days stays; before that, the last day stored in each
+    month (what a past month's board reads); the rest goes."""
+    today = date(2026, 11, 24)
+    run = SignalRun.objects.create(as_of=today, trigger=SignalRun.Trigger.NIGHTLY)
+    days = [today - timedelta(days=n) for n in range(0, 200, 3)]
+    for day in days:
+        _assessed_on(run, org.rep, day)
+    cutoff = today - timedelta(days=services.KEEP_EVERY_DAY)
+    old = [day for day in days if day < cutoff]
+    last_of_month = {(d.year, d.month): d for d in sorted(old)}
+    expected = sorted([day for day in days if day >= cutoff] + list(last_of_month.values()))
+
+    deleted = services.assessments_prune(today=today)
+
+    kept = sorted(PersonAssessment.objects.values_list("as_of", flat=True))
+    assert kept == expected
+    assert deleted == len(days) - len(expected) > 0
+    assert services.assessments_prune(today=today) == 0  # nothing more to forget
+
+
+def test_the_nightly_run_prunes(org):
+    run = SignalRun.objects.create(as_of=date(2020, 1, 1), trigger=SignalRun.Trigger.NIGHTLY)
+    for day in (date(2020, 1, 2), date(2020, 1, 3)):
+        _assessed_on(run, org.rep, day)
+    counts = tasks.signals_nightly.call()
+    assert counts["assessments_pruned"] == 1
+    assert list(
+        PersonAssessment.objects.filter(as_of__year=2020).values_list("as_of", flat=True)
+    ) == [date(2020, 1, 3)]

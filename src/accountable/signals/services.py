@@ -4,7 +4,7 @@ change thresholds. Keyword-only, atomic, audited."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.utils import timezone
 from accountable.audit.services import audit_record, snapshot
 from accountable.org.models import Person, Role
 from accountable.org.scoping import can_manage_person
+from accountable.org.services import organisation_get
 from accountable.signals.engine import Assessment, assess
 from accountable.signals.models import (
     PersonAssessment,
@@ -27,6 +28,7 @@ from accountable.signals.thresholds import INFO, ThresholdError, Thresholds
 __all__ = [
     "RunResult",
     "SignalsError",
+    "assessments_prune",
     "signals_run",
     "thresholds_update",
     "warning_acknowledge",
@@ -34,6 +36,7 @@ __all__ = [
 ]
 
 LIVE = (WarningStatus.OPEN, WarningStatus.ACKNOWLEDGED)
+KEEP_EVERY_DAY = 90  # days of stored assessments kept whole; before that, month ends
 AUDITED = ["status", "note"]
 MAX_NOTE = 2000
 
@@ -257,3 +260,29 @@ def thresholds_update(*, actor: Person, changes: dict[str, Any]) -> Thresholds:
         after={"thresholds": settings.thresholds},
     )
     return thresholds
+
+
+def assessments_prune(*, today: date) -> int:
+    """Forget the stored assessments older than KEEP_EVERY_DAY days, except those of the
+    last day stored in each month of the organisation's calendar: a past month's,
+    quarter's or year's board reads its end. Returns the rows deleted.
+
+    A rep's assessment is a few kilobytes a day: a thousand reps kept every day would
+    add about a gigabyte a year."""
+    cutoff = today - timedelta(days=KEEP_EVERY_DAY)
+    old_days = (
+        PersonAssessment.objects.filter(as_of__lt=cutoff)
+        .values_list("as_of", flat=True)
+        .distinct()
+        .order_by("as_of")
+    )
+    calendar = organisation_get().calendar
+    month_ends: dict[str, date] = {}
+    for day in old_days:  # in order: the last one of a month wins
+        month_ends[calendar.period("month", day).label] = day
+    deleted, _ = (
+        PersonAssessment.objects.filter(as_of__lt=cutoff)
+        .exclude(as_of__in=list(month_ends.values()))
+        .delete()
+    )
+    return deleted

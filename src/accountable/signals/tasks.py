@@ -1,8 +1,8 @@
 """Background runs of the warning engine: nightly, and after every applied import.
 
-Thin wrappers around `services.signals_run`; the nightly one is scheduled by
-`jobs.schedule.PERIODIC_JOBS`, the other enqueued on commit by the import
-pipeline. Both judge the organisation's today.
+Thin wrappers around `services.signals_run`. The nightly one is scheduled by
+`jobs.schedule.PERIODIC_JOBS` and also prunes old stored assessments; the other is
+enqueued on commit by the import pipeline. Both judge the organisation's today.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from accountable.signals.models import SignalRun
-from accountable.signals.services import signals_run
+from accountable.signals.services import assessments_prune, signals_run
 
 
 def _run(trigger: str) -> dict[str, int]:
@@ -21,8 +21,11 @@ def _run(trigger: str) -> dict[str, int]:
 
 @task()
 def signals_nightly() -> dict[str, int]:
-    """Run the engine for today, every night."""
-    return _run(SignalRun.Trigger.NIGHTLY)
+    """Run the engine for today, every night, then forget old assessments
+    (`services.assessments_prune`)."""
+    counts = _run(SignalRun.Trigger.NIGHTLY)
+    counts["assessments_pruned"] = assessments_prune(today=timezone.localdate())
+    return counts
 
 
 @task()
