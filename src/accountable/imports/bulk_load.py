@@ -258,6 +258,11 @@ class ActivityStaging:
             updated = cursor.rowcount
             cursor.execute(_insert_sql(self.dialect))
             created = cursor.rowcount
+        if rebuild and self.postgresql:
+            # The table is at least twice what the planner last saw: what it knows is
+            # wrong for the rollups' refresh below and for every page after it.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {TABLE}")
         # The scorecard rollups of every person and day the rows touch, before and after.
         from accountable.scorecards.rollups import refresh_runs
 
