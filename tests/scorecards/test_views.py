@@ -236,7 +236,6 @@ def test_the_board_reads_a_fixed_number_of_queries(client, targets, django_asser
         return len(queries)
 
     few = count()
-    print("QUERIES", few)
     for n in range(12):
         rep = PersonFactory(name=f"Extra {n}", team=targets.north_field)
         target(rep, "revenue", "5000")
@@ -245,8 +244,9 @@ def test_the_board_reads_a_fixed_number_of_queries(client, targets, django_asser
     signals_run(as_of=AS_OF)  # twelve more reps, each with a warning, rights and a cause
     assert count() == few, "the board's queries must not grow with its people"
     cache.clear()
-    # 38 on 17 Aug 2026 with nothing cached, signals included: a baseline, not a goal
-    with django_assert_max_num_queries(40):
+    # 42 with nothing cached, signals and the paces of split targets included: a
+    # baseline, not a goal
+    with django_assert_max_num_queries(44):
         client.get(reverse("scorecards:board"))
 
 

@@ -8,9 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accountable.goals.models import Target
 from accountable.org.calendar import FiscalCalendar
 from accountable.signals.evidence import benchmarks_for, figures_for, ramp_share
-from accountable.signals.inputs import ClosedDeal, OpenDeal, PersonInputs, Window
+from accountable.signals.inputs import (
+    ClosedDeal,
+    OpenDeal,
+    PersonInputs,
+    Window,
+    inputs_gather,
+)
 
 CALENDAR = FiscalCalendar()
 AS_OF = date(2026, 8, 17)  # Monday of week 8 of 2026-Q3
@@ -106,6 +113,44 @@ def test_deal_figures_win_rate_size_cycle_and_mix():
     q3 = fig.quarters[-1]
     assert q3.label == "2026-Q3" and q3.actual == 30_000
     assert q3.projected == pytest.approx(0.3 / q3.elapsed)
+
+
+def test_a_quarter_split_into_months_is_paced_by_them():
+    """A back-loaded quarter (its revenue target split into months) is judged against
+    the share its months expect by now, not against its working days gone."""
+    closed = [ClosedDeal(True, AS_OF - timedelta(days=30), AS_OF - timedelta(days=5), 30_000, True)]
+    even = figures_for(_person(closed=closed, revenue_targets={"2026-Q3": 100_000}), WINDOW, RAMP)
+    split = _person(closed=closed, revenue_targets={"2026-Q3": 100_000}, current_pace=0.25)
+    back_loaded = figures_for(split, WINDOW, RAMP)
+    assert even.quarters[-1].elapsed == pytest.approx(33 / 66)  # as of the day before
+    assert back_loaded.quarters[-1].elapsed == 0.25
+    assert back_loaded.quarters[-1].projected == pytest.approx(0.3 / 0.25)
+
+
+@pytest.mark.django_db
+def test_the_running_quarters_pace_is_read_from_its_split_target(org):
+    def target(label: str, value: int) -> None:
+        period = CALENDAR.parse(label)
+        Target.objects.create(
+            person=org.rep,
+            metric="revenue",
+            period=label,
+            period_start=period.start,
+            period_end=period.end,
+            value=value,
+        )
+
+    for label, value in (
+        ("2026-Q3", 4000),
+        ("2026-07", 1000),
+        ("2026-08", 1000),
+        ("2026-09", 2000),
+    ):
+        target(label, value)
+    gathered = inputs_gather([org.rep, org.rep2], WINDOW)
+    # As of 16 August: July gone, 10 of August's 21 working days
+    assert gathered[org.rep.pk].current_pace == pytest.approx((1000 + 1000 * 10 / 21) / 4000)
+    assert gathered[org.rep2.pk].current_pace is None
 
 
 def test_a_quarter_joined_part_way_through_is_not_judged():

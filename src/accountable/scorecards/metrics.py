@@ -49,7 +49,7 @@ from accountable.crm.models import (
 )
 from accountable.goals.catalogue import BY_KEY, Unit
 from accountable.goals.models import Target
-from accountable.org.calendar import Period
+from accountable.org.calendar import Kind, Period
 from accountable.org.models import Role
 from accountable.scorecards import formulas as f
 from accountable.scorecards.models import (
@@ -453,6 +453,53 @@ def team_targets(team_ids: Iterable[int], period: Period) -> dict[int, dict[str,
     return result
 
 
+# Parts a target can be split into that tile their period exactly (weeks straddle months).
+PART_KINDS = {Kind.YEAR: (Kind.MONTH, Kind.QUARTER), Kind.QUARTER: (Kind.MONTH,)}
+
+
+def target_paces(
+    owner: str, ids: Iterable[int], period: Period, as_of: date
+) -> dict[int, dict[str, float]]:
+    """{owner id: {metric: pace}} for the targets of `period` that are split into parts:
+    a target for each of its months (or quarters), the same owner and metric. Such a
+    target paces by its parts (`formulas.seasonal_pace`): the parts gone are expected
+    in full, the current one by its working days gone, each weighing its own target.
+    Split by last year's seasons, that is pace by seasonality; a target with no parts
+    paces by the period's working days (`formulas.pace`), and is not in the result.
+    `owner` is "person_id" or "team_id". The finest complete set of parts wins."""
+    kinds = PART_KINDS.get(period.kind, ())
+    if not kinds:
+        return {}
+    parts = {kind: period.children(kind) for kind in kinds}
+    kind_of = {part.label: kind for kind, periods in parts.items() for part in periods}
+    found: dict[tuple[int, str, Kind], dict[str, Decimal]] = defaultdict(dict)
+    rows = Target.objects.filter(
+        **{f"{owner}__in": list(ids)}, period__in=list(kind_of), product_line="", deal_type=""
+    ).values_list(owner, "metric", "period", "value")
+    for owner_id, metric, label, value in rows:
+        found[(owner_id, metric, kind_of[label])][label] = value
+    result: dict[int, dict[str, float]] = defaultdict(dict)
+    for kind in kinds:  # finest first
+        for (owner_id, metric, of_kind), values in found.items():
+            if of_kind != kind or metric in result[owner_id]:
+                continue
+            if len(values) == len(parts[kind]):
+                weighted = [(part, float(values[part.label])) for part in parts[kind]]
+                result[owner_id][metric] = f.seasonal_pace(weighted, as_of)
+    return result
+
+
+def pace_of_sum(targets: Iterable[tuple[Decimal, float]], fallback: float) -> float:
+    """The pace of a target that is the sum of others, each (target, its pace): the sum of
+    what each expects by now, over the sum of the targets."""
+    pairs = list(targets)
+    total = sum((target for target, _ in pairs), ZERO)
+    if not total:
+        return fallback
+    expected = sum((target * Decimal(str(pace)) for target, pace in pairs), ZERO)
+    return float(expected / total)
+
+
 # --- metric values ------------------------------------------------------------------
 
 
@@ -536,31 +583,37 @@ def scores(
     targets: dict[str, Decimal],
     fraction: float,
     cycle: list[int] | None = None,
+    paces: dict[str, float] | None = None,
 ) -> Scores:
     """The activity and outcome scores of one person from their role's scorecard.
 
-    `activity_target` sums the targets of the scorecard's activity metrics that have
-    one; `activity_attainment` is their actual ÷ expected to date (1.0 = on pace)."""
+    `fraction` is the period's pace; `paces` that of each target split into parts
+    (`target_paces`). `activity_target` sums the targets of the scorecard's activity
+    metrics that have one; `activity_attainment` is their actual ÷ expected to date
+    (1.0 = on pace)."""
+    paces = paces or {}
     result = Scores()
     by_kind: dict[str, list[f.Scored]] = {MetricKind.ACTIVITY: [], MetricKind.OUTCOME: []}
     activity_target = ZERO
     activity_actual = 0
+    activity_paces: list[tuple[Decimal, float]] = []
     has_activity_target = False
     for metric, kind, weight in card:
         actual = metric_value(metric, c, cycle=cycle)
         target = targets.get(metric)
-        part = score_attainment(metric, actual, target, fraction)
+        part = score_attainment(metric, actual, target, paces.get(metric, fraction))
         by_kind.setdefault(kind, []).append(f.Scored(part, weight))
         result.parts.append((metric, kind, part))
         if kind == MetricKind.ACTIVITY and target is not None and actual is not None:
             has_activity_target = True
             activity_target += target
             activity_actual += int(actual)
+            activity_paces.append((target, paces.get(metric, fraction)))
     result.activity_score = f.weighted_score(by_kind[MetricKind.ACTIVITY])
     result.outcome_score = f.weighted_score(by_kind[MetricKind.OUTCOME])
     if has_activity_target:
         result.activity_target = activity_target
         result.activity_actual = activity_actual
-        expected = activity_target * Decimal(str(fraction))
+        expected = activity_target * Decimal(str(pace_of_sum(activity_paces, fraction)))
         result.activity_attainment = float(activity_actual / expected) if expected else None
     return result

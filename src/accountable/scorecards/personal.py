@@ -40,6 +40,7 @@ def tiles(
     end = min(as_of, period.end)
     fraction = f.pace(period, as_of)
     mine_targets = m.person_targets([person.pk], period).get(person.pk, {})
+    mine_paces = m.target_paces("person_id", [person.pk], period, as_of).get(person.pk, {})
     own = team_counts.get(person.pk) or m.Counts()
     own_cycle = team_cycles.get(person.pk, [])
     # 13 weeks of the organisation's calendar, ending with the as-of week.
@@ -57,7 +58,9 @@ def tiles(
         actual = m.metric_value(metric, own, cycle=own_cycle)
         target = mine_targets.get(metric)
         paced = metric not in m.RATIO_METRICS
-        expected = f.expected_to_date(target, fraction if paced else 1.0)
+        metric_pace = mine_paces.get(metric, fraction)
+        pace = metric_pace if paced else 1.0
+        expected = f.expected_to_date(target, pace)
         gap = (
             f.gap_to_pace(Decimal(str(actual)), expected)
             if expected is not None and actual is not None
@@ -86,10 +89,10 @@ def tiles(
                 actual=actual,
                 target=target,
                 attainment=f.attainment(actual, target) if actual is not None else None,
-                pace=fraction if paced else 1.0,
+                pace=pace,
                 expected=expected,
                 gap=gap,
-                score_attainment=m.score_attainment(metric, actual, target, fraction),
+                score_attainment=m.score_attainment(metric, actual, target, metric_pace),
                 sparkline=spark,
                 sparkline_weeks=[w.label for w in weeks],
                 team_median=quart.median if quart else None,

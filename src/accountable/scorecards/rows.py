@@ -46,7 +46,8 @@ class ScoreRow(_Json):
 
     Revenue figures (target, attainment, pace, projections, coverage) are about the
     revenue metric (won amount, credited by split share). `pace` is the share of the
-    period's working days gone; `expected_to_date` = target * pace; `gap_to_pace` =
+    target expected by now: of the period's working days gone, or by the target's parts
+    (`metrics.target_paces`); `expected_to_date` = target * pace; `gap_to_pace` =
     won - expected (negative: behind). `projected` extrapolates the run rate to date;
     `projected_with_pipeline` adds the weighted pipeline expected to close in the rest
     of the period to what is won. `required_weekly` is what must be won per working

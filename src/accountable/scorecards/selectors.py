@@ -98,9 +98,13 @@ def _window(period: Period, as_of: date) -> tuple[date, date]:
 
 
 def _revenue(
-    won: Decimal, target: Decimal | None, period: Period, as_of: date, pipe: m.Pipeline
+    won: Decimal,
+    target: Decimal | None,
+    period: Period,
+    as_of: date,
+    pipe: m.Pipeline,
+    fraction: float,
 ) -> dict[str, Any]:
-    fraction = f.pace(period, as_of)
     expected = f.expected_to_date(target, fraction)
     return {
         "pace": fraction,
@@ -151,6 +155,7 @@ def _rows_computed(people: list[Person], period: Period, as_of: date) -> list[Sc
     cycles = m.cycle_days(ids, period.start, end)
     flags = m.deal_flags(ids, period, as_of)
     targets = m.person_targets(ids, period)
+    paces = m.target_paces("person_id", ids, period, as_of)
     cards = m.role_scorecards()
     fraction = f.pace(period, as_of)
     rows = []
@@ -163,7 +168,8 @@ def _rows_computed(people: list[Person], period: Period, as_of: date) -> list[Sc
         rate = f.win_rate(c.won_count, c.lost_count)
         size = f.average_deal_size(c.won_amount, c.won_count)
         median_cycle = f.median(cycle)
-        scored = m.scores(cards.get(person.role, []), c, mine, fraction, cycle)
+        my_paces = paces.get(person.pk, {})
+        scored = m.scores(cards.get(person.role, []), c, mine, fraction, cycle, my_paces)
         rows.append(
             ScoreRow(
                 person=person.email,
@@ -185,7 +191,14 @@ def _rows_computed(people: list[Person], period: Period, as_of: date) -> list[Sc
                 open_pipeline=pipe.open_amount,
                 pipeline_in_period=pipe.in_window,
                 weighted_pipeline=pipe.weighted_in_window,
-                **_revenue(f.money(c.won_amount), mine.get("revenue"), period, as_of, pipe),
+                **_revenue(
+                    f.money(c.won_amount),
+                    mine.get("revenue"),
+                    period,
+                    as_of,
+                    pipe,
+                    my_paces.get("revenue", fraction),
+                ),
                 **_activity(c),
                 first_to_second_meeting=f.ratio(c.second_meetings, c.first_meetings),
                 activity_to_meeting=f.ratio(c.meetings, c.total - c.meetings),
@@ -264,8 +277,11 @@ def _team_summaries_computed(
     counted = m.counts(source, period.start, end)
     pipes = m.pipeline(source, _window(period, as_of))
     own = m.team_targets(paths, period)
+    own_paces = m.target_paces("team_id", paths, period, as_of)
+    fraction = f.pace(period, as_of)
+    person_paces = m.target_paces("person_id", person_ids, period, as_of)
     person_revenue_targets = {
-        pid: t["revenue"]
+        pid: (t["revenue"], person_paces.get(pid, {}).get("revenue", fraction))
         for pid, t in m.person_targets(person_ids, period).items()
         if "revenue" in t
     }
@@ -282,9 +298,11 @@ def _team_summaries_computed(
                 pipe.in_window += p.in_window
                 pipe.weighted_in_window += p.weighted_in_window
         target = own.get(team.pk, {}).get("revenue")
-        if target is None:
+        pace = own_paces.get(team.pk, {}).get("revenue", fraction)
+        if target is None:  # the sum of its people's, paced as theirs are
             mine = [person_revenue_targets[i] for i in ids if i in person_revenue_targets]
-            target = sum(mine, Decimal(0)) if mine else None
+            target = sum((value for value, _ in mine), Decimal(0)) if mine else None
+            pace = m.pace_of_sum(mine, fraction)
         won = f.money(c.won_amount)
         result.append(
             TeamSummary(
@@ -302,7 +320,7 @@ def _team_summaries_computed(
                 open_pipeline=pipe.open_amount,
                 pipeline_in_period=pipe.in_window,
                 weighted_pipeline=pipe.weighted_in_window,
-                **_revenue(won, target, period, as_of, pipe),
+                **_revenue(won, target, period, as_of, pipe, pace),
                 **_activity(c),
             )
         )
@@ -425,6 +443,8 @@ def metric_summary(
         ids = [p.pk for p in scorecard_people(viewer, period=period, person=person)]
         targets = m.person_targets(ids, period).get(person.pk, {})
         target = targets.get(meta.key)
+        paces = m.target_paces("person_id", ids, period, as_of).get(person.pk, {})
+        pace = paces.get(meta.key, f.pace(period, as_of))
         owner = person.email
     else:
         if not visible_teams(viewer).filter(pk=team.pk).exists():
@@ -434,9 +454,20 @@ def metric_summary(
         )
         ids = list(people.values_list("pk", flat=True))
         target = m.team_targets([team.pk], period).get(team.pk, {}).get(meta.key)
-        if target is None:
-            values = [t[meta.key] for t in m.person_targets(ids, period).values() if meta.key in t]
-            target = sum(values, Decimal(0)) if values else None
+        pace = (
+            m.target_paces("team_id", [team.pk], period, as_of)
+            .get(team.pk, {})
+            .get(meta.key, f.pace(period, as_of))
+        )
+        if target is None:  # the sum of its people's, paced as theirs are
+            paces = m.target_paces("person_id", ids, period, as_of)
+            values = [
+                (t[meta.key], paces.get(pid, {}).get(meta.key, f.pace(period, as_of)))
+                for pid, t in m.person_targets(ids, period).items()
+                if meta.key in t
+            ]
+            target = sum((value for value, _ in values), Decimal(0)) if values else None
+            pace = m.pace_of_sum(values, f.pace(period, as_of))
         owner = team.name
     end = _to_date(period, as_of)
     counted = sum(m.counts(ids, period.start, end).values(), m.Counts())
@@ -449,7 +480,7 @@ def metric_summary(
         last_year = sum(m.counts(ids, before.start, min(stop, before.end)).values(), m.Counts())
     actual = m.metric_value(meta.key, counted, cycle=cycle, last_year=last_year)
     paced = meta.key not in m.RATIO_METRICS and meta.unit in m.PACED_UNITS
-    fraction = f.pace(period, as_of) if paced else 1.0
+    fraction = pace if paced else 1.0
     expected = f.expected_to_date(target, fraction) if actual is not None else None
     number = Decimal(str(actual)) if actual is not None else None
     return MetricSummary(

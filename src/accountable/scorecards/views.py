@@ -22,6 +22,7 @@ from accountable.org.calendar import Period
 from accountable.org.models import Person, Role, Team
 from accountable.org.scoping import has_role, role_required, visible_teams
 from accountable.org.services import organisation_get
+from accountable.scorecards import formulas as f
 from accountable.scorecards import metrics, selectors, services, tables
 from accountable.scorecards.cache import cached_page
 from accountable.scorecards.charts import Bar, FunnelStage, bar_chart, funnel_bars
@@ -56,6 +57,7 @@ def _page(request, tab: str) -> dict:
         "today": today,
         "period_state": state,
         "period_week": week,
+        "period_gone": f.pace(period, as_of),  # its working days; a target may pace otherwise
         "period_choices": form.choices(period),
         "keep": "?" + urlencode(keep) if keep else "",
         "keep_params": keep,

@@ -81,7 +81,7 @@ class QuarterResult:
     label: str
     target: float
     actual: float
-    elapsed: float  # share of the quarter's working days gone, 1.0 when complete
+    elapsed: float  # share of the target expected by now (its pace), 1.0 when complete
 
     @property
     def attainment(self) -> float:
@@ -308,6 +308,8 @@ def _attainment(fig: Figures, person: PersonInputs, window: Window) -> None:
             if d.won and quarter.contains(d.closed_on) and d.closed_on <= as_of
         )
         elapsed = quarter.elapsed_fraction(as_of - timedelta(days=1))
+        if quarter is window.current and person.current_pace is not None and elapsed < 1.0:
+            elapsed = person.current_pace  # a target split into months paces by them
         fig.quarters.append(QuarterResult(quarter.label, target, actual, elapsed))
 
 

@@ -29,6 +29,7 @@ from accountable.crm.models import Activity, ActivityKind, Channel, Deal, DealSt
 from accountable.goals.models import Target
 from accountable.org.calendar import FiscalCalendar, Kind, Period
 from accountable.org.models import Person, Role
+from accountable.scorecards.metrics import target_paces
 
 __all__ = [
     "ClosedDeal",
@@ -136,6 +137,9 @@ class PersonInputs:
     open: list[OpenDeal] = field(default_factory=list)
     created: list[tuple[date, float]] = field(default_factory=list)
     revenue_targets: dict[str, float] = field(default_factory=dict)
+    # The running quarter's pace when its revenue target is split into months
+    # (`scorecards.metrics.target_paces`); None: its working days gone.
+    current_pace: float | None = None
     complaints: list[date] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
 
@@ -185,6 +189,11 @@ def inputs_gather(reps: list[Person], window: Window) -> dict[int, PersonInputs]
         period__in=[q.label for q in (*window.quarters, window.current)],
     ).values_list("person_id", "period", "value"):
         found[person_id].revenue_targets[label] = float(value)
+    # Judged as of the day before, as `evidence` counts the quarter gone.
+    paces = target_paces("person_id", ids, window.current, window.as_of - timedelta(days=1))
+    for person_id, paced in paces.items():
+        if "revenue" in paced:
+            found[person_id].current_pace = paced["revenue"]
     for person_id, received_on in Feedback.objects.filter(
         person_id__in=ids,
         kind=Feedback.Kind.COMPLAINT,
