@@ -99,5 +99,10 @@ def _empty_cache():
     """Each test starts with an empty cache: rolled-back tests reuse ids, so answers
     kept under one test's data could otherwise meet the next test's."""
     from django.core.cache import cache
+    from django.utils import timezone
+
+    from accountable.org.zone import zone_forget
 
     cache.clear()
+    zone_forget()  # the organisation's time zone is read again, from this test's data
+    timezone.deactivate()

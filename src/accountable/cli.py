@@ -12,7 +12,13 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accountable.settings")
+    import django
     from django.core.management import execute_from_command_line
+
+    django.setup()
+    from accountable.org.zone import organisation_zone_activate
+
+    organisation_zone_activate()  # days are the organisation's, in commands too
 
     execute_from_command_line(["accountable", *(argv if argv is not None else sys.argv[1:])])
 

@@ -43,11 +43,11 @@ from accountable.imports.rejects import Reject, RejectLog, run_dir_fresh
 from accountable.imports.validate import (
     Context,
     check_cell_count,
-    organisation_zone,
     twice_reason,
     validator_for,
 )
 from accountable.org.services import organisation_get
+from accountable.org.zone import zone_of
 
 __all__ = [
     "KINDS",
@@ -507,7 +507,7 @@ def _context(kind: str, actor, names: dict, findings: Findings) -> Context:
         findings=findings,
         names=names,
         calendar=organisation.calendar,
-        zone=organisation_zone(organisation.time_zone),
+        zone=zone_of(organisation.time_zone),
         creators={"account": _create_account, "product": _create_product},
     )
 

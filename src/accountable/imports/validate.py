@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -632,13 +631,6 @@ VALIDATORS: dict[str, type[Validator]] = {
     "people": PersonValidator,
     "targets": TargetValidator,
 }
-
-
-def organisation_zone(name: str) -> tzinfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def validator_for(context: Context) -> Validator:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
 from accountable.org.models import Organisation, Person, PersonChange, Role, Team, TeamKind
+from accountable.org.zone import zone_forget
 
 ORGANISATION_FIELDS = [
     "name",
@@ -46,6 +47,8 @@ def organisation_update(*, actor: Person | None, **changes: Any) -> Organisation
         setattr(organisation, field, value)
     organisation.full_clean()
     organisation.save()
+    if before.get("time_zone") != organisation.time_zone:
+        _zone_changed()
     audit_record(
         actor=actor,
         action="organisation.update",
@@ -54,6 +57,15 @@ def organisation_update(*, actor: Person | None, **changes: Any) -> Organisation
         after=snapshot(organisation, ORGANISATION_FIELDS),
     )
     return organisation
+
+
+def _zone_changed() -> None:
+    """Days are cut in the organisation's zone (`org.zone`): this process reads it again,
+    and once the change is committed the scorecards' rollups are rebuilt in it."""
+    from accountable.scorecards.tasks import rollups_rebuild
+
+    zone_forget()
+    transaction.on_commit(rollups_rebuild.enqueue)
 
 
 def _refresh_paths(team: Team) -> None:

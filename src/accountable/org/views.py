@@ -107,12 +107,19 @@ def person_new(request):
 def settings_page(request):
     form = OrganisationForm(request.POST or None, instance=services.organisation_get())
     if request.method == "POST" and form.is_valid():
+        zone_before = form.initial.get("time_zone")
         try:
             services.organisation_update(actor=request.user, **form.cleaned_data)
         except OrgError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Organisation settings saved.")
+            if form.cleaned_data.get("time_zone", zone_before) != zone_before:
+                messages.info(
+                    request,
+                    "Days are now cut in the new time zone. The scorecards are being "
+                    "recomputed in the background; they follow it within a few minutes.",
+                )
             return redirect("org:settings")
     context = {"form": form, "teams": selectors.team_list(request.user).order_by("path")}
     return render(request, "org/settings.html", context)

@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, DateField, ExpressionWrapper, F, Func, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
@@ -76,10 +75,10 @@ def _insert(model, columns: list[str], queryset: QuerySet) -> int:
 
 
 def _day_of(field: str):
-    """The day of a moment in the server's time zone. SQLite stores moments as UTC text,
-    so in UTC the day is its first ten characters: Django's TruncDate would call a
-    Python function for every row (most of the time of a refresh)."""
-    if connection.vendor == "sqlite" and settings.TIME_ZONE == "UTC":
+    """The day of a moment in the current time zone (the organisation's, `org.zone`).
+    SQLite stores moments as UTC text, so in UTC the day is its first ten characters:
+    Django's TruncDate would call a Python function for every row."""
+    if connection.vendor == "sqlite" and timezone.get_current_timezone_name() == "UTC":
         return Func(F(field), Value(1), Value(10), function="substr", output_field=DateField())
     return TruncDate(field)
 
