@@ -27,14 +27,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(params=["as_deployed", "one_pass"])
 def refresh_way(request, monkeypatch):
-    """The refreshes as deployed, and with their limits lowered so that any refresh of one
-    person or more reads the table in one pass for everyone and builds the rollups'
-    indexes afterwards (the way of a first load of a million activities). Checks that
-    the one-pass way was taken."""
+    """The refreshes as deployed, and every one of them the way of a first load of a
+    million activities: everyone recomputed over the span in one pass, the rollups'
+    indexes built afterwards (the threshold lowered). Checks that the way was taken."""
     one_pass = request.param == "one_pass"
     if one_pass:
-        monkeypatch.setattr(rollups, "ONE_PASS_PEOPLE", 0)
-        monkeypatch.setattr(rollups, "LONG_SPAN_DAYS", 0)
+        span = rollups.refresh_span
+
+        def everyone(*args, **kwargs):
+            return span(*args, **{**kwargs, "everyone": True})
+
+        monkeypatch.setattr(rollups, "refresh_span", everyone)
         monkeypatch.setattr(bulk_indexes, "MIN_ROWS", 1)
     taken = {"everyone": 0, "set_aside": 0}
     activity_days, worth = rollups._activity_days, rollups.worth_setting_aside

@@ -38,9 +38,13 @@ def worth_setting_aside(table: str, rows: int) -> bool:
 
 def rows_about(table: str) -> int:
     """The rows of `table`, from its id range: two index lookups rather than a count
-    (an upper bound, as rows may have been deleted)."""
+    (an upper bound, as rows may have been deleted). Each is its own subquery: SQLite
+    reads `max(id) - min(id)` in one SELECT by scanning the table (1 s for 10 million
+    activities), and each alone from the end of the index."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT max(id) - min(id) + 1 FROM {table}")  # noqa: S608 - our table names
+        cursor.execute(
+            f"SELECT (SELECT max(id) FROM {table}) - (SELECT min(id) FROM {table}) + 1"  # noqa: S608 - our table names
+        )
         return cursor.fetchone()[0] or 0
 
 
