@@ -22,9 +22,9 @@ from decimal import Decimal
 from statistics import median
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accountable.core.local_day import local_day
 from accountable.crm.models import Activity, ActivityKind, Deal, DealStatus
 from accountable.org.calendar import Period
 
@@ -92,7 +92,7 @@ def daily_by_person(
         )
         rows = (
             acts.order_by()
-            .annotate(day=TruncDate("occurred_at"))
+            .annotate(day=local_day("occurred_at", start, end))
             .values_list("person_id", "day")
             .annotate(v=Count("pk"))
         )

@@ -28,11 +28,24 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, ExpressionWrapper, F, Func, Q, QuerySet, Sum, Value
-from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.db.models import (
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from accountable.core.bulk_indexes import indexes_set_aside, rows_about, worth_setting_aside
+from accountable.core.local_day import local_day, needs_days
 from accountable.core.planner import planner_statistics_refresh
 from accountable.crm.models import Activity, ActivityKind, Deal
 from accountable.org.models import Person
@@ -72,18 +85,20 @@ def _insert(model, columns: list[str], queryset: QuerySet) -> int:
         return cursor.rowcount
 
 
-def _day_of(field: str):
-    """The day of a moment in the current time zone (the organisation's, `org.zone`).
-    SQLite stores moments as UTC text, so in UTC the day is its first ten characters:
-    Django's TruncDate would call a Python function for every row."""
-    if connection.vendor == "sqlite" and timezone.get_current_timezone_name() == "UTC":
-        return Func(F(field), Value(1), Value(10), function="substr", output_field=DateField())
-    return TruncDate(field)
+def _day_of(field: str, start: date | None, end: date | None):
+    """The day of an activity's moment in the current time zone (the organisation's,
+    `org.zone`), cut in SQL on SQLite too (`core.local_day`). Over all time it needs
+    the data's own first and last days, read only where the zone makes them matter."""
+    if start is None and needs_days():
+        bounds = Activity.objects.aggregate(first=Min(field), last=Max(field))
+        if bounds["first"] is not None:
+            start, end = bounds["first"].date(), bounds["last"].date()
+    return local_day(field, start, end)
 
 
 def _activity_days(people: list[int] | None, start: date | None, end: date | None) -> QuerySet:
     """SELECT person, 'd', day, counts… FROM crm_activity GROUP BY person, day."""
-    acts = Activity.objects.order_by().annotate(day=_day_of("occurred_at"))
+    acts = Activity.objects.order_by().annotate(day=_day_of("occurred_at", start, end))
     if people is not None:
         acts = acts.filter(person_id__in=people)
     if start is not None and people is None:

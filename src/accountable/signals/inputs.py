@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from accountable.core.local_day import local_day
 from accountable.crm.models import Activity, ActivityKind, Channel, Deal, DealStatus, Feedback
 from accountable.goals.models import Target
 from accountable.org.calendar import FiscalCalendar, Kind, Period
@@ -214,7 +214,7 @@ def _activities(found: dict[int, PersonInputs], ids: list[int], window: Window) 
             occurred_at__lt=_aware(end + timedelta(days=1)),
         )
         .order_by()
-        .annotate(day=TruncDate("occurred_at"))
+        .annotate(day=local_day("occurred_at", first, end))
         .values_list("person_id", "day", "kind", "channel", "is_prospecting", "meeting_number")
         .annotate(count=Count("pk"))
     )
