@@ -1,11 +1,13 @@
 """An admin adds a person, moves them to another team, and finds both in the history
-and the audit trail; a manager browses the organisation and people."""
+and the audit trail; changes the organisation's time zone and is told what follows; a
+manager browses the organisation and people."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import expect
 
 from accountable.demo.generator import generate_demo
@@ -82,3 +84,16 @@ def test_manager_browses_their_organisation(page, shoot, demo):
     rows.first.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/people/\d+/$"))
     expect(page.get_by_role("link", name="Edit")).to_have_count(0)
+
+
+def test_admin_changes_the_time_zone_and_is_told_what_follows(page, shoot, demo):
+    sign_in(page, "admin@demo.test", "demo")
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Time zone").select_option("Europe/London")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Organisation settings saved.")).to_be_visible()
+    expect(page.get_by_text("Days are now cut in the new time zone")).to_be_visible()
+    shoot(page, "settings-time-zone")
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "accountable.scorecards.tasks.rollups_rebuild"
+    ]
