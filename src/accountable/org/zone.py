@@ -77,6 +77,7 @@ class OrganisationTimeZoneMiddleware:
 
 
 def task_started(sender, **kwargs) -> None:
-    """Receiver of django-tasks' `task_started` for the worker's backend: each task runs
-    in the organisation's zone of the moment."""
+    """Receiver of django-tasks' `task_started`: each task runs in the organisation's zone
+    of the moment, read afresh (a task run inline in a request gets the zone the request
+    already has)."""
     organisation_zone_activate(fresh=True)

@@ -489,6 +489,19 @@ def target_paces(
     return result
 
 
+def team_target(
+    own: Decimal | None, own_pace: float, people: list[tuple[Decimal, float]], fraction: float
+) -> tuple[Decimal | None, float]:
+    """A team's target on a metric and its pace: the team's own, paced as it is; else the
+    sum of its people's, each (target, its pace), paced as theirs are; else None at the
+    period's pace `fraction`."""
+    if own is not None:
+        return own, own_pace
+    if not people:
+        return None, fraction
+    return sum((value for value, _ in people), ZERO), pace_of_sum(people, fraction)
+
+
 def pace_of_sum(targets: Iterable[tuple[Decimal, float]], fallback: float) -> float:
     """The pace of a target that is the sum of others, each (target, its pace): the sum of
     what each expects by now, over the sum of the targets."""

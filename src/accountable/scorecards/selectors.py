@@ -297,12 +297,12 @@ def _team_summaries_computed(
                 pipe.weighted += p.weighted
                 pipe.in_window += p.in_window
                 pipe.weighted_in_window += p.weighted_in_window
-        target = own.get(team.pk, {}).get("revenue")
-        pace = own_paces.get(team.pk, {}).get("revenue", fraction)
-        if target is None:  # the sum of its people's, paced as theirs are
-            mine = [person_revenue_targets[i] for i in ids if i in person_revenue_targets]
-            target = sum((value for value, _ in mine), Decimal(0)) if mine else None
-            pace = m.pace_of_sum(mine, fraction)
+        target, pace = m.team_target(
+            own.get(team.pk, {}).get("revenue"),
+            own_paces.get(team.pk, {}).get("revenue", fraction),
+            [person_revenue_targets[i] for i in ids if i in person_revenue_targets],
+            fraction,
+        )
         won = f.money(c.won_amount)
         result.append(
             TeamSummary(
@@ -439,12 +439,13 @@ def metric_summary(
     meta = metric_get(metric)
     if (person is None) == (team is None):
         raise ValueError("Give a person or a team.")
+    period_pace = f.pace(period, as_of)
     if person is not None:
         ids = [p.pk for p in scorecard_people(viewer, period=period, person=person)]
         targets = m.person_targets(ids, period).get(person.pk, {})
         target = targets.get(meta.key)
         paces = m.target_paces("person_id", ids, period, as_of).get(person.pk, {})
-        pace = paces.get(meta.key, f.pace(period, as_of))
+        pace = paces.get(meta.key, period_pace)
         owner = person.email
     else:
         if not visible_teams(viewer).filter(pk=team.pk).exists():
@@ -454,20 +455,21 @@ def metric_summary(
         )
         ids = list(people.values_list("pk", flat=True))
         target = m.team_targets([team.pk], period).get(team.pk, {}).get(meta.key)
-        pace = (
-            m.target_paces("team_id", [team.pk], period, as_of)
-            .get(team.pk, {})
-            .get(meta.key, f.pace(period, as_of))
-        )
+        people_targets: list[tuple[Decimal, float]] = []
         if target is None:  # the sum of its people's, paced as theirs are
             paces = m.target_paces("person_id", ids, period, as_of)
-            values = [
-                (t[meta.key], paces.get(pid, {}).get(meta.key, f.pace(period, as_of)))
+            people_targets = [
+                (t[meta.key], paces.get(pid, {}).get(meta.key, period_pace))
                 for pid, t in m.person_targets(ids, period).items()
                 if meta.key in t
             ]
-            target = sum((value for value, _ in values), Decimal(0)) if values else None
-            pace = m.pace_of_sum(values, f.pace(period, as_of))
+        own_paces = m.target_paces("team_id", [team.pk], period, as_of)
+        target, pace = m.team_target(
+            target,
+            own_paces.get(team.pk, {}).get(meta.key, period_pace),
+            people_targets,
+            period_pace,
+        )
         owner = team.name
     end = _to_date(period, as_of)
     counted = sum(m.counts(ids, period.start, end).values(), m.Counts())
