@@ -17,6 +17,26 @@ pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 8, 17)
 
 
+def import_calls(org, prefix: str, count: int, when: str = "2026-08-11T10:00"):
+    """Import `count` calls of the rep through the import pipeline (as any write would)."""
+    from accountable.imports.pipeline import import_rows
+
+    return import_rows(
+        kind="activities",
+        rows=[
+            {
+                "external_id": f"{prefix}{n}",
+                "owner_email": org.rep.email,
+                "kind": "call",
+                "occurred_at": when,
+            }
+            for n in range(count)
+        ],
+        actor=org.admin,
+        source=ImportRun.Source.CLI,
+    )
+
+
 def test_an_answer_is_reused_while_nothing_changes():
     calls = []
 
@@ -32,8 +52,6 @@ def test_an_answer_is_reused_while_nothing_changes():
 
 
 def test_the_fingerprint_moves_with_a_target_a_team_move_and_an_import(org):
-    from accountable.imports.pipeline import import_rows
-
     ensure_pipeline()
     seen = {fingerprint()}
     period = organisation_get().calendar.period(Kind.QUARTER, AS_OF)
@@ -41,27 +59,13 @@ def test_the_fingerprint_moves_with_a_target_a_team_move_and_an_import(org):
         actor=org.admin, owner=org.rep, metric="revenue", period_label=period.label, value="1000"
     )
     seen.add(fingerprint())
-    result = import_rows(
-        kind="activities",
-        rows=[
-            {
-                "external_id": "A1",
-                "owner_email": org.rep.email,
-                "kind": "call",
-                "occurred_at": "2026-08-10T10:00",
-            }
-        ],
-        actor=org.admin,
-        source=ImportRun.Source.CLI,
-    )
+    result = import_calls(org, "A", 1, when="2026-08-10T10:00")
     assert result.applied
     seen.add(fingerprint())
     assert len(seen) == 3
 
 
 def test_the_board_shows_new_data_at_once(org):
-    from accountable.imports.pipeline import import_rows
-
     ensure_pipeline()
     period = organisation_get().calendar.period(Kind.QUARTER, AS_OF)
 
@@ -71,20 +75,7 @@ def test_the_board_shows_new_data_at_once(org):
 
     before = calls()
     assert calls() == before  # from the cache
-    import_rows(
-        kind="activities",
-        rows=[
-            {
-                "external_id": f"B{n}",
-                "owner_email": org.rep.email,
-                "kind": "call",
-                "occurred_at": "2026-08-11T10:00",
-            }
-            for n in range(3)
-        ],
-        actor=org.admin,
-        source=ImportRun.Source.CLI,
-    )
+    import_calls(org, "B", 3)
     assert calls() == before + 3
     cache.clear()
     assert calls() == before + 3
@@ -93,8 +84,6 @@ def test_the_board_shows_new_data_at_once(org):
 def test_the_board_page_is_kept_per_person_until_the_data_moves(client, org):
     from django.urls import reverse
 
-    from accountable.imports.pipeline import import_rows
-
     ensure_pipeline()
     client.force_login(org.manager)
     url = reverse("scorecards:board") + "?period=2026-Q3&as_of=2026-08-17"
@@ -102,20 +91,7 @@ def test_the_board_page_is_kept_per_person_until_the_data_moves(client, org):
     assert first.status_code == 200
     kept = client.get(url).content
     assert client.get(url).content == kept  # served as kept
-    import_rows(
-        kind="activities",
-        rows=[
-            {
-                "external_id": f"K{n}",
-                "owner_email": org.rep.email,
-                "kind": "call",
-                "occurred_at": "2026-08-11T10:00",
-            }
-            for n in range(7)
-        ],
-        actor=org.admin,
-        source=ImportRun.Source.CLI,
-    )
+    import_calls(org, "K", 7)
     fresh = client.get(url).content
     assert fresh != kept  # new data, new page
     other = client.get(url.replace("2026-08-17", "2026-08-16")).content
