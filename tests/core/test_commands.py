@@ -91,6 +91,8 @@ def test_bench_runs_every_case_on_a_scratch_database_and_prints_json():
     assert figures["fresh_after_batch_s"] >= 0
     assert figures["board_load_requests"] > 0 and figures["board_load_errors"] == 0
     assert figures["import_rows"] == 2000 and figures["import_ratio"] > 0
+    assert figures["unchecked_load_s"] >= figures["sqlite_import_s"]
+    assert figures["unchecked_ratio"] > 1
     assert not Person.objects.exists()  # the real database is untouched
 
 

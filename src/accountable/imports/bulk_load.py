@@ -144,6 +144,25 @@ SQLITE_CACHE_KIB = 16 * 1024
 SQLITE_TEMP_CACHE_KIB = 8 * 1024
 
 
+def tune(cursor) -> list[str]:
+    """Set the connection up for writing many rows; returns the statements that put it
+    back, to run when the write is done (PostgreSQL's setting ends with the transaction)."""
+    if connection.vendor == "postgresql":
+        # For this transaction only: the sorts and hash joins stay in memory.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        return []
+    # Connection settings, not transactional: put back when the import is done.
+    restore = []
+    for pragma, value in (
+        ("cache_size", -SQLITE_CACHE_KIB),
+        ("temp.cache_size", -SQLITE_TEMP_CACHE_KIB),
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+        restore.append(f"PRAGMA {pragma} = {cursor.fetchone()[0]}")
+        cursor.execute(f"PRAGMA {pragma} = {value}")
+    return restore
+
+
 @dataclass
 class Applied:
     """What the apply did: activities created, updated, and staged rows left as stored."""
@@ -169,7 +188,7 @@ class ActivityStaging:
 
     def __enter__(self) -> ActivityStaging:
         with connection.cursor() as cursor:
-            self._tune(cursor)
+            self._restore = tune(cursor)
             staged = {**STAGED_COLUMNS, **FOUND_COLUMN}
             for table, columns in ((STAGED, staged), (COMBINATIONS, COMBINATION_COLUMNS)):
                 definition = ", ".join(
@@ -189,20 +208,6 @@ class ActivityStaging:
                 cursor.execute(f"DROP TABLE {COMBINATIONS}")
             for statement in self._restore:
                 cursor.execute(statement)
-
-    def _tune(self, cursor) -> None:
-        if self.postgresql:
-            # For this transaction only: the sorts and hash joins below stay in memory.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            return
-        # Connection settings, not transactional: put back when the import is done.
-        for pragma, value in (
-            ("cache_size", -SQLITE_CACHE_KIB),
-            ("temp.cache_size", -SQLITE_TEMP_CACHE_KIB),
-        ):
-            cursor.execute(f"PRAGMA {pragma}")
-            self._restore.append(f"PRAGMA {pragma} = {cursor.fetchone()[0]}")
-            cursor.execute(f"PRAGMA {pragma} = {value}")
 
     # --- loading ----------------------------------------------------------------------
 
