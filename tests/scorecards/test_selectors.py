@@ -17,6 +17,7 @@ import pytest
 import time_machine
 from django.http import Http404
 
+from accountable.crm.models import Stage
 from accountable.crm.upsert import deals_upsert
 from accountable.goals.models import Target
 from accountable.scorecards import selectors
@@ -26,6 +27,7 @@ from tests.scorecards.conftest import Q3, deal
 
 pytestmark = pytest.mark.django_db
 AUG17 = date(2026, 8, 17)
+SEPT_30 = {"expected_close_on": date(2026, 9, 30)}
 
 
 def target(owner, metric: str, value: str, period=Q3) -> Target:
@@ -257,10 +259,10 @@ def test_person_scorecard(sales):
 def test_board_queries_do_not_grow_with_people(sales, django_assert_max_num_queries):
     for _ in range(15):
         PersonFactory(team=sales.north_field)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):  # 17 August is past: the pipeline from history
         rows = selectors.scorecard_rows(sales.manager, period=Q3, as_of=AUG17)
     assert len(rows) == 17
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         selectors.exec_rollup(sales.executive, period=Q3, as_of=AUG17)
 
 
@@ -347,7 +349,7 @@ def test_the_personal_scorecard_reads_a_bounded_number_of_queries(
 ):
     for _ in range(10):
         PersonFactory(team=sales.north_field)
-    with django_assert_max_num_queries(36):
+    with django_assert_max_num_queries(45):
         selectors.person_scorecard(sales.manager, sales.rep, period=Q3, as_of=AUG17)
 
 
@@ -371,3 +373,36 @@ def test_a_deal_pushed_out_during_the_period_has_slipped(sales):
     ]
     # as of 9 August, the day before it was pushed, it had not slipped
     assert row_of(sales.manager, sales.rep, as_of=date(2026, 8, 9)).slipped_deals == 0
+
+
+def test_open_pipeline_as_of_a_past_day_is_the_pipeline_of_that_day(sales):
+    # On 20 August O1 (4,000 in Proposal at 50 %) grows to 6,000 and moves to Negotiation,
+    # and a deal created on 1 July in Engaging is won: as of 17 August both were open.
+    with time_machine.travel(datetime(2026, 8, 20, 12, tzinfo=UTC)):
+        deals_upsert([deal("E1", sales.rep, stage_name="Engaging", amount="800", **SEPT_30)])
+        deals_upsert(
+            [
+                deal("O1", sales.rep, stage_name="Negotiation", amount="6000"),
+                deal("E1", sales.rep, amount="800", closed_on=date(2026, 8, 20), **SEPT_30),
+            ],
+            today=date(2026, 8, 20),
+        )
+    engaging = Stage.objects.get(name="Engaging").probability
+    then = row_of(sales.manager, sales.rep)  # as of 17 August
+    assert then.open_pipeline == Decimal("4800.00")
+    assert then.weighted_pipeline == Decimal("2000.00") + Decimal(8 * engaging).quantize(
+        Decimal("0.01")
+    )
+    card = selectors.person_scorecard(sales.manager, sales.rep, period=Q3, as_of=AUG17)
+    assert [(s["stage"], s["amount"]) for s in card.pipeline_by_stage] == [
+        ("Engaging", Decimal("800.00")),
+        ("Proposal", Decimal("4000.00")),
+    ]
+    summaries = selectors.exec_rollup(sales.executive, period=Q3, as_of=AUG17)
+    pipelines = {s.team: s.open_pipeline for s in summaries}
+    assert pipelines["North Field"] == pipelines["Acme"] == Decimal("4800.00")
+    # The day after the change: O1 at its new amount and stage, E1 won.
+    later = row_of(sales.manager, sales.rep, as_of=date(2026, 8, 21))
+    negotiation = Stage.objects.get(name="Negotiation").probability
+    assert later.open_pipeline == Decimal("6000.00")
+    assert later.weighted_pipeline == Decimal(60 * negotiation).quantize(Decimal("0.01"))

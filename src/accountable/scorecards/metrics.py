@@ -6,13 +6,14 @@ and answers with a few set-based queries whatever the number of people:
 * `counts` reads the rollups — months, weeks and days that tile the span — so a
   quarter for a thousand reps reads a few thousand rows, never the raw activities;
 * `pipeline` reads open deals (two aggregate queries: deals credited to their owner,
-  and split deals credited by share);
+  and split deals credited by share); for a past day, the deals open then, with the
+  amounts, close dates and stages they had then (`crm.deal_history`);
 * `cycle_days` reads the won deals of the span (deals are few next to activities);
 * `deal_flags` counts slipped, stale and incomplete open deals per owner.
 
 Which date decides the period: an activity's `occurred_at`; a won or lost deal's
-`closed_on`; a deal's `created_on` for opportunities and pipeline created. Open
-pipeline is today's, whatever the as-of day: the CRM keeps no history of it.
+`closed_on`; a deal's `created_on` for opportunities and pipeline created; open
+pipeline, the day's own end (today's: the deals as they are now).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accountable.crm import deal_history
 from accountable.crm.models import (
     Activity,
     Deal,
@@ -255,8 +257,14 @@ def _decimal(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def pipeline(people: People | None, window: tuple[date, date]) -> dict[int, Pipeline]:
-    """{person id: Pipeline} of open deals; two aggregate queries."""
+def pipeline(
+    people: People | None, window: tuple[date, date], on: date | None = None
+) -> dict[int, Pipeline]:
+    """{person id: Pipeline} of open deals; two aggregate queries. `on`, a past day: the
+    deals open at its end, with the amounts, close dates and stages they had then
+    (`_pipeline_on`); today or None: the deals open now."""
+    if on is not None and on < timezone.localdate():
+        return _pipeline_on(people, window, on)
     a, b = window
     in_window = Q(expected_close_on__gte=a, expected_close_on__lte=b)
     result: dict[int, Pipeline] = defaultdict(Pipeline)
@@ -307,6 +315,39 @@ def pipeline(people: People | None, window: tuple[date, date]) -> dict[int, Pipe
     return result
 
 
+def _pipeline_on(
+    people: People | None, window: tuple[date, date], day: date
+) -> dict[int, Pipeline]:
+    """The pipeline as it stood at the end of a past day, from the deals' history
+    (`crm.deal_history`), summed here: a few thousand deals at most."""
+    a, b = window
+    deals = deal_history.open_on(day)
+    splits = DealSplit.objects.order_by().filter(deal__in=deals.values("pk"))
+    if people is not None:
+        deals = deals.filter(pk__in=credited_deals(people).values("pk"))
+        splits = splits.filter(person_id__in=people)
+    shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for deal_id, person_id, share in splits.values_list("deal_id", "person_id", "share"):
+        shares[deal_id].append((person_id, share / 100))
+    result: dict[int, Pipeline] = defaultdict(Pipeline)
+    for deal_id, deal in deal_history.deals_on(deals, day).items():
+        weighted = deal.amount * deal.stage.probability / 100
+        closing = deal.expected_close_on is not None and a <= deal.expected_close_on <= b
+        # A deal with a split credits its split people (those asked for); else its owner.
+        for person_id, share in shares.get(deal_id) or [(deal.owner_id, Decimal(1))]:
+            p = result[person_id]
+            p.open_amount += deal.amount * share
+            p.open_count += 1
+            p.weighted += weighted * share
+            if closing:
+                p.in_window += deal.amount * share
+                p.weighted_in_window += weighted * share
+    for p in result.values():
+        for name in ("open_amount", "weighted", "in_window", "weighted_in_window"):
+            setattr(p, name, f.money(getattr(p, name)))
+    return result
+
+
 def credited_deals(people: People, **filters) -> QuerySet:
     """Deals credited to any of `people`: owned without a split, or split to them."""
     return Deal.objects.filter(
@@ -314,16 +355,28 @@ def credited_deals(people: People, **filters) -> QuerySet:
     ).distinct()
 
 
-def open_deals_of(person_id: int) -> list[tuple[Deal, Decimal]]:
-    """The person's open deals with their share (1 for an owned deal without split)."""
-    result: list[tuple[Deal, Decimal]] = []
-    deals = credited_deals([person_id], status=DealStatus.OPEN).select_related("stage", "account")
+def open_deals_of(person_id: int, on: date | None = None) -> list[tuple[Deal, Decimal]]:
+    """The person's open deals with their share (1 for an owned deal without split).
+    `on`, a past day: the deals open at its end, each with the amount, expected close
+    and stage it had then (set on the instance, never saved)."""
+    past = on is not None and on < timezone.localdate()
+    open_deals = deal_history.open_on(on) if past else Deal.objects.filter(status=DealStatus.OPEN)
+    deals = credited_deals([person_id]).filter(pk__in=open_deals.values("pk"))
     shares = dict(
-        DealSplit.objects.filter(person_id=person_id, deal__status=DealStatus.OPEN).values_list(
+        DealSplit.objects.filter(person_id=person_id, deal__in=deals.values("pk")).values_list(
             "deal_id", "share"
         )
     )
-    for deal in deals:
+    then = deal_history.deals_on(deals, on) if past else {}
+    result: list[tuple[Deal, Decimal]] = []
+    for deal in deals.select_related("stage", "account"):
+        if deal.pk in then:
+            state = then[deal.pk]
+            deal.amount, deal.expected_close_on, deal.stage = (
+                state.amount,
+                state.expected_close_on,
+                state.stage,
+            )
         result.append((deal, shares.get(deal.pk, Decimal(100)) / 100))
     return result
 

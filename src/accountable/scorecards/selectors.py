@@ -151,7 +151,7 @@ def _rows_computed(people: list[Person], period: Period, as_of: date) -> list[Sc
     ids = [p.pk for p in people]
     end = _to_date(period, as_of)
     counted = m.counts(ids, period.start, end)
-    pipes = m.pipeline(ids, _window(period, as_of))
+    pipes = m.pipeline(ids, _window(period, as_of), on=end)
     cycles = m.cycle_days(ids, period.start, end)
     flags = m.deal_flags(ids, period, as_of)
     targets = m.person_targets(ids, period)
@@ -275,7 +275,7 @@ def _team_summaries_computed(
     everyone = people is None or len(person_ids) > 5000
     source = None if everyone else person_ids
     counted = m.counts(source, period.start, end)
-    pipes = m.pipeline(source, _window(period, as_of))
+    pipes = m.pipeline(source, _window(period, as_of), on=end)
     own = m.team_targets(paths, period)
     own_paces = m.target_paces("team_id", paths, period, as_of)
     fraction = f.pace(period, as_of)
@@ -405,8 +405,8 @@ def person_scorecard(
     team_cycles = m.cycle_days(team_ids, period.start, end)
     own = team_counts[person.pk]
     team_total = sum(team_counts.values(), m.Counts())
-    deals = m.open_deals_of(person.pk)
-    by_stage, by_category = personal.pipeline_breakdown(deals)
+    deals = m.open_deals_of(person.pk)  # what needs attention: the deals as they are now
+    by_stage, by_category = personal.pipeline_breakdown(m.open_deals_of(person.pk, on=end))
     return PersonScorecard(
         row=row,
         tiles=personal.tiles(person, period, as_of, team_counts, team_cycles),

@@ -1,0 +1,136 @@
+"""Deals as they stood at the end of a past day, rebuilt from their history.
+
+A deal was open on a day when it had been created by then and was not yet closed
+(it is still open, or it closed later). What it counted with that day:
+
+- amount and expected close: every change is in the change log (`DealChange`) with
+  the value before it. A deal changed after the day had, that day, the old value of
+  its first change after it; a deal not changed since has the value it has now.
+- stage (and so its probability and forecast category): the stage history
+  (`DealStageChange`) — the stage it entered last on or before the day. When its
+  history starts after the day, the stage its first recorded change left. When
+  that is not on record, or is a closed stage, the pipeline's first open stage: a
+  deal imported already closed has no earlier stage on record.
+
+Splits keep no history: a deal's current split credits it on any day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accountable.crm.models import Deal, DealChange, DealStageChange, DealStatus, Stage
+
+
+@dataclass(frozen=True)
+class DealOn:
+    """A deal's figures on the day asked for."""
+
+    owner_id: int
+    amount: Decimal
+    expected_close_on: date | None
+    stage: Stage
+
+
+def open_on(day: date) -> QuerySet[Deal]:
+    """Deals open at the end of `day`: created by then, closed (if at all) after it. A
+    closed deal without a close date cannot be placed and is left out, as today."""
+    return Deal.objects.filter(created_on__lte=day).filter(
+        Q(status=DealStatus.OPEN) | Q(closed_on__gt=day)
+    )
+
+
+def deals_on(deals: QuerySet[Deal], day: date) -> dict[int, DealOn]:
+    """{deal id: DealOn} for `deals` (say, `open_on(day)` narrowed to some people) at
+    the end of `day`, in the organisation's time zone; three queries."""
+    stages = {stage.pk: stage for stage in Stage.objects.all()}
+    first_open = next((s for s in stages.values() if not s.is_closed), None)
+    rows = deals.order_by().values_list("pk", "owner_id", "amount", "expected_close_on", "stage_id")
+    ids = deals.order_by().values("pk")
+    amounts, closes = _values_then(ids, day)
+    entered = _stages_then(ids, day)
+    found: dict[int, DealOn] = {}
+    for pk, owner_id, amount, expected_close_on, stage_id in rows:
+        stage = stages.get(entered.get(pk, stage_id))
+        if stage is None or stage.is_closed:  # not on record; an open deal was in no closed stage
+            stage = first_open or stages[stage_id]
+        found[pk] = DealOn(
+            owner_id=owner_id,
+            amount=amounts.get(pk, amount),
+            expected_close_on=closes.get(pk, expected_close_on),
+            stage=stage,
+        )
+    return found
+
+
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _values_then(ids: QuerySet, day: date) -> tuple[dict[int, Decimal], dict[int, date | None]]:
+    """The amount and expected close of the deals changed after `day`, as they were:
+    the old value of each field's first change after the day."""
+    amounts: dict[int, Decimal] = {}
+    closes: dict[int, date | None] = {}
+    changes = (
+        DealChange.objects.filter(deal_id__in=ids, changed_at__gte=_end_of(day))
+        .order_by("deal_id", "field", "changed_at", "pk")
+        .values_list("deal_id", "field", "old_value")
+    )
+    for deal_id, field, old_value in changes:
+        if field == DealChange.Field.AMOUNT and deal_id not in amounts:
+            value = _amount(old_value)
+            if value is not None:
+                amounts[deal_id] = value
+        elif field == DealChange.Field.EXPECTED_CLOSE and deal_id not in closes:
+            closes[deal_id] = _day(old_value)
+    return amounts, closes
+
+
+def _stages_then(ids: QuerySet, day: date) -> dict[int, int | None]:
+    """{deal id: the stage it was in at the end of `day`} for deals with a stage history
+    (None when its history starts after the day without saying where from)."""
+    stage_then: dict[int, int | None] = {}
+    history = (
+        DealStageChange.objects.filter(deal_id__in=ids)
+        .order_by("deal_id", "changed_on", "recorded_at", "pk")
+        .values_list("deal_id", "from_stage_id", "to_stage_id", "changed_on")
+    )
+    for deal_id, changes in _by_deal(history.iterator(chunk_size=5000)):
+        before = [to_stage for _, to_stage, on in changes if on <= day]
+        stage_then[deal_id] = before[-1] if before else changes[0][0]
+    return stage_then
+
+
+def _by_deal(rows) -> Iterator[tuple[int, list[tuple[int | None, int, date]]]]:
+    """Rows (deal id, from, to, on) in deal order, grouped by deal."""
+    current: int | None = None
+    changes: list[tuple[int | None, int, date]] = []
+    for deal_id, from_stage, to_stage, on in rows:
+        if deal_id != current:
+            if current is not None:
+                yield current, changes
+            current, changes = deal_id, []
+        changes.append((from_stage, to_stage, on))
+    if current is not None:
+        yield current, changes
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
