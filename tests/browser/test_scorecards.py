@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -277,3 +278,36 @@ def test_a_new_rep_with_no_numbers_yet_sees_plain_empty_states(page, shoot, org)
     expect(page.locator(".sc-tile").first).to_contain_text("no target")
     expect(page.get_by_text("No open deals.")).to_be_visible()
     shoot(page, "scorecards-8-scorecard-empty")
+
+
+def test_a_scorecard_as_of_a_past_day_shows_that_days_pipeline(page, shoot, org):
+    """A deal moved from Engaging at 30,000 to Negotiation at 50,000 five days ago: as of
+    ten days ago the scorecard shows it as it was then."""
+    ensure_pipeline()
+    today = timezone.localdate()
+    then, moved = today - timedelta(days=10), today - timedelta(days=5)
+    newcomer = PersonFactory(name="Pia Past", email="pia@acme.test", team=org.north_field)
+    row = {
+        "external_id": "PAST-1",
+        "name": "Harbour Freight renewal",
+        "owner": newcomer,
+        "account": AccountFactory(name="Harbour Freight"),
+        "created_on": today - timedelta(days=40),
+        "expected_close_on": today + timedelta(days=30),
+    }
+    deals_upsert([{**row, "stage": stage("Engaging"), "amount": Decimal("30000")}])
+    with time_machine.travel(datetime(moved.year, moved.month, moved.day, 12, tzinfo=UTC)):
+        deals_upsert(
+            [{**row, "stage": stage("Negotiation"), "amount": Decimal("50000")}], today=moved
+        )
+    quarter = organisation_get().calendar.period("quarter", then)
+    sign_in(page, org.manager.email, PASSWORD)
+    page.goto(f"/scorecard/{newcomer.pk}/?period={quarter.label}&as_of={then.isoformat()}")
+    card = page.locator(".card").filter(has=page.get_by_role("heading", name="Open pipeline"))
+    expect(card.get_by_role("heading")).to_contain_text(f"on {then.day} {then:%b %Y}")
+    expect(card.locator("tbody").first).to_contain_text("Engaging")
+    expect(card.locator("tbody").first).not_to_contain_text("Negotiation")
+    shoot(page, "scorecards-9-scorecard-past-day")
+    page.goto(f"/scorecard/{newcomer.pk}/")
+    expect(card.get_by_role("heading")).to_have_text("Open pipeline")
+    expect(card.locator("tbody").first).to_contain_text("Negotiation")

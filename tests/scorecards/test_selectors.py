@@ -406,3 +406,17 @@ def test_open_pipeline_as_of_a_past_day_is_the_pipeline_of_that_day(sales):
     negotiation = Stage.objects.get(name="Negotiation").probability
     assert later.open_pipeline == Decimal("6000.00")
     assert later.weighted_pipeline == Decimal(60 * negotiation).quantize(Decimal("0.01"))
+
+
+def test_stage_conversion_as_of_a_day_leaves_out_later_moves(sales):
+    with time_machine.travel(datetime(2026, 8, 20, 12, tzinfo=UTC)):
+        deals_upsert([deal("O1", sales.rep, stage_name="Negotiation", amount="4000")])
+
+    def went_on(as_of):
+        card = selectors.person_scorecard(sales.manager, sales.rep, period=Q3, as_of=as_of)
+        step = next(c for c in card.stage_conversion if c["from_stage"] == "Proposal")
+        return step["advanced"], step["entered"]
+
+    # W1, W2 (won) and O1 reached Proposal; by 17 August only the won deals went on.
+    assert went_on(AUG17) == (2, 3)
+    assert went_on(date(2026, 8, 21)) == (3, 3)

@@ -143,17 +143,19 @@ def _deal_item(deal, share: Decimal, reason: str = "") -> dict[str, Any]:
 
 def stage_conversion(person: Person, period: Period, as_of: date) -> list[dict[str, Any]]:
     """Stage-to-stage conversion of the person's deals that moved in the period: of the
-    deals that reached a stage, the share that reached the next one (won counts as the
-    last stage; lost deals stop where they were)."""
+    deals that reached a stage by the as-of day, the share that reached the next one by
+    then (won counts as the last stage; lost deals stop where they were)."""
     stages = list(Stage.objects.order_by("order"))
     ordered = [s for s in stages if not s.is_lost]
     order = {s.pk: s.order for s in stages}
     lost = {s.pk for s in stages if s.is_lost}
     reached: dict[int, int] = {}
+    end = min(as_of, period.end)
     changes = (
         DealStageChange.objects.filter(
             deal__owner=person,
-            deal__stage_changes__changed_on__range=(period.start, min(as_of, period.end)),
+            deal__stage_changes__changed_on__range=(period.start, end),
+            changed_on__lte=end,  # where they had got to by then
         )
         .distinct()
         .values_list("deal_id", "to_stage_id")

@@ -173,6 +173,7 @@ def scorecard(request, pk: int | None = None):
         card=card,
         is_own=person.pk == request.user.pk,
         partial_week=_week_running(ctx["period"], ctx["as_of"]),
+        pipeline_day=_past_day(ctx["period"], ctx["as_of"], ctx["today"]),
         stale_days=metrics.stale_days(),
         funnel_empty=not any(s.count or s.team_count for s in card.funnel),
         has_conversion=any(c["entered"] for c in card.stage_conversion),
@@ -209,6 +210,12 @@ def _people_to_pick(viewer: Person, person: Person, period: Period) -> list[Pers
         return []
     people = selectors.scorecard_people(viewer, period=period)
     return people if person in people else [person, *people]
+
+
+def _past_day(period: Period, as_of: date, today: date) -> date | None:
+    """The past day whose pipeline the scorecard shows (None: today's)."""
+    day = min(as_of, period.end)
+    return day if day < today else None
 
 
 def _week_running(period: Period, as_of: date) -> bool:
