@@ -17,6 +17,7 @@ Splits keep no history: a deal's current split credits it on any day.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -26,6 +27,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accountable.crm.models import Deal, DealChange, DealStageChange, DealStatus, Stage
+
+CHUNK = 900  # deal ids per query: under SQLite's bound-variable limit
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,14 @@ def open_on(day: date) -> QuerySet[Deal]:
 
 def deals_on(deals: QuerySet[Deal], day: date) -> dict[int, DealOn]:
     """{deal id: DealOn} for `deals` (say, `open_on(day)` narrowed to some people) at
-    the end of `day`, in the organisation's time zone; three queries."""
+    the end of `day`, in the organisation's time zone. The histories are read by deal
+    id, CHUNK at a time, through their deal indexes."""
     stages = {stage.pk: stage for stage in Stage.objects.all()}
     first_open = next((s for s in stages.values() if not s.is_closed), None)
-    rows = deals.order_by().values_list("pk", "owner_id", "amount", "expected_close_on", "stage_id")
-    ids = deals.order_by().values("pk")
+    rows = list(
+        deals.order_by().values_list("pk", "owner_id", "amount", "expected_close_on", "stage_id")
+    )
+    ids = [row[0] for row in rows]
     amounts, closes = _values_then(ids, day)
     entered = _stages_then(ids, day)
     found: dict[int, DealOn] = {}
@@ -73,17 +79,23 @@ def _end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def _values_then(ids: QuerySet, day: date) -> tuple[dict[int, Decimal], dict[int, date | None]]:
+def in_chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _values_then(ids: list[int], day: date) -> tuple[dict[int, Decimal], dict[int, date | None]]:
     """The amount and expected close of the deals changed after `day`, as they were:
     the old value of each field's first change after the day."""
     amounts: dict[int, Decimal] = {}
     closes: dict[int, date | None] = {}
     changes = (
-        DealChange.objects.filter(deal_id__in=ids, changed_at__gte=_end_of(day))
+        DealChange.objects.filter(deal_id__in=chunk, changed_at__gte=_end_of(day))
         .order_by("deal_id", "field", "changed_at", "pk")
         .values_list("deal_id", "field", "old_value")
+        for chunk in in_chunks(ids)
     )
-    for deal_id, field, old_value in changes:
+    for deal_id, field, old_value in itertools.chain.from_iterable(changes):
         if field == DealChange.Field.AMOUNT and deal_id not in amounts:
             value = _amount(old_value)
             if value is not None:
@@ -93,16 +105,17 @@ def _values_then(ids: QuerySet, day: date) -> tuple[dict[int, Decimal], dict[int
     return amounts, closes
 
 
-def _stages_then(ids: QuerySet, day: date) -> dict[int, int | None]:
+def _stages_then(ids: list[int], day: date) -> dict[int, int | None]:
     """{deal id: the stage it was in at the end of `day`} for deals with a stage history
     (None when its history starts after the day without saying where from)."""
     stage_then: dict[int, int | None] = {}
     history = (
-        DealStageChange.objects.filter(deal_id__in=ids)
+        DealStageChange.objects.filter(deal_id__in=chunk)
         .order_by("deal_id", "changed_on", "recorded_at", "pk")
         .values_list("deal_id", "from_stage_id", "to_stage_id", "changed_on")
+        for chunk in in_chunks(ids)
     )
-    for deal_id, changes in _by_deal(history.iterator(chunk_size=5000)):
+    for deal_id, changes in _by_deal(itertools.chain.from_iterable(history)):
         before = [to_stage for _, to_stage, on in changes if on <= day]
         stage_then[deal_id] = before[-1] if before else changes[0][0]
     return stage_then

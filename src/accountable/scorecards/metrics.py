@@ -322,19 +322,24 @@ def _pipeline_on(
     (`crm.deal_history`), summed here: a few thousand deals at most."""
     a, b = window
     deals = deal_history.open_on(day)
-    splits = DealSplit.objects.order_by().filter(deal__in=deals.values("pk"))
-    if people is not None:
-        deals = deals.filter(pk__in=credited_deals(people).values("pk"))
-        splits = splits.filter(person_id__in=people)
+    wanted = None if people is None else {getattr(p, "pk", p) for p in people}
+    if wanted is not None:
+        split_to = DealSplit.objects.filter(person_id__in=wanted).values("deal_id")
+        deals = deals.filter(Q(owner_id__in=wanted) | Q(pk__in=split_to))
+    then = deal_history.deals_on(deals, day)
     shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for deal_id, person_id, share in splits.values_list("deal_id", "person_id", "share"):
-        shares[deal_id].append((person_id, share / 100))
+    for chunk in deal_history.in_chunks(list(then)):
+        splits = DealSplit.objects.filter(deal_id__in=chunk)
+        for deal_id, person_id, share in splits.values_list("deal_id", "person_id", "share"):
+            shares[deal_id].append((person_id, share / 100))
     result: dict[int, Pipeline] = defaultdict(Pipeline)
-    for deal_id, deal in deal_history.deals_on(deals, day).items():
+    for deal_id, deal in then.items():
         weighted = deal.amount * deal.stage.probability / 100
         closing = deal.expected_close_on is not None and a <= deal.expected_close_on <= b
-        # A deal with a split credits its split people (those asked for); else its owner.
+        # A deal with a split credits its split people; else its owner.
         for person_id, share in shares.get(deal_id) or [(deal.owner_id, Decimal(1))]:
+            if wanted is not None and person_id not in wanted:
+                continue
             p = result[person_id]
             p.open_amount += deal.amount * share
             p.open_count += 1
