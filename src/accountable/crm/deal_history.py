@@ -18,17 +18,16 @@ Splits keep no history: a deal's current split credits it on any day.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accountable.crm.models import Deal, DealChange, DealStageChange, DealStatus, Stage
-
-CHUNK = 900  # deal ids per query: under SQLite's bound-variable limit
+from accountable.crm.upsert import in_chunks
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def open_on(day: date) -> QuerySet[Deal]:
 def deals_on(deals: QuerySet[Deal], day: date) -> dict[int, DealOn]:
     """{deal id: DealOn} for `deals` (say, `open_on(day)` narrowed to some people) at
     the end of `day`, in the organisation's time zone. The histories are read by deal
-    id, CHUNK at a time, through their deal indexes."""
+    id, a chunk at a time, through their deal indexes."""
     stages = {stage.pk: stage for stage in Stage.objects.all()}
     first_open = next((s for s in stages.values() if not s.is_closed), None)
     rows = list(
@@ -77,11 +76,6 @@ def deals_on(deals: QuerySet[Deal], day: date) -> dict[int, DealOn]:
 
 def _end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-
-def in_chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
 
 
 def _values_then(ids: list[int], day: date) -> tuple[dict[int, Decimal], dict[int, date | None]]:
@@ -115,24 +109,12 @@ def _stages_then(ids: list[int], day: date) -> dict[int, int | None]:
         .values_list("deal_id", "from_stage_id", "to_stage_id", "changed_on")
         for chunk in in_chunks(ids)
     )
-    for deal_id, changes in _by_deal(itertools.chain.from_iterable(history)):
-        before = [to_stage for _, to_stage, on in changes if on <= day]
-        stage_then[deal_id] = before[-1] if before else changes[0][0]
+    rows = itertools.chain.from_iterable(history)
+    for deal_id, grouped in itertools.groupby(rows, key=itemgetter(0)):
+        changes = list(grouped)  # (deal id, from, to, on) in the order they happened
+        before = [to_stage for _, _, to_stage, on in changes if on <= day]
+        stage_then[deal_id] = before[-1] if before else changes[0][1]
     return stage_then
-
-
-def _by_deal(rows) -> Iterator[tuple[int, list[tuple[int | None, int, date]]]]:
-    """Rows (deal id, from, to, on) in deal order, grouped by deal."""
-    current: int | None = None
-    changes: list[tuple[int | None, int, date]] = []
-    for deal_id, from_stage, to_stage, on in rows:
-        if deal_id != current:
-            if current is not None:
-                yield current, changes
-            current, changes = deal_id, []
-        changes.append((from_stage, to_stage, on))
-    if current is not None:
-        yield current, changes
 
 
 def _amount(text: str) -> Decimal | None:

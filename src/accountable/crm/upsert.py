@@ -26,11 +26,11 @@ is applied completely or not at all) and a `CrmError` rolls all of it back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -62,12 +62,14 @@ __all__ = [
     "activities_upsert",
     "deals_upsert",
     "feedback_upsert",
+    "in_chunks",
     "products_upsert",
 ]
 
 # SQLite allowed 999 variables per statement before 3.32; stay under it everywhere.
 LOOKUP_CHUNK = 900
 WRITE_BATCH = 1000
+T = TypeVar("T")
 HUNDRED = Decimal("100.00")
 CENT = Decimal("0.01")
 
@@ -216,12 +218,17 @@ def _rollups():
 # --- bulk reads and writes -----------------------------------------------------------
 
 
+def in_chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
+    """`values` LOOKUP_CHUNK at a time, for `…__in` lookups any SQLite accepts."""
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        yield values[start : start + LOOKUP_CHUNK]
+
+
 def _fetch(queryset: models.QuerySet, field: str, values: Iterable[Any]) -> dict[Any, Any]:
     """Existing records by `field`, in chunks small enough for SQLite."""
     wanted = list(dict.fromkeys(value for value in values if value not in (None, "")))
     found: dict[Any, Any] = {}
-    for start in range(0, len(wanted), LOOKUP_CHUNK):
-        chunk = wanted[start : start + LOOKUP_CHUNK]
+    for chunk in in_chunks(wanted):
         for obj in queryset.filter(**{f"{field}__in": chunk}):
             found[getattr(obj, field)] = obj
     return found
@@ -420,8 +427,7 @@ def deals_upsert(rows: Iterable[Row], *, today: date | None = None) -> UpsertSum
     existing: dict[str, Deal] = _fetch(Deal.objects.all(), "external_id", [p[0] for p in prepared])
     split_deal_ids = [existing[p[0]].pk for p in prepared if p[2] is not None and p[0] in existing]
     stored_splits: dict[int, set] = {}
-    for start in range(0, len(split_deal_ids), LOOKUP_CHUNK):
-        chunk = split_deal_ids[start : start + LOOKUP_CHUNK]
+    for chunk in in_chunks(split_deal_ids):
         for deal_id, person_id, share in DealSplit.objects.filter(deal_id__in=chunk).values_list(
             "deal_id", "person_id", "share"
         ):
@@ -519,9 +525,8 @@ def deals_upsert(rows: Iterable[Row], *, today: date | None = None) -> UpsertSum
 
 
 def _replace_splits(splits_by_deal: dict[int, frozenset]) -> None:
-    deal_ids = list(splits_by_deal)
-    for start in range(0, len(deal_ids), LOOKUP_CHUNK):
-        DealSplit.objects.filter(deal_id__in=deal_ids[start : start + LOOKUP_CHUNK]).delete()
+    for chunk in in_chunks(list(splits_by_deal)):
+        DealSplit.objects.filter(deal_id__in=chunk).delete()
     DealSplit.objects.bulk_create(
         [
             DealSplit(deal_id=deal_id, person_id=person_id, share=share)

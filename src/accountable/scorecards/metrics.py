@@ -49,6 +49,7 @@ from accountable.crm.models import (
     DealStatus,
     Milestone,
 )
+from accountable.crm.upsert import in_chunks
 from accountable.goals.catalogue import BY_KEY, Unit
 from accountable.goals.models import Target
 from accountable.org.calendar import Kind, Period
@@ -328,7 +329,7 @@ def _pipeline_on(
         deals = deals.filter(Q(owner_id__in=wanted) | Q(pk__in=split_to))
     then = deal_history.deals_on(deals, day)
     shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for chunk in deal_history.in_chunks(list(then)):
+    for chunk in in_chunks(list(then)):
         splits = DealSplit.objects.filter(deal_id__in=chunk)
         for deal_id, person_id, share in splits.values_list("deal_id", "person_id", "share"):
             shares[deal_id].append((person_id, share / 100))

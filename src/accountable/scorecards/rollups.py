@@ -48,6 +48,7 @@ from accountable.core.bulk_indexes import indexes_set_aside, rows_about, worth_s
 from accountable.core.local_day import local_day, needs_days
 from accountable.core.planner import planner_statistics_refresh
 from accountable.crm.models import Activity, ActivityKind, Deal
+from accountable.crm.upsert import in_chunks
 from accountable.org.models import Person
 from accountable.scorecards.models import (
     ACTIVITY_COLUMNS,
@@ -68,7 +69,6 @@ __all__ = [
 
 CHUNK = 500  # people per statement: far under SQLite's 999 bound variables
 LONG_SPAN_DAYS = 62  # touched days all within this: one span for everyone touched
-LOOKUP_CHUNK = 900
 Progress = Callable[[int, int], None]
 
 
@@ -398,8 +398,8 @@ class DealCredit:
         self.people: dict[int, set[int]] = defaultdict(set)  # split people, by deal
         self.keys: set[tuple[int, date]] = set()
         ids = [pk for pk in deal_ids if pk is not None]
-        for i in range(0, len(ids), LOOKUP_CHUNK):
-            rows = Deal.objects.filter(pk__in=ids[i : i + LOOKUP_CHUNK]).values_list(
+        for chunk in in_chunks(ids):
+            rows = Deal.objects.filter(pk__in=chunk).values_list(
                 "pk", "owner_id", "created_on", "closed_on", "splits__person_id"
             )
             for pk, owner_id, created, closed, split_person in rows:
