@@ -31,6 +31,12 @@ MAX_CHANGES = 400  # offsets changes written into one query (two a year: two cen
 HOUR = timedelta(hours=1)
 
 
+def day_start(day: date) -> datetime:
+    """The moment `day` starts in the current time zone: the bound of a range of stored
+    moments, `[day_start(first), day_start(last + 1 day))`."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def needs_days() -> bool:
     """Whether `local_day` needs the first and last days read to cut them in SQL."""
     return connection.vendor == "sqlite" and timezone.get_current_timezone_name() != "UTC"

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from accountable.core.local_day import day_start
 from accountable.crm.models import Deal, DealChange, DealStageChange, DealStatus, Stage
 from accountable.crm.upsert import in_chunks
 
@@ -74,17 +74,14 @@ def deals_on(deals: QuerySet[Deal], day: date) -> dict[int, DealOn]:
     return found
 
 
-def _end_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-
 def _values_then(ids: list[int], day: date) -> tuple[dict[int, Decimal], dict[int, date | None]]:
     """The amount and expected close of the deals changed after `day`, as they were:
     the old value of each field's first change after the day."""
     amounts: dict[int, Decimal] = {}
     closes: dict[int, date | None] = {}
+    after = day_start(day + timedelta(days=1))
     changes = (
-        DealChange.objects.filter(deal_id__in=chunk, changed_at__gte=_end_of(day))
+        DealChange.objects.filter(deal_id__in=chunk, changed_at__gte=after)
         .order_by("deal_id", "field", "changed_at", "pk")
         .values_list("deal_id", "field", "old_value")
         for chunk in in_chunks(ids)

@@ -8,14 +8,14 @@ manage (and their own); executives and admins see everything.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
-from django.utils import timezone
 
+from accountable.core.local_day import day_start
 from accountable.crm.models import (
     Activity,
     Deal,
@@ -249,10 +249,6 @@ def milestones_for(deal: Deal) -> Checklist:
 # --- activities and feedback -----------------------------------------------------------
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def activity_list(
     viewer: Person,
     *,
@@ -281,9 +277,9 @@ def activity_list(
     if prospecting is not None:
         activities = activities.filter(is_prospecting=prospecting)
     if since is not None:
-        activities = activities.filter(occurred_at__gte=_start_of(since))
+        activities = activities.filter(occurred_at__gte=day_start(since))
     if until is not None:
-        activities = activities.filter(occurred_at__lt=_start_of(until) + timedelta(days=1))
+        activities = activities.filter(occurred_at__lt=day_start(until + timedelta(days=1)))
     return activities.order_by("-occurred_at", "-pk")
 
 

@@ -17,14 +17,13 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from statistics import median
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
-from accountable.core.local_day import local_day
+from accountable.core.local_day import day_start, local_day
 from accountable.crm.models import Activity, ActivityKind, Deal, DealStatus
 from accountable.org.calendar import Period
 
@@ -58,10 +57,6 @@ def is_computed(metric: str) -> bool:
     return metric in COMPUTED
 
 
-def _aware(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def daily_by_person(
     metric: str,
     people: Iterable[int],
@@ -87,8 +82,8 @@ def daily_by_person(
         acts = Activity.objects.filter(
             _ACTIVITY_METRICS[metric],
             person_id__in=ids,
-            occurred_at__gte=_aware(start),
-            occurred_at__lt=_aware(end + timedelta(days=1)),
+            occurred_at__gte=day_start(start),
+            occurred_at__lt=day_start(end + timedelta(days=1)),
         )
         rows = (
             acts.order_by()
@@ -216,8 +211,8 @@ def funnel_counts(people: Iterable[int], start: date, end: date) -> dict[str, De
     acts = (
         Activity.objects.filter(
             person_id__in=ids,
-            occurred_at__gte=_aware(start),
-            occurred_at__lt=_aware(end + timedelta(days=1)),
+            occurred_at__gte=day_start(start),
+            occurred_at__lt=day_start(end + timedelta(days=1)),
         )
         .order_by()
         .aggregate(

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -38,6 +38,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accountable.core.local_day import day_start
 from accountable.crm import deal_history
 from accountable.crm.models import (
     Activity,
@@ -422,18 +423,14 @@ def cycle_days(people: People, start: date, end: date) -> dict[int, list[int]]:
 # --- deal hygiene ---------------------------------------------------------------------
 
 
-def _aware(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def slipped_q(period: Period, as_of: date) -> Q:
     """An open deal has slipped when its expected close is past (before the as-of day),
     or when its expected close was moved later during the period."""
     pushed = DealChange.objects.filter(
         deal_id=OuterRef("pk"),
         field=DealChange.Field.EXPECTED_CLOSE,
-        changed_at__gte=_aware(period.start),
-        changed_at__lt=_aware(as_of + timedelta(days=1)),
+        changed_at__gte=day_start(period.start),
+        changed_at__lt=day_start(as_of + timedelta(days=1)),
         new_value__gt=F("old_value"),
     ).exclude(old_value="")
     return Q(expected_close_on__lt=as_of) | Q(Exists(pushed))
@@ -445,7 +442,7 @@ def stale_q(as_of: date, days: int | None = None) -> Q:
     cutoff = as_of - timedelta(days=days if days is not None else stale_days())
     moved = DealStageChange.objects.filter(deal_id=OuterRef("pk"), changed_on__gt=cutoff)
     touched = Activity.objects.filter(
-        deal_id=OuterRef("pk"), occurred_at__gte=_aware(cutoff + timedelta(1))
+        deal_id=OuterRef("pk"), occurred_at__gte=day_start(cutoff + timedelta(1))
     )
     return Q(created_on__lte=cutoff) & ~Q(Exists(moved)) & ~Q(Exists(touched))
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -45,7 +45,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from accountable.core.bulk_indexes import indexes_set_aside, rows_about, worth_setting_aside
-from accountable.core.local_day import local_day, needs_days
+from accountable.core.local_day import day_start, local_day, needs_days
 from accountable.core.planner import planner_statistics_refresh
 from accountable.crm.models import Activity, ActivityKind, Deal
 from accountable.crm.upsert import in_chunks
@@ -70,10 +70,6 @@ __all__ = [
 CHUNK = 500  # people per statement: far under SQLite's 999 bound variables
 LONG_SPAN_DAYS = 62  # touched days all within this: one span for everyone touched
 Progress = Callable[[int, int], None]
-
-
-def _aware(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _insert(model, columns: list[str], queryset: QuerySet) -> int:
@@ -107,7 +103,7 @@ def _activity_days(people: list[int] | None, start: date | None, end: date | Non
         acts = acts.filter(day__range=(start, end))
     elif start is not None:
         acts = acts.filter(
-            occurred_at__gte=_aware(start), occurred_at__lt=_aware(end + timedelta(1))
+            occurred_at__gte=day_start(start), occurred_at__lt=day_start(end + timedelta(1))
         )
     meeting = Q(kind=ActivityKind.MEETING)
     return (

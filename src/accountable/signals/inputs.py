@@ -19,12 +19,11 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
-from accountable.core.local_day import local_day
+from accountable.core.local_day import day_start, local_day
 from accountable.crm.models import Activity, ActivityKind, Channel, Deal, DealStatus, Feedback
 from accountable.goals.models import Target
 from accountable.org.calendar import FiscalCalendar, Kind, Period
@@ -154,10 +153,6 @@ def reps_in_scope(as_of: date, people: Iterable[int] | None = None) -> list[Pers
     return list(reps.order_by("pk"))
 
 
-def _aware(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def inputs_gather(reps: list[Person], window: Window) -> dict[int, PersonInputs]:
     """{person id: their inputs} for `reps`: five queries whatever their number."""
     n = len(window.weeks)
@@ -210,8 +205,8 @@ def _activities(found: dict[int, PersonInputs], ids: list[int], window: Window) 
     rows = (
         Activity.objects.filter(
             person_id__in=ids,
-            occurred_at__gte=_aware(first),
-            occurred_at__lt=_aware(end + timedelta(days=1)),
+            occurred_at__gte=day_start(first),
+            occurred_at__lt=day_start(end + timedelta(days=1)),
         )
         .order_by()
         .annotate(day=local_day("occurred_at", first, end))
