@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accountable.core.local_day import day_start
 from accountable.crm.models import Deal, DealChange, DealStageChange, DealStatus, Stage
@@ -38,6 +39,11 @@ class DealOn:
     amount: Decimal
     expected_close_on: date | None
     stage: Stage
+
+
+def is_past(day: date | None) -> bool:
+    """Whether `day` ended before today (the organisation's): its deals are history."""
+    return day is not None and day < timezone.localdate()
 
 
 def open_on(day: date) -> QuerySet[Deal]:

@@ -36,7 +36,6 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.utils import timezone
 
 from accountable.core.local_day import day_start
 from accountable.crm import deal_history
@@ -265,7 +264,7 @@ def pipeline(
     """{person id: Pipeline} of open deals; two aggregate queries. `on`, a past day: the
     deals open at its end, with the amounts, close dates and stages they had then
     (`_pipeline_on`); today or None: the deals open now."""
-    if on is not None and on < timezone.localdate():
+    if deal_history.is_past(on):
         return _pipeline_on(people, window, on)
     a, b = window
     in_window = Q(expected_close_on__gte=a, expected_close_on__lte=b)
@@ -311,10 +310,15 @@ def pipeline(
             p.weighted += _decimal(row["w"]) / weighted_per
             p.in_window += _decimal(row["iw"]) / per
             p.weighted_in_window += _decimal(row["wiw"]) / weighted_per
-    for p in result.values():
+    return _in_money(result)
+
+
+def _in_money(pipes: dict[int, Pipeline]) -> dict[int, Pipeline]:
+    """Each pipeline's sums rounded to money, as they are shown."""
+    for p in pipes.values():
         for name in ("open_amount", "weighted", "in_window", "weighted_in_window"):
             setattr(p, name, f.money(getattr(p, name)))
-    return result
+    return pipes
 
 
 def _pipeline_on(
@@ -349,10 +353,7 @@ def _pipeline_on(
             if closing:
                 p.in_window += deal.amount * share
                 p.weighted_in_window += weighted * share
-    for p in result.values():
-        for name in ("open_amount", "weighted", "in_window", "weighted_in_window"):
-            setattr(p, name, f.money(getattr(p, name)))
-    return result
+    return _in_money(result)
 
 
 def credited_deals(people: People, **filters) -> QuerySet:
@@ -366,7 +367,7 @@ def open_deals_of(person_id: int, on: date | None = None) -> list[tuple[Deal, De
     """The person's open deals with their share (1 for an owned deal without split).
     `on`, a past day: the deals open at its end, each with the amount, expected close
     and stage it had then (set on the instance, never saved)."""
-    past = on is not None and on < timezone.localdate()
+    past = deal_history.is_past(on)
     open_deals = deal_history.open_on(on) if past else Deal.objects.filter(status=DealStatus.OPEN)
     deals = credited_deals([person_id]).filter(pk__in=open_deals.values("pk"))
     shares = dict(

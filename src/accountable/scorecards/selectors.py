@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accountable.crm import deal_history
 from accountable.goals.catalogue import metric_get
 from accountable.org.calendar import Period
 from accountable.org.models import Person, Role, Team
@@ -406,7 +407,8 @@ def person_scorecard(
     own = team_counts[person.pk]
     team_total = sum(team_counts.values(), m.Counts())
     deals = m.open_deals_of(person.pk)  # what needs attention: the deals as they are now
-    by_stage, by_category = personal.pipeline_breakdown(m.open_deals_of(person.pk, on=end))
+    then = m.open_deals_of(person.pk, on=end) if deal_history.is_past(end) else deals
+    by_stage, by_category = personal.pipeline_breakdown(then)
     return PersonScorecard(
         row=row,
         tiles=personal.tiles(person, period, as_of, team_counts, team_cycles),

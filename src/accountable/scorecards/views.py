@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accountable.crm import deal_history
 from accountable.org.calendar import Period
 from accountable.org.models import Person, Role, Team
 from accountable.org.scoping import has_role, role_required, visible_teams
@@ -173,7 +174,7 @@ def scorecard(request, pk: int | None = None):
         card=card,
         is_own=person.pk == request.user.pk,
         partial_week=_week_running(ctx["period"], ctx["as_of"]),
-        pipeline_day=_past_day(ctx["period"], ctx["as_of"], ctx["today"]),
+        pipeline_day=_past_day(ctx["period"], ctx["as_of"]),
         stale_days=metrics.stale_days(),
         funnel_empty=not any(s.count or s.team_count for s in card.funnel),
         has_conversion=any(c["entered"] for c in card.stage_conversion),
@@ -212,10 +213,10 @@ def _people_to_pick(viewer: Person, person: Person, period: Period) -> list[Pers
     return people if person in people else [person, *people]
 
 
-def _past_day(period: Period, as_of: date, today: date) -> date | None:
+def _past_day(period: Period, as_of: date) -> date | None:
     """The past day whose pipeline the scorecard shows (None: today's)."""
     day = min(as_of, period.end)
-    return day if day < today else None
+    return day if deal_history.is_past(day) else None
 
 
 def _week_running(period: Period, as_of: date) -> bool:
