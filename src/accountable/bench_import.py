@@ -234,7 +234,7 @@ def _postgresql_copied(path: Path) -> Iterator[tuple[float, str]]:
 
 @contextmanager
 def _attached(database: Path) -> Iterator[str]:
-    """The bare table `.import` wrote, attached to the connection as `bare.act`."""
+    """The bare table `.import` wrote, attached to the connection (`bare.` + BARE)."""
     with connection.cursor() as cursor:
         cursor.execute("ATTACH DATABASE %s AS bare", [str(database)])
     try:
@@ -258,7 +258,7 @@ def _unchecked_write_seconds(source: str) -> float:
         else "replace(a.occurred_at, 'T', ' ') || ':00'"
     )
     sql = (
-        "INSERT INTO crm_activity (external_id, person_id, occurred_at, kind, channel, "  # noqa: S608 - our names
+        f"INSERT INTO {TABLE} (external_id, person_id, occurred_at, kind, channel, "  # noqa: S608 - our names
         "outcome, is_prospecting, account_id, deal_id, meeting_number) "
         f"SELECT a.external_id, p.id, {moment}, a.kind, a.channel, a.outcome, "
         "a.is_prospecting = 'true', c.id, NULL, CAST(NULLIF(a.meeting_number, '') AS integer) "
