@@ -67,7 +67,7 @@ def test_a_row_for_another_regions_rep_rejects_the_batch(client, org, token):
     assert body["status"] == "rejected" and body["rejected"] == 1 and body["created"] == 0
     (reject,) = body["rejects"]
     assert reject["line"] == 2
-    assert "not in your teams" in reject["reason"]
+    assert "nobody in the teams you manage" in reject["reason"]
     assert not Deal.objects.exists(), "nothing is applied when a row is rejected"
     rejects_url = f"http://testserver/api/v1/imports/{body['run_id']}/rejected.csv"
     assert body["rejected_file"] == rejects_url

@@ -309,8 +309,8 @@ def test_odd_rows_and_formulas_get_the_validators_reasons(org, catalogue, write)
         ),
         (
             6,
-            "Olga Other <otherrep@acme.test> is not in your teams: you can import only for "
-            "people in the teams you manage",
+            'Unknown owner "otherrep@acme.test": nobody in the teams you manage has that '
+            "e-mail or name; map the name to a person's e-mail (names → owner)",
         ),
     ]
     assert result.run.summary["would"]["created"] == 1

@@ -317,8 +317,8 @@ def test_a_manager_imports_only_for_their_own_teams(org, catalogue, write):
     before = state()
     result = run_deals(deals_file(write, theirs, not_theirs), actor=org.manager)
     assert rejected_reasons(result) == [
-        "Olga Other <otherrep@acme.test> is not in your teams: you can import only for "
-        "people in the teams you manage"
+        'Unknown owner "otherrep@acme.test": nobody in the teams you manage has that '
+        "e-mail or name; map the name to a person's e-mail (names → owner)"
     ]
     assert state() == before
     assert run_deals(deals_file(write, theirs, name="ok.csv"), actor=org.manager).applied

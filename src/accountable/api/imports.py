@@ -36,7 +36,7 @@ from accountable.imports.formats import FIELDS, KINDS
 from accountable.imports.models import ImportRun
 from accountable.imports.rejects import FILE_NAME as REJECTS_FILE
 from accountable.imports.rejects import run_dir
-from accountable.imports.validate import MANAGER_KINDS
+from accountable.org.abilities import IMPORT_ABILITIES, roles_with
 from accountable.org.models import Role
 from accountable.tokens.models import Scope
 
@@ -49,12 +49,11 @@ MAX_ROWS = 10_000
 # 10,000 rows of a dozen columns are 3 to 4 MB of JSON; 2 KB a row leaves room for
 # long names and notes. Django's own limit (2.5 MB) is kept for everything else.
 MAX_BODY_BYTES = 20 * 1024 * 1024
-# Who may upload each kind, as the import pipeline decides it: admins anything;
-# managers the kinds of MANAGER_KINDS, for the people in their teams (the
-# pipeline rejects rows about anyone else). Checked here too, before the body
-# is read, so a refused caller is told at once.
+# Who may upload each kind: the table of abilities (`org.abilities.IMPORT_ABILITIES`),
+# checked here before the body is read, so a refused caller is told at once; the
+# pipeline then checks every row's people against the same ability.
 BULK_ROLES: dict[str, tuple[str, ...]] = {
-    kind: (Role.ADMIN, Role.MANAGER) if kind in MANAGER_KINDS else (Role.ADMIN,) for kind in KINDS
+    kind: roles_with(IMPORT_ABILITIES[kind]) for kind in KINDS
 }
 
 # One cell of a row: text, a number, a boolean or null, documented as one type.

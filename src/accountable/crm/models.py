@@ -237,17 +237,20 @@ class DealStageChange(models.Model):
 
 
 class DealChange(models.Model):
-    """A change of amount or expected close date, for pipeline reviews
-    ("pushed to a later period", "changed in amount")."""
+    """A change of amount, expected close date or owner, for pipeline reviews
+    ("pushed to a later period", "changed in amount") and accountability ("given to
+    another rep")."""
 
     class Field(models.TextChoices):
         AMOUNT = "amount", "Amount"
         EXPECTED_CLOSE = "expected_close_on", "Expected close"
+        OWNER = "owner", "Owner"
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="changes")
     field = models.CharField(max_length=20, choices=Field.choices)
-    old_value = models.CharField(max_length=40, blank=True)
-    new_value = models.CharField(max_length=40, blank=True)
+    # An amount, a date, or an owner's e-mail.
+    old_value = models.CharField(max_length=254, blank=True)
+    new_value = models.CharField(max_length=254, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -3,7 +3,7 @@
 Every write goes through `crm.upsert`, the same path as imports, so a deal
 typed in by hand gets the same stage history and change log as an imported one.
 
-Who may write (the rules come from `org.scoping`):
+Who may write (the rules are `org.abilities`' WRITE_SALES_DATA and RECORD_FEEDBACK):
 - a rep logs their own activities and creates and edits their own deals;
 - a manager does the same for themself and for the people they manage;
 - an admin for everyone;
@@ -44,8 +44,9 @@ from accountable.crm.upsert import (
     deals_upsert,
     feedback_upsert,
 )
-from accountable.org.models import Person, Role
-from accountable.org.scoping import can_manage_person, has_role, team_shared_people, visible_people
+from accountable.org import abilities
+from accountable.org.models import Person
+from accountable.org.scoping import has_role, team_shared_people
 
 __all__ = [
     "CrmError",
@@ -61,9 +62,6 @@ __all__ = [
     "writable_people",
 ]
 
-# The roles that sell (or manage sellers, or administer): executives only read.
-WRITERS = (Role.ADMIN, Role.MANAGER, Role.REP)
-FEEDBACK_RECORDERS = (Role.ADMIN, Role.MANAGER)
 
 DEAL_FIELDS = [
     "name",
@@ -81,6 +79,9 @@ DEAL_FIELDS = [
     "lost_reason",
 ]
 FEEDBACK_FIELDS = ["person", "kind", "received_on", "account", "note"]
+# The roles that may write at all, from the table of abilities (executives only read).
+WRITERS = abilities.roles_with(abilities.WRITE_SALES_DATA)
+FEEDBACK_RECORDERS = abilities.roles_with(abilities.RECORD_FEEDBACK)
 
 
 # --- who may write -------------------------------------------------------------------
@@ -88,20 +89,15 @@ FEEDBACK_FIELDS = ["person", "kind", "received_on", "account", "note"]
 
 def can_write_for(actor: Person, person: Person) -> bool:
     """May `actor` enter sales data (deals, activities) for `person`?"""
-    if not has_role(actor, *WRITERS):
-        return False
-    return actor.pk == person.pk or can_manage_person(actor, person)
+    return abilities.may(actor, abilities.WRITE_SALES_DATA, person)
 
 
 def writable_people(actor: Person) -> QuerySet[Person]:
-    """Active people the actor may enter sales data for: themself, and whom they manage.
-
-    The same set as `can_write_for` (a manager's visible people are exactly
-    themself and the people they manage), as one query for form choices.
-    """
-    if not has_role(actor, *WRITERS):
-        return Person.objects.none()
-    return visible_people(actor).filter(is_active=True).order_by("name")
+    """Active people the actor may enter sales data for: themself, and whom they manage
+    (the same rule as `can_write_for`, as one query for form choices)."""
+    return (
+        abilities.people(actor, abilities.WRITE_SALES_DATA).filter(is_active=True).order_by("name")
+    )
 
 
 def split_people(actor: Person) -> QuerySet[Person]:
@@ -118,19 +114,14 @@ def can_edit_deal(actor: Person, deal: Deal) -> bool:
 
 def can_record_feedback(actor: Person, person: Person | None = None) -> bool:
     """Managers (about people they manage) and admins record customer feedback."""
-    if not has_role(actor, *FEEDBACK_RECORDERS):
-        return False
-    return person is None or can_manage_person(actor, person)
+    return abilities.may(actor, abilities.RECORD_FEEDBACK, person)
 
 
 def feedback_people(actor: Person) -> QuerySet[Person]:
     """Active people the actor may record customer feedback about."""
-    if not has_role(actor, *FEEDBACK_RECORDERS):
-        return Person.objects.none()
-    people = visible_people(actor).filter(is_active=True)
-    if actor.role != Role.ADMIN:
-        people = people.exclude(pk=actor.pk)
-    return people.order_by("name")
+    return (
+        abilities.people(actor, abilities.RECORD_FEEDBACK).filter(is_active=True).order_by("name")
+    )
 
 
 def _refuse_unless(allowed: bool, message: str) -> None:

@@ -18,6 +18,12 @@ A row identical to what is stored touches nothing, so loading the same file
 twice reports everything unchanged and writes no history. The same record
 twice in one batch is fine when both rows agree, and an error when they do not.
 
+A write on someone's behalf passes their `grant` (`org.abilities`): every record
+the rows touch is checked against it — the owner (or person) a row gives, and the
+owner an existing record has now — so a record of another team is refused even
+when its external id is known. Without a grant (the command line, the demo
+generator) the system writes for everyone.
+
 Work is done in bulk (lookups in chunks of `LOOKUP_CHUNK` ids, writes in
 batches of `WRITE_BATCH`), never a query per row: 100,000 rows in one call are
 fine. Each call is atomic; callers usually hold an outer transaction (an import
@@ -36,6 +42,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from accountable.audit.models import AuditEntry
 from accountable.crm.errors import CrmError
 from accountable.crm.models import (
     Account,
@@ -50,6 +57,7 @@ from accountable.crm.models import (
     Stage,
 )
 from accountable.crm.names import clean_name, name_key
+from accountable.org.abilities import Grant
 from accountable.org.models import Person
 
 __all__ = [
@@ -64,6 +72,7 @@ __all__ = [
     "feedback_upsert",
     "in_chunks",
     "products_upsert",
+    "taken_reason",
 ]
 
 # SQLite allowed 999 variables per statement before 3.32; stay under it everywhere.
@@ -175,6 +184,25 @@ def _changed_fields(obj: models.Model, row: dict[str, Any]) -> list[str]:
         if stored != given:
             changed.append(name)
     return changed
+
+
+def taken_reason(noun: str) -> str:
+    """Why a row naming an existing record out of the writer's reach is refused (it says
+    the id is taken, which the unique id reveals anyway, and nothing of whose it is)."""
+    article = "an" if noun[0] in "aeiou" else "a"
+    return f"that external id is taken by {article} {noun} you cannot change"
+
+
+def _check_reach(
+    grant: Grant | None, label: str, noun: str, stored_id: int | None, given: Any
+) -> None:
+    """Refuse a row whose record belongs, or would belong, to someone out of reach."""
+    if grant is None or grant.everyone:
+        return
+    if stored_id is not None and not grant.allows(stored_id):
+        raise CrmError(f"{label}: {taken_reason(noun)}.")
+    if isinstance(given, Person) and not grant.allows(given.pk):
+        raise CrmError(f"{label}: you cannot give a {noun} to {given.name}.")
 
 
 def _require(row: dict[str, Any], names: Sequence[str], label: str, noun: str) -> None:
@@ -390,13 +418,17 @@ def _first_stage_date(deal: Deal, stage: Stage, today: date) -> date:
 def _plain(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Person):
+        return value.email
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
 
 
 @transaction.atomic
-def deals_upsert(rows: Iterable[Row], *, today: date | None = None) -> UpsertSummary:
+def deals_upsert(
+    rows: Iterable[Row], *, today: date | None = None, grant: Grant | None = None
+) -> UpsertSummary:
     """Create or update deals by external id, keeping their history.
 
     - A new deal gets its first stage-history entry: the day it closed for a
@@ -410,6 +442,8 @@ def deals_upsert(rows: Iterable[Row], *, today: date | None = None) -> UpsertSum
     - `splits`, when the row has that key, replaces the deal's split credit: a
       list of (person, percentage) adding up to 100; an empty list means the
       owner takes the whole credit.
+    - A change of owner is logged too (`DealChange`, by e-mail), and with a
+      `grant` it is in the audit trail under the grant's actor.
     """
     today = today or timezone.localdate()
     now = timezone.now()
@@ -424,7 +458,9 @@ def deals_upsert(rows: Iterable[Row], *, today: date | None = None) -> UpsertSum
         splits = _clean_splits(row["splits"], label) if "splits" in row else None
         prepared.append((ext, clean, splits, label))
 
-    existing: dict[str, Deal] = _fetch(Deal.objects.all(), "external_id", [p[0] for p in prepared])
+    existing: dict[str, Deal] = _fetch(
+        Deal.objects.select_related("owner"), "external_id", [p[0] for p in prepared]
+    )
     split_deal_ids = [existing[p[0]].pk for p in prepared if p[2] is not None and p[0] in existing]
     stored_splits: dict[int, set] = {}
     for chunk in in_chunks(split_deal_ids):
@@ -446,6 +482,7 @@ def deals_upsert(rows: Iterable[Row], *, today: date | None = None) -> UpsertSum
         if not seen.first_time(ext, (clean, splits), label):
             continue
         deal = existing.get(ext)
+        _check_reach(grant, label, "deal", deal.owner_id if deal else None, clean.get("owner"))
         stage = clean.get("stage") or (stages.get(deal.stage_id) if deal else None)
         if stage is not None and ("stage" in clean or "status" in clean):
             status = _status_for(stage)
@@ -469,7 +506,7 @@ def deals_upsert(rows: Iterable[Row], *, today: date | None = None) -> UpsertSum
             unchanged += 1
             continue
         old_stage_id = deal.stage_id
-        for name in ("amount", "expected_close_on"):
+        for name in ("amount", "expected_close_on", "owner"):
             if name in names:
                 deal_changes.append(
                     DealChange(
@@ -517,11 +554,34 @@ def deals_upsert(rows: Iterable[Row], *, today: date | None = None) -> UpsertSum
             replace_splits[deal.pk] = new_splits[deal.external_id]
     DealStageChange.objects.bulk_create(stage_changes, batch_size=WRITE_BATCH)
     DealChange.objects.bulk_create(deal_changes, batch_size=WRITE_BATCH)
+    _audit_owner_changes(grant, deal_changes)
     _replace_splits(replace_splits)
     _rollups().refresh_people_days(
         credit.keys_after([*changed, *new], replace_splits), tables=["outcomes"]
     )
     return UpsertSummary(created=len(new), updated=len(changed), unchanged=unchanged)
+
+
+def _audit_owner_changes(grant: Grant | None, changes: list[DealChange]) -> None:
+    """A deal given to someone else is in the audit trail, under who did it."""
+    owners = [change for change in changes if change.field == DealChange.Field.OWNER]
+    if grant is None or not owners:
+        return
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=grant.actor if getattr(grant.actor, "pk", None) else None,
+                action="deal.owner",
+                object_type=Deal._meta.label_lower,
+                object_id=str(change.deal.pk),
+                object_repr=str(change.deal)[:200],
+                before={"owner": change.old_value},
+                after={"owner": change.new_value},
+            )
+            for change in owners
+        ],
+        batch_size=WRITE_BATCH,
+    )
 
 
 def _replace_splits(splits_by_deal: dict[int, frozenset]) -> None:
@@ -541,7 +601,12 @@ def _replace_splits(splits_by_deal: dict[int, frozenset]) -> None:
 
 
 def _keyed_upsert(
-    model: type[models.Model], rows: Iterable[Row], *, noun: str, required: Sequence[str]
+    model: type[models.Model],
+    rows: Iterable[Row],
+    *,
+    noun: str,
+    required: Sequence[str],
+    grant: Grant | None = None,
 ) -> UpsertSummary:
     """Plain records matched by a required external id, with no history of their own."""
     prepared: list[tuple[str, dict, str]] = []
@@ -560,6 +625,7 @@ def _keyed_upsert(
         if not seen.first_time(ext, clean, label):
             continue
         obj = existing.get(ext)
+        _check_reach(grant, label, noun, obj.person_id if obj else None, clean.get("person"))
         if obj is None:
             _require(clean, required, label, noun)
             new.append(model(**clean))
@@ -586,19 +652,19 @@ def _keyed_upsert(
     return UpsertSummary(created=len(new), updated=len(changed), unchanged=unchanged)
 
 
-def activities_upsert(rows: Iterable[Row]) -> UpsertSummary:
+def activities_upsert(rows: Iterable[Row], *, grant: Grant | None = None) -> UpsertSummary:
     """Create or update activities (calls, e-mails, meetings…) by their required external id.
 
     `occurred_at` decides the period an activity counts in; a naive time is
     taken in the server's time zone.
     """
     return _keyed_upsert(
-        Activity, rows, noun="activity", required=["person", "kind", "occurred_at"]
+        Activity, rows, noun="activity", required=["person", "kind", "occurred_at"], grant=grant
     )
 
 
-def feedback_upsert(rows: Iterable[Row]) -> UpsertSummary:
+def feedback_upsert(rows: Iterable[Row], *, grant: Grant | None = None) -> UpsertSummary:
     """Create or update customer feedback (complaints and praise per person) by external id."""
     return _keyed_upsert(
-        Feedback, rows, noun="feedback", required=["person", "kind", "received_on"]
+        Feedback, rows, noun="feedback", required=["person", "kind", "received_on"], grant=grant
     )

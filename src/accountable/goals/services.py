@@ -31,9 +31,9 @@ from accountable.goals.splits import (
     split_evenly,
     suggest_target,
 )
+from accountable.org import abilities
 from accountable.org.calendar import Kind, Period, PeriodError
 from accountable.org.models import Person, PersonChange, Role, Team
-from accountable.org.scoping import can_manage_person, managed_subtree
 from accountable.org.services import organisation_get
 
 TARGET_FIELDS = ["value"]
@@ -79,13 +79,9 @@ Owner = Person | Team
 
 def can_set_target(actor: Person, owner: Owner) -> bool:
     """Admins; managers for the people and teams below them. Never a rep for themself."""
-    if not actor.is_authenticated or not actor.is_active:
-        return False
     if isinstance(owner, Team):
-        if actor.role == Role.ADMIN:
-            return True
-        return actor.role == Role.MANAGER and managed_subtree(actor).filter(pk=owner.pk).exists()
-    return can_manage_person(actor, owner)
+        return abilities.may_team(actor, abilities.SET_TARGETS, owner)
+    return abilities.may(actor, abilities.SET_TARGETS, owner)
 
 
 def can_propose_goal(actor: Person, owner: Owner) -> bool:

@@ -26,6 +26,7 @@ from accountable.crm.names import name_key
 from accountable.goals.models import Target
 from accountable.imports.findings import Findings
 from accountable.org import services as org
+from accountable.org.abilities import Grant
 from accountable.org.models import Person, Role, Team, TeamKind
 from accountable.org.services import OrgError
 
@@ -285,17 +286,21 @@ class TargetWriter(Writer):
         return counts
 
 
-def writer_for(kind: str, actor: Person | None, findings: Findings) -> Writer:
+def writer_for(kind: str, actor: Person | None, findings: Findings, grant: Grant) -> Writer:
+    """The writer of `kind`; sales data is written within the importer's `grant`, so an
+    existing record of someone out of reach is refused whatever its row says."""
     if kind == "people":
         return PersonWriter(actor, findings)
     if kind == "targets":
         return TargetWriter(actor)
     if kind == "accounts":
         return AccountWriter()
+    if kind == "products":
+        return Writer(crm.products_upsert)
     upserts = {
         "deals": crm.deals_upsert,
         "activities": crm.activities_upsert,
         "feedback": crm.feedback_upsert,
-        "products": crm.products_upsert,
     }
-    return Writer(upserts[kind])
+    upsert = upserts[kind]
+    return Writer(lambda rows: upsert(rows, grant=grant))

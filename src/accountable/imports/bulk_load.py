@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from accountable.core.bulk_indexes import indexes_set_aside, worth_setting_aside
 
@@ -184,6 +185,7 @@ class ActivityStaging:
         self.postgresql = connection.vendor == "postgresql"
         self.dialect = POSTGRESQL if self.postgresql else SQLITE
         self.staged = 0
+        self._found = False
         self._restore: list[str] = []
 
     def __enter__(self) -> ActivityStaging:
@@ -247,6 +249,40 @@ class ActivityStaging:
             )
             self.staged -= cursor.rowcount
 
+    # --- whose activities the rows touch ------------------------------------------------
+
+    def find(self) -> None:
+        """Note on each staged row the activity its external id names, if any (once)."""
+        if self._found:
+            return
+        with connection.cursor() as cursor:
+            if self.postgresql:
+                # Temporary tables are never analysed on their own; without row counts
+                # the planner may join a million rows with nested loops.
+                cursor.execute(f"ANALYZE {STAGED}")
+            cursor.execute(FIND)
+        self._found = True
+
+    def out_of_reach(self, people: QuerySet) -> list[tuple[int, str]]:
+        """(line, external id) of the rows naming an existing activity of someone not
+        among `people` (the importer's reach), in line order; those rows are unstaged."""
+        self.find()
+        sql, params = people.values("pk").query.sql_with_params()
+        foreign = (
+            f"SELECT s.line, s.external_id FROM {STAGED} AS s "  # noqa: S608 - our table names; values are bound
+            f"JOIN {TABLE} AS a ON a.id = s.activity_id WHERE a.person_id NOT IN ({sql})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"{foreign} ORDER BY s.line", params)
+            found = [(line, external_id) for line, external_id in cursor.fetchall()]
+            if found:
+                cursor.execute(
+                    f"DELETE FROM {STAGED} WHERE line IN (SELECT line FROM ({foreign}) AS f)",  # noqa: S608 - our table names; values are bound
+                    params,
+                )
+                self.staged -= cursor.rowcount
+        return found
+
     # --- applying ---------------------------------------------------------------------
 
     def apply(self, combinations: dict[tuple, int]) -> Applied:
@@ -255,11 +291,8 @@ class ActivityStaging:
             rows = [(*key, number) for key, number in combinations.items()]
             if rows:
                 cursor.executemany(_insert_values(COMBINATIONS, COMBINATION_COLUMNS), rows)
-            if self.postgresql:
-                # Temporary tables are never analysed on their own; without row counts
-                # the planner may join a million rows with nested loops.
-                cursor.execute(f"ANALYZE {STAGED}")
-            cursor.execute(FIND)
+        self.find()
+        with connection.cursor() as cursor:
             touched = _touched_runs(cursor)
         # A first load (as many rows as the table holds) is written with the table's
         # indexes built afterwards; a daily batch keeps them up to date.

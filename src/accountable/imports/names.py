@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 
 from accountable.crm.models import Account, Product, Stage
 from accountable.crm.names import clean_name, name_key
@@ -45,6 +46,7 @@ class Lookup:
     findings: Findings
     mapping: dict[str, str] = field(default_factory=dict)
     creator: Callable[[str], Any] | None = None
+    limited: bool = False  # only some people may be found (the importer's reach)
     unknown: dict[str, None] = field(default_factory=dict)  # insertion-ordered set
     _exact: dict[str, Any] = field(default_factory=dict)
     _by_key: dict[str, list[Any]] = field(default_factory=dict)
@@ -163,6 +165,11 @@ class Lookup:
         return ENTITIES[self.entity]
 
     def _unknown_reason(self, name: str) -> str:
+        if self.entity == "owner" and self.limited:
+            return (
+                f'Unknown owner "{name}": nobody in the teams you manage has that e-mail '
+                f"or name; map the name to a person's e-mail (names → owner)"
+            )
         if self.entity == "owner":
             return (
                 f'Unknown owner "{name}": add them as a person first, or map the name '
@@ -182,10 +189,22 @@ def _label(record: Any) -> str:
     return str(record)
 
 
-def owners(findings: Findings, mapping: dict[str, str] | None = None) -> Lookup:
-    """People by e-mail and by name (a name shared by two people must be mapped)."""
-    lookup = Lookup("owner", findings, dict(mapping or {}))
-    people = list(Person.objects.only("pk", "email", "name", "team_id", "role"))
+def owners(
+    findings: Findings,
+    mapping: dict[str, str] | None = None,
+    among: QuerySet[Person] | None = None,
+) -> Lookup:
+    """People by e-mail and by name (a name shared by two people must be mapped).
+
+    `among` limits them to the people the importer may write for: anyone else is
+    not found, with the same words as a name nobody has, so that a message never
+    reveals who exists outside the importer's teams."""
+    lookup = Lookup("owner", findings, dict(mapping or {}), limited=among is not None)
+    people = list(
+        (Person.objects.all() if among is None else among).only(
+            "pk", "email", "name", "team_id", "role"
+        )
+    )
     shared = Counter(person.name.strip().lower() for person in people)
     for person in people:
         lookup.add(person, person.email)

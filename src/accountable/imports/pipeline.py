@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accountable.audit.services import audit_record
 from accountable.core.planner import planner_statistics_refresh
 from accountable.crm import upsert as crm
 from accountable.crm.models import Account, Product
@@ -409,7 +410,7 @@ def _run_job(
         return
     context = _context(job.kind, actor, names, findings)
     validator = validator_for(context)
-    writer = writer_for(job.kind, actor, findings)
+    writer = writer_for(job.kind, actor, findings, validator.scope.grant)
     held: dict[int, dict[str, Any]] = {}
     batch: list[tuple[int, dict[str, Any]]] = []
     keep_all = job.kind in {"accounts", "people"}  # their writers finish at the end
@@ -476,6 +477,17 @@ def _run_bulk_job(
             late = _duplicate_rejects(staging.duplicates(), job.rows_again())
             rejects.add_late(late, job.label)
             staging.forget_duplicates()
+        grant = compiler.validator.scope.grant
+        if not grant.everyone:
+            # An existing activity of someone out of the importer's reach is refused,
+            # whatever person its row names (the rows' own people are checked as read).
+            reason = crm.taken_reason("activity")
+            foreign = [
+                (line, f"Activity {ext}: {reason}", {})
+                for line, ext in staging.out_of_reach(grant.people())
+            ]
+            if foreign:
+                rejects.add_late(_with_rows(foreign, job.rows_again()), job.label)
         applied = staging.apply(compiler.combinations)
     outcome.counts.add(applied)
     _note_unknown(outcome, context)
@@ -483,14 +495,22 @@ def _run_bulk_job(
         progress(outcome.rows, outcome.rows)
 
 
+def _with_rows(
+    late: Iterable[tuple[int, str, dict[str, Any]]], rows: Iterable[Numbered]
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """Late rejects (in line order) with their rows as the file has them."""
+    rows = iter(rows)
+    for line, reason, _ in late:
+        original = next((original for at, _, original in rows if at == line), {})
+        yield line, reason, original
+
+
 def _duplicate_rejects(
     duplicates: Iterable[tuple[int, str, int]], rows: Iterable[Numbered]
 ) -> Iterator[tuple[int, str, dict[str, Any]]]:
     """Each duplicate with its row as the file has it (both streams are in line order)."""
-    rows = iter(rows)
-    for line, external_id, first in duplicates:
-        original = next((original for at, _, original in rows if at == line), {})
-        yield line, twice_reason(external_id, first), original
+    late = ((line, twice_reason(external_id, first), {}) for line, external_id, first in duplicates)
+    return _with_rows(late, rows)
 
 
 def _note_unknown(outcome: _Outcome, context: Context) -> None:
@@ -536,6 +556,22 @@ def _fail(run: ImportRun, message: str) -> None:
     run.save()
 
 
+def _audit(run: ImportRun, summary: dict[str, Any]) -> None:
+    """Every import that was meant to write — applied, or rejected whole — is in the audit
+    trail under who ran it, with what it did (a dry run writes nothing and is not)."""
+    audit_record(
+        actor=run.created_by,
+        action=f"import.{run.status}",
+        obj=run,
+        after={
+            "kind": run.kind,
+            "source": run.source,
+            "file": run.file_name,
+            **{key: summary[key] for key in ("created", "updated", "unchanged", "rejected")},
+        },
+    )
+
+
 def _finish(
     run: ImportRun, outcome: _Outcome, rejects: RejectLog, findings: Findings, dry_run: bool
 ) -> ImportResult:
@@ -570,6 +606,8 @@ def _finish(
         "rejects_shown": [[r.line, r.reason] for r in rejects.kept[:SHOWN_REJECTS]],
     }
     run.save()
+    if not dry_run:
+        _audit(run, summary)
     if applied:
         from accountable.signals.tasks import signals_after_import_enqueue
 

@@ -34,14 +34,16 @@ from accountable.imports.errors import ImportNotAllowed, RowError
 from accountable.imports.findings import Findings
 from accountable.imports.formats import FIELDS, NUMERIC_FIELDS
 from accountable.imports.readers import EXTRA_CELLS
+from accountable.org.abilities import IMPORT_ABILITIES, IMPORT_DEALS, grant, may, roles_with
 from accountable.org.calendar import FiscalCalendar, PeriodError
 from accountable.org.models import Person, Role, Team
-from accountable.org.scoping import managed_subtree, visible_people
 
-# Who may import what. A manager imports the work of their own teams; the
-# organisation itself (people) and the shared catalogue (accounts, products)
-# are the admin's.
-MANAGER_KINDS = frozenset({"deals", "activities", "feedback", "targets"})
+# Who may import what is the table of abilities' (`org.abilities.IMPORT_ABILITIES`):
+# a manager imports the work of their own teams; the organisation itself (people)
+# and the shared catalogue (accounts, products) are the admin's.
+MANAGER_KINDS = frozenset(
+    kind for kind, ability in IMPORT_ABILITIES.items() if Role.MANAGER in roles_with(ability)
+)
 
 
 def _key(text: str) -> str:
@@ -139,31 +141,43 @@ TIERS = _synonyms({"A": [], "B": [], "C": []})
 
 
 class Scope:
-    """Whose records the person importing may write (SPEC: a manager, their teams)."""
+    """Whose records the person importing may write: the import's ability in the table
+    of abilities, held in memory for checking every row (new owners and, in
+    `crm.upsert`, the owners the existing records have)."""
 
     def __init__(self, actor: Person | None, kind: str) -> None:
-        self.everyone = actor is None or (actor.is_authenticated and actor.role == Role.ADMIN)
-        if self.everyone:
-            return
-        if not (actor.is_authenticated and actor.is_active and actor.role == Role.MANAGER):
-            raise ImportNotAllowed("Only admins and managers can import data.")
-        if kind not in MANAGER_KINDS:
+        ability = IMPORT_ABILITIES[kind]
+        if actor is not None and not may(actor, ability):
+            if not may(actor, IMPORT_DEALS):
+                raise ImportNotAllowed("Only admins and managers can import data.")
             raise ImportNotAllowed(
                 f"Only admins can import {kind}; managers can import "
                 "deals, activities, feedback and targets for their teams."
             )
-        self.people = set(visible_people(actor).values_list("pk", flat=True))
-        self.teams = set(managed_subtree(actor).values_list("pk", flat=True))
+        self.actor = actor
+        self.kind = kind
+        self.grant = grant(actor, ability)
+        self.everyone = self.grant.everyone
+
+    def people(self):
+        """The people rows may name (anyone else is not found, as if unknown)."""
+        return None if self.everyone else self.grant.people()
+
+    def check_self(self, value: str) -> None:
+        """A manager names themself where the ability leaves the actor out (their own
+        targets, feedback about themself): say so rather than "unknown"."""
+        actor = self.actor
+        if self.everyone or actor is None or self.grant.allows(actor.pk):
+            return
+        if v.text(value).lower() in (actor.email.lower(), actor.name.strip().lower()):
+            raise RowError(f"you cannot import your own {self.kind}: your manager or an admin does")
 
     def check_person(self, person: Person) -> None:
-        if not self.everyone and person.pk not in self.people:
-            raise RowError(
-                f"{person.name} <{person.email}> is not in your teams: you can import "
-                "only for people in the teams you manage"
-            )
+        if not self.grant.allows(person.pk):
+            raise RowError(f"you cannot import {self.kind} for {person.name}")
 
     def check_team(self, team: Team) -> None:
-        if not self.everyone and team.pk not in self.teams:
+        if not self.grant.allows_team(team.pk):
             raise RowError(f'team "{team.name}" is not one of the teams you manage')
 
 
@@ -178,13 +192,14 @@ class Context:
     calendar: FiscalCalendar
     zone: tzinfo
     creators: dict[str, Any] = field(default_factory=dict)  # "account"/"product" → create(name)
+    owners_among: Any = None  # the people rows may name (None: everyone), set by the validator
     _lookups: dict[str, lookups.Lookup] = field(default_factory=dict)
 
     def lookup(self, entity: str) -> lookups.Lookup:
         if entity not in self._lookups:
             mapping = self.names.get(entity, {})
             if entity == "owner":
-                found = lookups.owners(self.findings, mapping)
+                found = lookups.owners(self.findings, mapping, self.owners_among)
             elif entity == "stage":
                 found = lookups.stages(self.findings, mapping)
             else:
@@ -239,6 +254,7 @@ class Validator:
     def __init__(self, context: Context) -> None:
         self.context = context
         self.scope = Scope(context.actor, self.kind)
+        context.owners_among = self.scope.people()
         self.seen: dict[Any, int] = {}
         self.fields = [f.name for f in FIELDS[self.kind]]
 
@@ -273,7 +289,9 @@ class Validator:
             raise RowError(twice_reason(identity, first))
 
     def person(self, row: dict, column: str = "owner_email") -> Person:
-        person = self.context.lookup("owner").find(v.required(column, row.get(column)))
+        value = v.required(column, row.get(column))
+        self.scope.check_self(value)
+        person = self.context.lookup("owner").find(value)
         self.scope.check_person(person)
         return person
 

@@ -16,15 +16,23 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
+from accountable.org import abilities
+from accountable.org.abilities import managed_subtree
 from accountable.org.models import Person, Role, Team
 
+__all__ = [
+    "can_manage_person",
+    "can_see_person",
+    "has_role",
+    "managed_subtree",
+    "manager_chain",
+    "role_required",
+    "team_shared_people",
+    "visible_people",
+    "visible_teams",
+]
+
 SEES_EVERYONE = {Role.ADMIN, Role.EXECUTIVE}
-
-
-def managed_subtree(viewer: Person) -> QuerySet[Team]:
-    """The teams a person manages, with every team below them."""
-    managed = list(viewer.managed_teams.all()) if viewer.pk else []
-    return Team.objects.subtree_of(managed)
 
 
 def visible_teams(viewer: Person) -> QuerySet[Team]:
@@ -40,15 +48,7 @@ def visible_teams(viewer: Person) -> QuerySet[Team]:
 
 def visible_people(viewer: Person) -> QuerySet[Person]:
     """People whose own records (goals, reviews, notes, plans) the viewer may see."""
-    if not viewer.is_authenticated:
-        return Person.objects.none()
-    if viewer.role in SEES_EVERYONE:
-        return Person.objects.all()
-    if viewer.role == Role.MANAGER:
-        return Person.objects.filter(team__in=managed_subtree(viewer)) | Person.objects.filter(
-            pk=viewer.pk
-        )
-    return Person.objects.filter(pk=viewer.pk)
+    return abilities.people(viewer, abilities.SEE_PERSON)
 
 
 def team_shared_people(viewer: Person) -> QuerySet[Person]:
@@ -78,11 +78,7 @@ def manager_chain(person: Person) -> list[Person]:
 
 def can_manage_person(viewer: Person, person: Person) -> bool:
     """Admins, and managers above the person in the tree, may change their records."""
-    if not viewer.is_authenticated or viewer.pk == person.pk:
-        return viewer.is_authenticated and viewer.role == Role.ADMIN
-    if viewer.role == Role.ADMIN:
-        return True
-    return viewer.role == Role.MANAGER and viewer in manager_chain(person)
+    return abilities.may(viewer, abilities.MANAGE_PERSON, person)
 
 
 def has_role(viewer: Person, *roles: str) -> bool:
