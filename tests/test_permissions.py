@@ -97,6 +97,7 @@ MATRIX: dict[str, list[Case]] = {
     "org:team_new": [Case(url("org:team_new"), admin_only())],
     "org:team_edit": [Case(url("org:team_edit", pk=lambda o: o.north_field.pk), admin_only())],
     "audit:list": [Case(url("audit:list"), admin_only())],
+    "audit:export": [Case(url("audit:export"), admin_only())],
     "api:api-root": [Case(url("api:api-root"), everyone(HIDDEN, anonymous=HIDDEN))],
     "api:openapi-json": [Case(url("api:openapi-json"), everyone(OK, anonymous=OK))],
     "api:openapi-view": [Case(url("api:openapi-view"), everyone(OK, anonymous=OK))],

@@ -17,7 +17,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from accountable.org.models import Person, Role
 from accountable.tokens.models import Scope
-from accountable.tokens.services import TokenError, token_authenticate
+from accountable.tokens.services import TokenError, token_authenticate, token_write_record
 
 
 class InvalidToken(Exception):
@@ -60,6 +60,8 @@ class TokenAuth(HttpBearer):
                 f"{self.scope} scope to {self.action}. Make a token with write access.",
             )
         _check_role(api_token.person, self.roles, self.action)
+        if self.scope == Scope.WRITE:
+            token_write_record(token=api_token, call=f"{request.method} {request.path}"[:200])
         request.user = api_token.person
         request.api_token = api_token
         return api_token.person

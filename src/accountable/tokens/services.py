@@ -162,3 +162,10 @@ def token_authenticate(secret: str, *, now: datetime | None = None) -> ApiToken:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def token_write_record(*, token: ApiToken, call: str) -> None:
+    """Each use of a token to change data is in the audit trail, under the token's
+    person, naming the token and the call ("POST /api/v1/deals/bulk"); what the call
+    then changed is recorded by the service it reaches (an import, for a bulk call)."""
+    audit_record(actor=token.person, action="api_token.write", obj=token, after={"call": call})
