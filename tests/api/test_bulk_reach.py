@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 
 def post(client, kind: str, headers: dict, rows: list[dict]):
     return client.post(
-        reverse(f"api:bulk_{kind}"), {"rows": rows}, content_type="application/json", headers=headers
+        reverse(f"api:bulk_{kind}"),
+        {"rows": rows},
+        content_type="application/json",
+        headers=headers,
     )
 
 
