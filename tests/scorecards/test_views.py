@@ -453,6 +453,27 @@ def test_a_reps_leaderboard_csv_holds_ranks_not_teammates_scorecards(client, tar
         assert hidden not in rows[0]
 
 
+def test_a_rep_cannot_work_out_a_teammates_quota_from_the_leaderboard(client, targets):
+    """Revenue ÷ attainment is the quota: a rep sees teammates' revenue, so never their
+    attainment — not as a bar, not as a ranking, not in the CSV."""
+    client.force_login(targets.rep)
+    html = page(client, "scorecards:leaderboard", metric="revenue")
+    body = html.split("<tbody>")[1]
+    teammate = body[body.index("Rob Rep") :].split("</tr>")[0]
+    assert "not shared" in teammate and "Revenue attainment" not in teammate
+    own = body[body.index("Rita Rep") :].split("</tr>")[0]
+    assert "not shared" not in own
+    assert 'value="attainment"' not in html
+    html = page(client, "scorecards:leaderboard", metric="attainment")
+    assert "Leaderboard · Revenue won" in html and "not something the board ranks by" in html
+    response = client.get(
+        reverse("scorecards:leaderboard"), {"format": "csv", "metric": "attainment"}
+    )
+    assert all("attainment" not in row for row in csv_rows(response))
+    client.force_login(targets.manager)
+    assert 'value="attainment"' in page(client, "scorecards:leaderboard")
+
+
 def test_tv_mode_has_no_menu_and_refreshes_itself(client, targets):
     client.force_login(targets.manager)
     html = page(client, "scorecards:leaderboard_tv", metric="revenue")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -365,18 +366,56 @@ LEADERBOARD_FIELDS = {
 }
 
 
+# Teammates share their results on the leaderboard, not their quotas. For a person the
+# viewer may not otherwise see (a rep's teammates), every figure a target decides is
+# left out of their row, and the board is not ranked by attainment, so that no shown
+# figure divided by another gives a teammate's quota back (revenue ÷ attainment).
+TARGET_FIGURES = (
+    "target",
+    "attainment",
+    "expected_to_date",
+    "gap_to_pace",
+    "required_weekly",
+    "coverage",
+    "activity_target",
+    "activity_attainment",
+)
+TARGET_RANKED = frozenset({"attainment"})
+
+
+def leaderboard_private(viewer: Person) -> frozenset[int]:
+    """The people on the viewer's leaderboard whose targets the viewer may not see."""
+    shared = team_shared_people(viewer).filter(role__in=SCORED_ROLES)
+    return frozenset(shared.exclude(pk__in=visible_people(viewer)).values_list("pk", flat=True))
+
+
+def leaderboard_fields(viewer: Person) -> dict[str, str]:
+    """The measures the viewer's leaderboard ranks by (attainment only where the viewer
+    may see every target on the board)."""
+    if not leaderboard_private(viewer):
+        return dict(LEADERBOARD_FIELDS)
+    return {k: v for k, v in LEADERBOARD_FIELDS.items() if k not in TARGET_RANKED}
+
+
 def leaderboard(
     viewer: Person, *, period: Period, as_of: date, metric: str = "revenue"
 ) -> list[ScoreRow]:
     """The reps the viewer shares a leaderboard with (their team, or all they may see),
     best first on `metric`; people with no value last. Raises ValueError for a metric
-    that cannot be ranked (the message lists those that can)."""
-    key = LEADERBOARD_FIELDS.get(metric)
+    that cannot be ranked (the message lists those that can). Rows of people whose
+    targets the viewer may not see carry none of the figures a target decides."""
+    fields = leaderboard_fields(viewer)
+    key = fields.get(metric)
     if key is None:
-        known = ", ".join(LEADERBOARD_FIELDS)
+        known = ", ".join(fields)
         raise ValueError(f'Cannot rank by "{metric}"; rank by one of {known}.')
+    private = leaderboard_private(viewer)
     people = _in_period(team_shared_people(viewer).filter(role__in=SCORED_ROLES), period)
     rows = _rows(list(people.select_related("team").order_by("name", "pk")), period, as_of)
+    rows = [
+        replace(row, **dict.fromkeys(TARGET_FIGURES)) if row.person_id in private else row
+        for row in rows
+    ]
     return sorted(rows, key=lambda r: (getattr(r, key) is None, -(getattr(r, key) or 0), r.name))
 
 

@@ -288,7 +288,7 @@ RANKED = [
 
 def _leaderboard(request, tab: str) -> dict:
     ctx = _page(request, tab)
-    choices = {r.key: r for r in RANKED if r.key in selectors.LEADERBOARD_FIELDS}
+    choices = {r.key: r for r in RANKED if r.key in selectors.leaderboard_fields(request.user)}
     metric = choices.get(request.GET.get("metric", "revenue"))
     if metric is None:
         messages.error(request, "Showing revenue: that is not something the board ranks by.")
@@ -304,6 +304,7 @@ def _leaderboard(request, tab: str) -> dict:
         field=field,
         rows=rows,
         lines=list(zip(tables.ranks(values), rows, values, strict=True)),
+        private=selectors.leaderboard_private(request.user),
         query=urlencode({**ctx["keep_params"], "metric": metric.key}),
     )
     return ctx
@@ -313,8 +314,9 @@ def leaderboard(request):
     """The people the viewer shares a board with, best first on one metric."""
     ctx = _leaderboard(request, "leaderboard")
     if wants_csv(request):
-        # What the board shows and no more: a rep sees teammates' ranks, not their
-        # targets, pipeline or scores (SPEC: the leaderboard is what a team shares).
+        # What the board shows and no more: a rep sees teammates' ranks and the one
+        # figure ranked, never their targets or attainment (see
+        # selectors.TARGET_FIGURES; SPEC: the leaderboard is what a team shares).
         lines = [
             {
                 "rank": rank,
