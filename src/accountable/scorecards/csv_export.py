@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from accountable.core.csv_cells import cell
 
+
 def wants_csv(request) -> bool:
     return request.GET.get("format") == "csv"
 
