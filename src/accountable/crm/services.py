@@ -222,6 +222,9 @@ def deal_save(*, actor: Person, data: Mapping[str, Any], deal: Deal | None = Non
         raise CrmError("A deal's amount cannot be negative.")
     _check_deal_dates({"created_on": deal.created_on, **data} if deal else data)
 
+    # The checks above are the grant's own (`can_edit_deal` for the stored owner,
+    # `can_write_for` for the new one), and the audit entry below holds any change of
+    # owner, so the upsert is not given the grant to record it twice.
     deals_upsert([data], today=today)
     saved = Deal.objects.select_related("owner", "stage").get(external_id=data["external_id"])
     audit_record(
@@ -301,7 +304,7 @@ def activity_log(*, actor: Person, data: Mapping[str, Any]) -> Activity:
         data["account"] = deal.account
     if data.get("kind") != ActivityKind.MEETING:
         data["meeting_number"] = None
-    activities_upsert([data])
+    activities_upsert([data], grant=abilities.grant(actor, abilities.WRITE_SALES_DATA))
     return Activity.objects.select_related("person").get(external_id=data["external_id"])
 
 
@@ -321,7 +324,7 @@ def feedback_record(*, actor: Person, data: Mapping[str, Any]) -> Feedback:
         raise CrmError("Feedback cannot be received in the future.")
     if "account_name" in data:
         data["account"] = _account_named(data.pop("account_name") or "", person)
-    feedback_upsert([data])
+    feedback_upsert([data], grant=abilities.grant(actor, abilities.RECORD_FEEDBACK))
     feedback = Feedback.objects.select_related("person").get(external_id=data["external_id"])
     audit_record(
         actor=actor,
