@@ -8,6 +8,18 @@ rejected rows are collected, reported with their line numbers and kept as a CSV.
 
 from __future__ import annotations
 
+# What a run keeps of a message (an error, a warning, a rejected row's reason): enough
+# to read, never the 512 MB cell a hostile file quoted into it.
+MESSAGE_MAX_CHARS = 500
+
+
+def clipped(message: str, limit: int = MESSAGE_MAX_CHARS) -> str:
+    """`message` cut to at most `limit` characters, ending in "…" when it was cut."""
+    message = str(message)
+    if len(message) <= limit:
+        return message
+    return message[: limit - 1].rstrip() + "…"
+
 
 class ImportFileError(ValueError):
     """The whole file or batch cannot be imported; `message` says why and what to do.

@@ -9,6 +9,7 @@ from accountable.imports.formats import FIELDS, KINDS
 from accountable.imports.models import SavedMapping
 from accountable.imports.names import CREATE, EVERY_UNKNOWN
 from accountable.imports.presets import preset_choices, preset_get
+from accountable.imports.readers import UPLOAD_MAX_BYTES, megabytes
 from accountable.imports.validate import MANAGER_KINDS
 from accountable.org.models import Person, Role
 from accountable.org.scoping import visible_people
@@ -22,7 +23,6 @@ KIND_LABELS = {
     "accounts": "Accounts (customers)",
     "products": "Products",
 }
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 def kinds_for(actor: Person) -> list[str]:
@@ -58,8 +58,14 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 200 MB; use the command line.")
+        # Checked before the file is read at all; the readers' own limits (rows, columns,
+        # a workbook's unpacked size) follow when it is read.
+        if uploaded.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {megabytes(uploaded.size)}, more than the "
+                f"{megabytes(UPLOAD_MAX_BYTES)} an upload may hold; import it with the "
+                "command line (accountable import) or split it."
+            )
         return uploaded
 
     def clean(self):

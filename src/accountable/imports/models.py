@@ -6,6 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accountable.imports.errors import clipped
+
+# The most warnings a run keeps in its summary; the rest are counted.
+WARNINGS_KEPT = 100
+
 
 class ImportRun(models.Model):
     """One file (or API batch) through the import pipeline.
@@ -44,6 +49,40 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} import {self.pk} ({self.status})"
+
+    def save(self, *args, **kwargs) -> None:
+        # Whatever writes the summary (the wizard, the pipeline, a failure), its messages
+        # are kept short here, in one place: a message quoting a 512 MB cell once made
+        # the imports pages take seconds and weigh half a gigabyte.
+        fields = kwargs.get("update_fields")
+        if fields is None or "summary" in fields:
+            self.summary = summary_clipped(self.summary)
+        super().save(*args, **kwargs)
+
+
+def summary_clipped(summary: object) -> object:
+    """A run's summary with its messages cut short (`errors.clipped`): the error, each
+    warning (and at most WARNINGS_KEPT of them) and the reasons of the rejects shown.
+    A new dict: the summary handed back to the caller of an import is left whole."""
+    if not isinstance(summary, dict):
+        return summary
+    short = dict(summary)
+    if isinstance(summary.get("error"), str):
+        short["error"] = clipped(summary["error"])
+    warnings = summary.get("warnings")
+    if isinstance(warnings, list):
+        short["warnings"] = [clipped(warning) for warning in warnings[:WARNINGS_KEPT]]
+        if len(warnings) > WARNINGS_KEPT:
+            short["warnings"].append(f"… and {len(warnings) - WARNINGS_KEPT:,} more warnings")
+    shown = summary.get("rejects_shown")
+    if isinstance(shown, list):
+        short["rejects_shown"] = [
+            [entry[0], clipped(entry[1])]
+            if isinstance(entry, list | tuple) and len(entry) == 2
+            else entry
+            for entry in shown
+        ]
+    return short
 
 
 class SavedMapping(models.Model):

@@ -4,16 +4,23 @@ The uploaded file is kept under VAR_DIR/imports/<run id>/ between steps; the
 ImportRun remembers the mapping (`run.mapping["columns"]`), the name mappings
 (`run.mapping["names"]`) and what the file looked like. Previewing and applying
 go through the same pipeline as the CLI and the API.
+
+A run whose process dies half-way (a restart, memory) would stay "uploaded" for ever:
+while a wizard step works on a run it marks it (`RUNNING`), and `runs_stalled_fail`
+marks failed the runs still in progress after `STALLED_AFTER`.
 """
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accountable.imports import pipeline
 from accountable.imports.errors import ImportFileError
@@ -26,6 +33,14 @@ from accountable.imports.validate import Scope
 from accountable.org.models import Person
 
 UPLOAD_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
+log = logging.getLogger(__name__)
+# The summary's mark of a wizard step at work on the run: when it began (ISO 8601).
+RUNNING = "running_since"
+# The longest an import runs: the most rows a file may hold take minutes, not an hour.
+STALLED_AFTER = timedelta(hours=1)
+STALLED = "The import stopped before it finished (the server restarted?); nothing was changed."
+UNEXPECTED = "The import stopped on an unexpected error; nothing was changed."
+UNREADABLE = "The file could not be read (an unexpected error); nothing was changed."
 
 
 def run_file(run: ImportRun) -> Path | None:
@@ -53,6 +68,7 @@ def upload_start(
         file_name=(uploaded.name or "upload")[:255],
         preset=preset,
         status=ImportRun.Status.UPLOADED,
+        summary={RUNNING: timezone.now().isoformat()},
         created_by=actor,
     )
     run_dir_fresh(run.pk)
@@ -60,9 +76,16 @@ def upload_start(
         Scope(actor, kind)
         path = _keep(run, uploaded)
         table = read_table(path, run.file_name)
+        sample = _sample(table)
     except ImportFileError as error:
         _failed(run, error.message)
         raise type(error)(error.message, run=run) from None
+    except Exception:
+        # The readers turn every flaw of a file into an ImportFileError; anything else is
+        # a bug, logged, and the person is told as much rather than shown a 500.
+        log.exception("import run %s: the upload could not be read", run.pk)
+        _failed(run, UNREADABLE)
+        raise ImportFileError(UNREADABLE, run=run) from None
     columns = guess_columns(preset, kind, table.columns)
     if saved_mapping is not None:
         saved = {f: c for f, c in saved_mapping.columns.items() if c in table.columns}
@@ -72,9 +95,10 @@ def upload_start(
         "names": {},
         "file_columns": table.columns,
         "read_as": table.describe(),
-        "sample": _sample(table),
+        "sample": sample,
     }
-    run.save(update_fields=["mapping"])
+    run.summary = {}
+    run.save(update_fields=["mapping", "summary"])
     return run
 
 
@@ -102,8 +126,36 @@ def _sample(table) -> dict[str, str]:
 
 def _failed(run: ImportRun, message: str) -> None:
     run.status = ImportRun.Status.FAILED
-    run.summary = {"error": message}
+    run.summary = {"error": message}  # ImportRun.save keeps it short
     run.save(update_fields=["status", "summary"])
+
+
+def runs_stalled_fail(*, now: datetime | None = None) -> int:
+    """Mark failed the imports that stopped half-way and will never finish: their
+    process died (a restart, a crash, memory). Nothing of theirs was written, since an
+    import is applied in one transaction. Returns how many were marked.
+
+    A command-line or API run is "uploaded" only while it runs; a wizard run carries
+    the `RUNNING` mark while a step works on it.
+    """
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    stalled = set(
+        ImportRun.objects.filter(status=ImportRun.Status.UPLOADED, created_at__lt=cutoff)
+        .exclude(source=ImportRun.Source.UPLOAD)
+        .values_list("pk", flat=True)
+    )
+    marked = ImportRun.objects.filter(summary__has_key=RUNNING).values_list("pk", "summary")
+    for pk, summary in marked:
+        since = parse_datetime(str(summary.get(RUNNING, "")))
+        if since is None or since < cutoff:
+            stalled.add(pk)
+    if not stalled:
+        return 0
+    return (
+        ImportRun.objects.filter(pk__in=stalled)
+        .exclude(status__in=[ImportRun.Status.APPLIED, ImportRun.Status.FAILED])
+        .update(status=ImportRun.Status.FAILED, summary={"error": STALLED})
+    )
 
 
 def run_columns_set(
@@ -140,18 +192,34 @@ def _through_pipeline(*, actor: Person, run: ImportRun, dry_run: bool) -> pipeli
     path = run_file(run)
     if path is None:
         raise ImportFileError("The uploaded file is no longer kept; upload it again.", run=run)
-    return pipeline.import_file(
-        kind=run.kind,
-        path=path,
-        actor=actor,
-        source=ImportRun.Source.UPLOAD,
-        preset=run.preset or "generic",
-        mapping=run.mapping.get("columns") or None,
-        names=run.mapping.get("names") or {},
-        dry_run=dry_run,
-        run=run,
-        file_name=run.file_name,
-    )
+    # The pipeline replaces the summary when it finishes or fails: a mark left means the
+    # process died on the way (see runs_stalled_fail).
+    run.summary = {**(run.summary or {}), RUNNING: timezone.now().isoformat()}
+    run.save(update_fields=["summary"])
+    try:
+        return pipeline.import_file(
+            kind=run.kind,
+            path=path,
+            actor=actor,
+            source=ImportRun.Source.UPLOAD,
+            preset=run.preset or "generic",
+            mapping=run.mapping.get("columns") or None,
+            names=run.mapping.get("names") or {},
+            dry_run=dry_run,
+            run=run,
+            file_name=run.file_name,
+        )
+    except ImportFileError as error:
+        if RUNNING in (run.summary or {}):  # raised before the pipeline recorded the run
+            _failed(run, error.message)
+        raise
+    except Exception:
+        if run.status == ImportRun.Status.APPLIED:
+            raise  # written and committed: the error came after, and is not the import's
+        if RUNNING in (run.summary or {}):  # else the pipeline recorded and logged it
+            log.exception("import run %s stopped on an unexpected error", run.pk)
+        _failed(run, UNEXPECTED)
+        raise ImportFileError(UNEXPECTED, run=run) from None
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ PAGE_SIZE = 50
 
 @role_required(*IMPORTERS)
 def run_list(request):
+    services.runs_stalled_fail()  # so that no run shows "uploaded" for ever
     runs = selectors.run_list(request.user)[:PAGE_SIZE]
     return render(request, "imports/list.html", {"runs": runs})
 
@@ -114,6 +115,7 @@ def run_apply(request, pk: int):
 
 @role_required(*IMPORTERS)
 def run_detail(request, pk: int):
+    services.runs_stalled_fail()
     run = selectors.run_get(request.user, pk)
     return render(request, "imports/run.html", {"run": run, "s": run.summary or {}})
 

@@ -43,6 +43,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("prune-task-results", "accountable.jobs.tasks.prune_task_results", time(3, 15)),
     PeriodicJob("signals-nightly", "accountable.signals.tasks.signals_nightly", time(2, 30)),
     PeriodicJob("planner-statistics", "accountable.jobs.tasks.planner_statistics", time(3, 45)),
+    PeriodicJob("imports-stalled", "accountable.imports.tasks.imports_stalled_fail", time(4, 0)),
 ]
 
 
