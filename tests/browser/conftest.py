@@ -84,6 +84,31 @@ def shoot(browser, live_server):
     return take
 
 
+@pytest.fixture
+def worker(live_server):
+    """`worker()` runs what the pages queued (an import's steps) as `accountable worker`
+    does, here in the test's own thread while the page waits and polls: the live
+    server's in-memory test database is shared by threads with table locks, so a
+    second thread writing while the server reads would fail where production's WAL
+    database would not."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    def run() -> None:
+        # The queue's own worker loop, without the command's signal handlers.
+        Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="browser-tests",
+            excluded_queue_names=[],
+        ).run()
+
+    return run
+
+
 def sign_in(page, email: str, password: str) -> None:
     page.goto("/login/")
     page.get_by_label("E-mail").fill(email)

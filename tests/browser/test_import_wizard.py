@@ -30,7 +30,7 @@ def catalogue(org):
 
 
 def test_manager_imports_deals_fixing_an_unknown_owner(
-    page, shoot, org, catalogue, settings, tmp_path
+    page, shoot, org, catalogue, settings, tmp_path, worker
 ):
     settings.VAR_DIR = tmp_path / "var"
     export = tmp_path / "pipeline-export.csv"
@@ -45,11 +45,17 @@ def test_manager_imports_deals_fixing_an_unknown_owner(
     page.get_by_label("CSV or Excel file").set_input_files(str(export))
     shoot(page, "import-1-upload")
     page.get_by_role("button", name="Upload and match columns").click()
+    expect(page.get_by_role("heading", name="Reading the file…")).to_be_visible()
+    expect(page.get_by_text("Waiting for the background worker to start")).to_be_visible()
+    shoot(page, "import-1b-working")
+    worker()  # the page moves on by itself once the file is read
 
     expect(page.get_by_role("heading", name="Match the columns")).to_be_visible()
     expect(page.get_by_label("owner_email")).to_have_value("owner_email")
     shoot(page, "import-2-columns")
     page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", name="Checking every row…")).to_be_visible()
+    worker()
 
     expect(page.get_by_role("heading", name="Preview", exact=True)).to_be_visible()
     rejected = page.locator(".card", has=page.get_by_role("heading", name="Rejected rows"))
@@ -63,12 +69,16 @@ def test_manager_imports_deals_fixing_an_unknown_owner(
 
     page.get_by_label("Moses Frase").select_option(label="Rob Rep <rep2@acme.test>")
     page.get_by_role("button", name="Preview again").click()
+    expect(page.get_by_role("heading", name="Checking every row…")).to_be_visible()
+    worker()
     expect(page.get_by_role("button", name="Apply the import")).to_be_visible()
     expect(page.get_by_text('"GTXPro" matched product "GTX Pro" (1 row)')).to_be_visible()
     expect(page.locator(".stat", has_text="New")).to_contain_text("4")
     shoot(page, "import-4-preview-fixed")
 
     page.get_by_role("button", name="Apply the import").click()
+    expect(page.get_by_role("heading", name="Applying the import…")).to_be_visible()
+    worker()
     expect(page.get_by_text("Imported. Every row was applied.")).to_be_visible()
     expect(page.locator(".badge", has_text="Applied")).to_be_visible()
     shoot(page, "import-5-report")

@@ -27,6 +27,13 @@ def _var_dir(settings, tmp_path):
     settings.VAR_DIR.mkdir()
 
 
+@pytest.fixture(autouse=True)
+def _steps_at_once(settings):
+    """The wizard's steps run in the background worker; here they run as they are
+    queued (test_background.py follows them through the real queue and worker)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def write(tmp_path) -> Callable[..., Path]:
     """write(name, text_or_bytes, encoding="utf-8") → the path of a new file."""

@@ -24,7 +24,7 @@ def importers(status: int = OK) -> dict[str, int]:
     }
 
 
-def _run(person, status=ImportRun.Status.PREVIEWED, **extra) -> ImportRun:
+def _run(person, status=ImportRun.Status.PREVIEWED, summary=None, **extra) -> ImportRun:
     run = ImportRun.objects.create(
         kind="deals",
         source=ImportRun.Source.UPLOAD,
@@ -32,7 +32,7 @@ def _run(person, status=ImportRun.Status.PREVIEWED, **extra) -> ImportRun:
         status=status,
         created_by=person,
         mapping={"columns": {}, "names": {}, "file_columns": ["Opportunity ID"], "sample": {}},
-        summary={"rejected": 1, "rejects_shown": [[2, "amount is negative"]]},
+        summary=summary or {"rejected": 1, "rejects_shown": [[2, "amount is negative"]]},
         **extra,
     )
     run_dir_fresh(run.pk)  # nothing left over from an earlier test's run of the same id
@@ -95,6 +95,15 @@ CASES = {
             method="post",
             note="the kept file is gone: a message and back to the run",
         ),
+    ],
+    "imports:working": [
+        Case(
+            managers_run("imports:working", summary={"working": "preview"}),
+            importers(),
+            note="a step queued: the page follows it",
+        ),
+        Case(managers_run("imports:working"), importers(LOGIN), note="done: on to the preview"),
+        Case(other_managers_run("imports:working"), someone_elses(expect_admin=LOGIN)),
     ],
     "imports:rejects": [
         Case(run_with_rejects, importers()),

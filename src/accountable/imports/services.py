@@ -5,6 +5,13 @@ ImportRun remembers the mapping (`run.mapping["columns"]`), the name mappings
 (`run.mapping["names"]`) and what the file looked like. Previewing and applying
 go through the same pipeline as the CLI and the API.
 
+The request only keeps the file (its size bounded before it is read) and queues
+the work: reading the file's header, previewing and applying run in the
+background worker (`step_mark`, then `imports.tasks.step_queue` → `step_run`), so no
+file, however large, holds a web process. While a step is queued or at work the
+run's summary names it (`WORKING`) and the step writes how far it got to a small
+file beside the upload (`step_progress`), which the page polls.
+
 A run whose process dies half-way (a restart, memory) would stay "uploaded" for ever:
 while a wizard step works on a run it marks it (`RUNNING`), and `runs_stalled_fail`
 marks failed the runs still in progress after `STALLED_AFTER`.
@@ -12,7 +19,9 @@ marks failed the runs still in progress after `STALLED_AFTER`.
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,10 +66,10 @@ def upload_start(
     uploaded: UploadedFile,
     saved_mapping: SavedMapping | None = None,
 ) -> ImportRun:
-    """Keep the uploaded file, read its header, and propose a column mapping.
+    """Keep the uploaded file; its header is read next, in the background (`upload_read`).
 
-    Raises ImportFileError (the run records it as failed) when the file cannot
-    be read or the person may not import this kind.
+    Raises ImportFileError (the run records it as failed) when the person may not
+    import this kind or the file cannot be kept.
     """
     run = ImportRun.objects.create(
         kind=kind,
@@ -68,13 +77,26 @@ def upload_start(
         file_name=(uploaded.name or "upload")[:255],
         preset=preset,
         status=ImportRun.Status.UPLOADED,
-        summary={RUNNING: timezone.now().isoformat()},
+        mapping={"saved_mapping": saved_mapping.pk if saved_mapping else None},
         created_by=actor,
     )
     run_dir_fresh(run.pk)
     try:
         Scope(actor, kind)
-        path = _keep(run, uploaded)
+        _keep(run, uploaded)
+    except ImportFileError as error:
+        _failed(run, error.message)
+        raise type(error)(error.message, run=run) from None
+    return run
+
+
+def upload_read(*, run: ImportRun) -> ImportRun:
+    """Read the kept file's header and first rows, and propose a column mapping (from
+    the preset, or from the mapping saved by name that the upload chose)."""
+    try:
+        path = run_file(run)
+        if path is None:
+            raise ImportFileError("The uploaded file is no longer kept; upload it again.")
         table = read_table(path, run.file_name)
         sample = _sample(table)
     except ImportFileError as error:
@@ -86,7 +108,8 @@ def upload_start(
         log.exception("import run %s: the upload could not be read", run.pk)
         _failed(run, UNREADABLE)
         raise ImportFileError(UNREADABLE, run=run) from None
-    columns = guess_columns(preset, kind, table.columns)
+    columns = guess_columns(run.preset or "generic", run.kind, table.columns)
+    saved_mapping = SavedMapping.objects.filter(pk=(run.mapping or {}).get("saved_mapping")).first()
     if saved_mapping is not None:
         saved = {f: c for f, c in saved_mapping.columns.items() if c in table.columns}
         columns = {**{f: c for f, c in columns.items() if f.startswith("_")}, **saved}
@@ -100,6 +123,98 @@ def upload_start(
     run.summary = {}
     run.save(update_fields=["mapping", "summary"])
     return run
+
+
+# --- the steps in the background -------------------------------------------------------
+
+READ, PREVIEW, APPLY = "read", "preview", "apply"
+STEPS = {
+    READ: "Reading the file",
+    PREVIEW: "Checking every row",
+    APPLY: "Applying the import",
+}
+# The summary's mark of a step queued or at work on the run (its name, from STEPS).
+WORKING = "working"
+PROGRESS_FILE = "progress.json"
+PROGRESS_EVERY = 0.5  # seconds between two writes of the progress file
+
+
+def step_mark(*, run: ImportRun, step: str) -> ImportRun:
+    """Mark a step of the wizard as queued (`imports.tasks.step_queue` then hands it to
+    the worker); the pages show the run working until the step ends.
+
+    The `RUNNING` mark is set now, so a run whose step never finishes (the worker
+    died, or none runs) is marked failed by `runs_stalled_fail` after STALLED_AFTER.
+    """
+    if step not in STEPS:
+        raise ImportFileError(f'Unknown step "{step}".', run=run)
+    run.summary = {**(run.summary or {}), WORKING: step, RUNNING: timezone.now().isoformat()}
+    run.save(update_fields=["summary"])
+    progress_path(run).unlink(missing_ok=True)
+    return run
+
+
+def step_run(*, run_id: int, step: str, actor_id: int) -> str:
+    """Do a queued step (in the worker); returns the run's status afterwards. Failures
+    are recorded on the run, with their message, by the step itself."""
+    run = ImportRun.objects.filter(pk=run_id).first()
+    actor = Person.objects.filter(pk=actor_id).first()
+    if run is None:
+        return "gone"
+    if (run.summary or {}).get(WORKING) != step:
+        return run.status  # already done, or replaced by a newer step
+    if actor is None or not actor.is_active:
+        _failed(run, "Whoever started this import can no longer sign in; nothing was changed.")
+        return run.status
+    try:
+        if step == READ:
+            upload_read(run=run)
+        elif step == PREVIEW:
+            run_preview(actor=actor, run=run)
+        else:
+            run_apply(actor=actor, run=run)
+    except ImportFileError:
+        pass  # recorded on the run as failed, with its message
+    run.refresh_from_db()
+    return run.status
+
+
+def step_working(run: ImportRun) -> str:
+    """The step queued or at work on the run ("" when none)."""
+    return (run.summary or {}).get(WORKING, "")
+
+
+def progress_path(run: ImportRun) -> Path:
+    return run_dir(run.pk) / PROGRESS_FILE
+
+
+def step_progress(run: ImportRun) -> tuple[int, int] | None:
+    """(rows done, rows expected) of the step at work, as it last wrote them; None
+    before its first rows. Rows expected may be 0 (a workbook's are not counted)."""
+    try:
+        done, total = json.loads(progress_path(run).read_text())
+        return int(done), int(total)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _progress_writer(run: ImportRun):
+    """A pipeline progress callback that writes (done, total) beside the upload at most
+    every PROGRESS_EVERY seconds: a file, not the database, since the step's own
+    transaction would hide the count from the page until it ends."""
+    path = progress_path(run)
+    last = [0.0]
+
+    def write(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_EVERY and done < total:
+            return
+        last[0] = now
+        partial = path.with_suffix(".tmp")
+        partial.write_text(json.dumps([done, total]))
+        partial.replace(path)
+
+    return write
 
 
 def _keep(run: ImportRun, uploaded: UploadedFile) -> Path:
@@ -172,6 +287,13 @@ def run_columns_set(
     return run
 
 
+def run_names_set(*, run: ImportRun, names: dict[str, dict[str, str]]) -> ImportRun:
+    """Set how the file's unknown names map to known ones (used by the next preview)."""
+    run.mapping = {**run.mapping, "names": names}
+    run.save(update_fields=["mapping"])
+    return run
+
+
 def run_preview(
     *, actor: Person, run: ImportRun, names: dict[str, dict[str, str]] | None = None
 ) -> pipeline.ImportResult:
@@ -198,6 +320,7 @@ def _through_pipeline(*, actor: Person, run: ImportRun, dry_run: bool) -> pipeli
     run.save(update_fields=["summary"])
     try:
         return pipeline.import_file(
+            progress=_progress_writer(run),
             kind=run.kind,
             path=path,
             actor=actor,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from accountable.imports.errors import RowError
+from accountable.org.calendar import EARLIEST, LATEST
 
 # A cell that a spreadsheet would run as a formula when the file is opened.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -92,9 +93,19 @@ def parse_date(column: str, value: str | None) -> date | None:
 
 def _make_date(column: str, shown: str, year: int, month: int, day: int) -> date:
     try:
-        return date(year, month, day)
+        made = date(year, month, day)
     except ValueError:
         raise RowError(f'{column} "{shown}" is not a real date') from None
+    return _in_calendar(column, shown, made)
+
+
+def _in_calendar(column: str, shown: str, day: date) -> date:
+    """The calendar's days only: a row dated 0001-01-01 or 9999-12-31 is a typo or a
+    placeholder, and no period or UTC moment near it can be worked out."""
+    if not EARLIEST <= day <= LATEST:
+        years = f"{EARLIEST.year} to {LATEST.year}"
+        raise RowError(f'{column} "{shown}" is outside the calendar: years run {years}')
+    return day
 
 
 def parse_datetime(column: str, value: str | None, zone: tzinfo) -> datetime | None:
@@ -117,6 +128,7 @@ def parse_datetime(column: str, value: str | None, zone: tzinfo) -> datetime | N
             return datetime.fromisoformat(iso)
         except ValueError:
             raise RowError(f'{column} "{cleaned}" is not a date and time') from None
+    # The day is in the calendar's years, so its moment in UTC is a real datetime.
     return datetime.combine(day, moment, tzinfo=zone)
 
 

@@ -1,15 +1,20 @@
 """The import pages: history, the wizard (upload → columns → preview → apply) and the
 report. Admins and managers only; each view parses input, calls one service or
-selector, and renders."""
+selector, and renders.
+
+Reading, previewing and applying run in the background worker: the view queues the
+step and sends the person to the run's working page, which follows the step's
+progress (htmx polling, or a refresh without JavaScript) and moves on when it ends."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accountable.imports import selectors, services
+from accountable.imports import selectors, services, tasks
 from accountable.imports.errors import ImportFileError
 from accountable.imports.formats import KINDS, template_csv
 from accountable.imports.forms import KIND_LABELS, MappingForm, NamesForm, UploadForm, kinds_for
@@ -45,7 +50,8 @@ def run_new(request):
         except ImportFileError as error:
             form.add_error("file", error.message)
         else:
-            return redirect("imports:columns", pk=run.pk)
+            tasks.step_queue(actor=request.user, run=run, step=services.READ)
+            return redirect("imports:working", pk=run.pk)
     context = {"form": form, "kinds": [(k, KIND_LABELS[k]) for k in kinds_for(request.user)]}
     return render(request, "imports/new.html", context)
 
@@ -53,6 +59,8 @@ def run_new(request):
 @role_required(*IMPORTERS)
 def run_columns(request, pk: int):
     run = _open_run(request, pk)
+    if services.step_working(run):
+        return redirect("imports:working", pk=run.pk)
     mapping = run.mapping or {}
     form = MappingForm(
         request.POST or None,
@@ -69,17 +77,19 @@ def run_columns(request, pk: int):
                 columns=form.columns(),
                 save_as=form.cleaned_data["save_as"],
             )
-            services.run_preview(actor=request.user, run=run)
         except ImportFileError as error:
             form.add_error(None, error.message)
         else:
-            return redirect("imports:preview", pk=run.pk)
+            tasks.step_queue(actor=request.user, run=run, step=services.PREVIEW)
+            return redirect("imports:working", pk=run.pk)
     return render(request, "imports/columns.html", {"run": run, "form": form})
 
 
 @role_required(*IMPORTERS)
 def run_preview(request, pk: int):
     run = _open_run(request, pk)
+    if services.step_working(run):
+        return redirect("imports:working", pk=run.pk)
     shown = {ImportRun.Status.PREVIEWED, ImportRun.Status.REJECTED}
     if run.status not in shown and request.method != "POST":
         return redirect("imports:columns", pk=run.pk)
@@ -91,11 +101,9 @@ def run_preview(request, pk: int):
         current=run.mapping.get("names", {}),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.run_preview(actor=request.user, run=run, names=form.names())
-        except ImportFileError as error:
-            messages.error(request, error.message)
-        return redirect("imports:preview", pk=run.pk)
+        services.run_names_set(run=run, names=form.names())
+        tasks.step_queue(actor=request.user, run=run, step=services.PREVIEW)
+        return redirect("imports:working", pk=run.pk)
     return render(request, "imports/preview.html", {"run": run, "s": summary, "names": form})
 
 
@@ -103,14 +111,50 @@ def run_preview(request, pk: int):
 @role_required(*IMPORTERS)
 def run_apply(request, pk: int):
     run = _open_run(request, pk)
-    try:
-        result = services.run_apply(actor=request.user, run=run)
-    except ImportFileError as error:
-        messages.error(request, error.message)
-        return redirect("imports:run", pk=run.pk)
-    if result.applied:
-        messages.success(request, "Imported. Every row was applied.")
-    return redirect("imports:run", pk=run.pk)
+    if not services.step_working(run):
+        tasks.step_queue(actor=request.user, run=run, step=services.APPLY)
+    return redirect(f"{reverse('imports:working', args=[run.pk])}?from={services.APPLY}")
+
+
+@role_required(*IMPORTERS)
+def run_working(request, pk: int):
+    """A step at work in the background: how far it got, refreshed until it ends; then
+    the page the step leads to (htmx is sent there with HX-Redirect)."""
+    services.runs_stalled_fail()
+    run = selectors.run_get(request.user, pk)
+    step = services.step_working(run)
+    if not step:
+        after = _after_step(run)
+        if run.status == ImportRun.Status.APPLIED and request.GET.get("from") == services.APPLY:
+            messages.success(request, "Imported. Every row was applied.")
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = after
+            return response
+        return redirect(after)
+    progress = services.step_progress(run)
+    context = {
+        "run": run,
+        "step": step,
+        "doing": services.STEPS[step],
+        "done": progress[0] if progress else None,
+        "total": progress[1] if progress else None,
+        "percent": round(100 * progress[0] / progress[1]) if progress and progress[1] else None,
+    }
+    template = (
+        "imports/_working.html" if request.headers.get("HX-Request") else "imports/working.html"
+    )
+    return render(request, template, context)
+
+
+def _after_step(run: ImportRun) -> str:
+    """Where the wizard goes once a step ended: the columns after reading, the preview
+    after previewing, the report after applying or failing."""
+    if run.status == ImportRun.Status.UPLOADED and (run.mapping or {}).get("file_columns"):
+        return reverse("imports:columns", args=[run.pk])
+    if run.status == ImportRun.Status.PREVIEWED:
+        return reverse("imports:preview", args=[run.pk])
+    return reverse("imports:run", args=[run.pk])
 
 
 @role_required(*IMPORTERS)
