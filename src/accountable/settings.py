@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -36,8 +37,13 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address is always a trusted origin for forms; CSRF_TRUSTED_ORIGINS adds
+# others (e.g. a second name behind a proxy that rewrites the host).
+_site = urlsplit(SITE_URL)
+CSRF_TRUSTED_ORIGINS = list(
+    dict.fromkeys([*env_list("CSRF_TRUSTED_ORIGINS"), f"{_site.scheme}://{_site.netloc}"])
+)
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
@@ -160,14 +166,34 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 vars().update(email_settings(env_str("EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Accountable <accountable@localhost>")
 
-# Production hardening: on whenever DEBUG is off and the site is served over https.
-SECURE_HTTPS = SITE_URL.startswith("https://")
+# Production hardening: on whenever DEBUG is off and SITE_URL is https. It keys on the
+# address, not on DEBUG alone, because DEBUG is off by default: the demo
+# (`make demo`, plain http on 127.0.0.1:8000) and the tests (the test client speaks
+# http) run with DEBUG off and an http SITE_URL, and must not be sent to https.
+SECURE_HTTPS = SITE_URL.startswith("https://") and not DEBUG
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
+# Plain http is answered with a redirect to https; SECURE_SSL_REDIRECT=0 leaves that to
+# a proxy that already does it. The health check stays on http for load balancers.
+SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Browsers remember for this long to come back only over https (a year by default);
+# SECURE_HSTS_SECONDS=0 sends no HSTS header (e.g. when the proxy sends its own).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000) if SECURE_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Asking to be on the browsers' preload list is the whole domain owner's decision and
+# hard to undo, so it is off unless asked for; the deploy check's reminder is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# A TLS-terminating proxy talks plain http to us and says what the client used in
+# X-Forwarded-Proto. Trust it (the default behind an https SITE_URL, the deployment
+# docs/operations.md describes) only when such a proxy sets it on every request;
+# TRUST_X_FORWARDED_PROTO=0 when the WSGI server itself terminates TLS.
+TRUST_X_FORWARDED_PROTO = SECURE_HTTPS and env_bool("TRUST_X_FORWARDED_PROTO", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
