@@ -304,7 +304,8 @@ def test_the_grid_costs_a_fixed_number_of_queries_plus_one_per_person(client, or
         with CaptureQueriesContext(connection) as queries:
             grid(client, team=org.north_field.pk)
         counts.append(len(queries))
-    assert counts[1] - counts[0] <= 5  # one suggestion query per person, nothing else
+    # A suggestion per person: deals credited to owners and split shares, nothing else.
+    assert counts[1] - counts[0] <= 10
     assert counts[0] <= 25
 
 

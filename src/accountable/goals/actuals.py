@@ -8,7 +8,8 @@ Python — never a query per period.
 
 Which date decides the period: a won deal's `closed_on` (revenue, deals won, units),
 a deal's `created_on` (opportunities and pipeline created), an activity's
-`occurred_at`. Credit goes to the deal's owner.
+`occurred_at`. A deal credits its owner, or its split people by share
+(`crm.credit`), as on the scorecards.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
 from accountable.core.local_day import day_start, local_day
+from accountable.crm import credit
 from accountable.crm.models import Activity, ActivityKind, Deal, DealStatus
 from accountable.org.calendar import Period
 
@@ -70,14 +72,13 @@ def daily_by_person(
     ids = list(people)
     if metric in _DEAL_METRICS:
         field, how, extra = _DEAL_METRICS[metric]
-        deals = Deal.objects.filter(extra, owner_id__in=ids)
-        deals = deals.filter(**{f"{field}__gte": start, f"{field}__lte": end})
+        deals = Deal.objects.filter(extra, **{f"{field}__gte": start, f"{field}__lte": end})
         if product_line:
             deals = deals.filter(product__product_line__iexact=product_line)
         if deal_type:
             deals = deals.filter(type=deal_type)
-        value = Sum("amount") if how == "sum" else Count("pk")
-        rows = deals.order_by().values_list("owner_id", field).annotate(v=value)
+        # Credited by split share, as on the scorecards (`crm.credit`).
+        return list(credit.credited_totals(deals, ids, field, how))
     elif metric in _ACTIVITY_METRICS:
         acts = Activity.objects.filter(
             _ACTIVITY_METRICS[metric],
@@ -191,14 +192,14 @@ def history(
 def funnel_counts(people: Iterable[int], start: date, end: date) -> dict[str, Decimal | int]:
     """What funnel.rates_from_counts needs: two queries (deals, activities)."""
     ids = list(people)
+    # A deal credits its owner or its split people (`crm.credit`): money by share, and
+    # a deal shared by several of the people counts once for them together.
+    won = Deal.objects.filter(status=DealStatus.WON, closed_on__gte=start, closed_on__lte=end)
+    won_amount = sum((v for _, _, v in credit.credited_totals(won, ids, "status", "sum")), ZERO)
     deals = (
-        Deal.objects.filter(owner_id__in=ids)
+        Deal.objects.filter(pk__in=Deal.objects.filter(credit.credits_people(ids)).values("pk"))
         .order_by()
         .aggregate(
-            won_amount=Sum(
-                "amount",
-                filter=Q(status=DealStatus.WON, closed_on__gte=start, closed_on__lte=end),
-            ),
             won=Count(
                 "pk", filter=Q(status=DealStatus.WON, closed_on__gte=start, closed_on__lte=end)
             ),
@@ -222,7 +223,7 @@ def funnel_counts(people: Iterable[int], start: date, end: date) -> dict[str, De
         )
     )
     return {
-        "won_amount": deals["won_amount"] or ZERO,
+        "won_amount": won_amount,
         "won": deals["won"],
         "lost": deals["lost"],
         "opportunities": deals["opportunities"],

@@ -38,7 +38,7 @@ from django.db.models import (
 )
 
 from accountable.core.local_day import day_start
-from accountable.crm import deal_history
+from accountable.crm import credit, deal_history
 from accountable.crm.models import (
     Activity,
     Deal,
@@ -269,11 +269,7 @@ def pipeline(
     a, b = window
     in_window = Q(expected_close_on__gte=a, expected_close_on__lte=b)
     result: dict[int, Pipeline] = defaultdict(Pipeline)
-    whole = (
-        Deal.objects.order_by()
-        .filter(status=DealStatus.OPEN)
-        .exclude(Exists(DealSplit.objects.filter(deal_id=OuterRef("pk"))))
-    )
+    whole = credit.unsplit(Deal.objects.order_by().filter(status=DealStatus.OPEN))
     if people is not None:
         whole = whole.filter(owner_id__in=people)
     # Products only, divided here: SQLite would divide whole amounts as integers.
@@ -358,9 +354,7 @@ def _pipeline_on(
 
 def credited_deals(people: People, **filters) -> QuerySet:
     """Deals credited to any of `people`: owned without a split, or split to them."""
-    return Deal.objects.filter(
-        Q(owner_id__in=people, splits__isnull=True) | Q(splits__person_id__in=people), **filters
-    ).distinct()
+    return Deal.objects.filter(credit.credits_people(people), **filters).distinct()
 
 
 def open_deals_of(person_id: int, on: date | None = None) -> list[tuple[Deal, Decimal]]:
@@ -400,23 +394,9 @@ def cycle_start(deal_created: date, engaged: date | None) -> date:
 def cycle_days(people: People, start: date, end: date) -> dict[int, list[int]]:
     """{person id: [days from engagement (or creation) to close, per deal won in the span]}."""
     result: dict[int, list[int]] = defaultdict(list)
-    won = Q(status=DealStatus.WON, closed_on__gte=start, closed_on__lte=end)
-    owned = Deal.objects.filter(won, owner_id__in=people).exclude(
-        Exists(DealSplit.objects.filter(deal_id=OuterRef("pk")))
-    )
-    for person_id, created, engaged, closed in owned.values_list(
-        "owner_id", "created_on", "engaged_on", "closed_on"
-    ):
-        result[person_id].append((closed - cycle_start(created, engaged)).days)
-    split = DealSplit.objects.filter(
-        person_id__in=people,
-        deal__status=DealStatus.WON,
-        deal__closed_on__gte=start,
-        deal__closed_on__lte=end,
-    )
-    for person_id, created, engaged, closed in split.values_list(
-        "person_id", "deal__created_on", "deal__engaged_on", "deal__closed_on"
-    ):
+    won = Deal.objects.filter(status=DealStatus.WON, closed_on__gte=start, closed_on__lte=end)
+    fields = ["created_on", "engaged_on", "closed_on"]
+    for person_id, _, created, engaged, closed in credit.credited_rows(won, people, fields):
         result[person_id].append((closed - cycle_start(created, engaged)).days)
     return result
 

@@ -47,6 +47,7 @@ from django.utils import timezone
 from accountable.core.bulk_indexes import indexes_set_aside, rows_about, worth_setting_aside
 from accountable.core.local_day import day_start, local_day, needs_days
 from accountable.core.planner import planner_statistics_refresh
+from accountable.crm import credit
 from accountable.crm.models import Activity, ActivityKind, Deal
 from accountable.crm.upsert import in_chunks
 from accountable.org.models import Person
@@ -123,19 +124,6 @@ def _activity_days(people: list[int] | None, start: date | None, end: date | Non
     )
 
 
-# Every deal credits its split people by share, or its owner in full when it has no
-# split: two sources, each a plain join the planner can serve from the indexes.
-_SOURCES = [
-    (
-        "crm_deal AS d",
-        "d.owner_id",
-        "100",
-        "NOT EXISTS (SELECT 1 FROM crm_dealsplit AS s WHERE s.deal_id = d.id)",
-    ),
-    ("crm_dealsplit AS c JOIN crm_deal AS d ON d.id = c.deal_id", "c.person_id", "c.share", ""),
-]
-
-
 def _credited(amount: str) -> dict[str, list[str]]:
     """The outcome columns a deal adds on its close day and on its created day."""
     won, lost = "d.status = 'won'", "d.status = 'lost'"
@@ -158,10 +146,11 @@ def _outcome_days_sql(people: list[int] | None, start: date | None, end: date | 
     (on created_on), each credited by share. Deal dates are days: plain SQL will do."""
     branches: list[str] = []
     params: list = []
-    for tables, person, share, condition in _SOURCES:
-        # ROUND(…, 2): each deal's credit in cents, as an invoice would; 100.0, not 100,
-        # or SQLite divides whole amounts as integers.
-        for column, values in _credited(f"ROUND(d.amount * {share} / 100.0, 2)").items():
+    # Every deal credits its split people by share, or its owner in full when it has no
+    # split (`crm.credit`): two sources, each a plain join the planner can serve from
+    # the indexes.
+    for tables, person, share, condition in credit.SQL_SOURCES:
+        for column, values in _credited(credit.sql_credited_amount(share)).items():
             where = [f"d.{column} IS NOT NULL"] + ([condition] if condition else [])
             if column == "closed_on":
                 where.append("d.status IN ('won', 'lost')")

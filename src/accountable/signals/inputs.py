@@ -8,8 +8,9 @@ per person or per period. Everything after this module is plain arithmetic
 database.
 
 Which date decides the period: an activity's `occurred_at`, a closed deal's
-`closed_on`, a new deal's `created_on`, a complaint's `received_on`. Credit goes
-to the deal's owner, as in `goals.actuals`. Only full weeks before the week
+`closed_on`, a new deal's `created_on`, a complaint's `received_on`. A deal
+credits its owner, or its split people by share (`crm.credit`), as on the
+scorecards and in `goals.actuals`. Only full weeks before the week
 holding `as_of` count, so a run on a Tuesday does not see a half-empty week.
 """
 
@@ -24,6 +25,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 
 from accountable.core.local_day import day_start, local_day
+from accountable.crm import credit
 from accountable.crm.models import Activity, ActivityKind, Channel, Deal, DealStatus, Feedback
 from accountable.goals.models import Target
 from accountable.org.calendar import FiscalCalendar, Kind, Period
@@ -232,31 +234,22 @@ def _activities(found: dict[int, PersonInputs], ids: list[int], window: Window) 
 
 def _deals(found: dict[int, PersonInputs], ids: list[int], window: Window) -> None:
     created_from = window.weeks[0].start
-    rows = (
-        Deal.objects.filter(owner_id__in=ids)
-        .filter(
-            Q(status=DealStatus.OPEN)
-            | Q(closed_on__gte=window.deals_from, closed_on__lte=window.as_of)
-            | Q(created_on__gte=created_from, created_on__lte=window.as_of)
-        )
-        .order_by()
-        .values_list(
-            "owner_id",
-            "status",
-            "amount",
-            "created_on",
-            "closed_on",
-            "expected_close_on",
-            "product__is_priority",
-        )
+    deals = Deal.objects.filter(
+        Q(status=DealStatus.OPEN)
+        | Q(closed_on__gte=window.deals_from, closed_on__lte=window.as_of)
+        | Q(created_on__gte=created_from, created_on__lte=window.as_of)
     )
+    fields = ["status", "amount", "created_on", "closed_on", "expected_close_on"]
+    # A deal credits its owner, or its split people by share (`crm.credit`), as on the
+    # scorecards and in goals.
+    rows = credit.credited_rows(deals, ids, [*fields, "product__is_priority"])
     by_person: dict[int, list] = defaultdict(list)
     for row in rows:
         by_person[row[0]].append(row)
-    for person_id, deals in by_person.items():
+    for person_id, credited in by_person.items():
         person = found[person_id]
-        for _, status, amount, created_on, closed_on, expected, priority in deals:
-            value = float(amount)
+        for _, share, status, amount, created_on, closed_on, expected, priority in credited:
+            value = float(credit.credited_amount(amount, share))
             if created_from <= created_on <= window.as_of:
                 person.created.append((created_on, value))
             closed_by_then = closed_on is not None and closed_on <= window.as_of

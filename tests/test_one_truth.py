@@ -1,0 +1,83 @@
+"""One truth: a split deal counts the same on the board, in goal and OKR progress, in
+the funnel and in the warning engine's inputs — its owner and split people credited
+by share (`crm.credit`), a team crediting it once."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from accountable.crm.upsert import deals_upsert
+from accountable.goals import actuals
+from accountable.org.services import organisation_get
+from accountable.scorecards import selectors as scorecards
+from accountable.signals.inputs import Window, inputs_gather
+from tests.crm.factories import stage
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = date(2026, 9, 30)
+
+
+@pytest.fixture
+def deals(org):
+    won = stage("Won")
+    deals_upsert(
+        [
+            {
+                "external_id": "SPLIT",
+                "name": "Shared",
+                "owner": org.rep,
+                "stage": won,
+                "amount": Decimal("10000"),
+                "created_on": date(2026, 7, 1),
+                "closed_on": date(2026, 8, 14),
+                "splits": [(org.rep, 60), (org.rep2, 40)],
+            },
+            {
+                "external_id": "SOLO",
+                "name": "Own",
+                "owner": org.rep2,
+                "stage": won,
+                "amount": Decimal("1000"),
+                "created_on": date(2026, 7, 2),
+                "closed_on": date(2026, 8, 20),
+            },
+        ]  # fmt: skip
+    )
+    return org
+
+
+def test_a_split_deal_counts_the_same_everywhere(deals):
+    org = deals
+    quarter = organisation_get().calendar.parse("2026-Q3")
+    board = {
+        row.person_id: row.won_amount
+        for row in scorecards.scorecard_rows(org.admin, period=quarter, as_of=AS_OF)
+    }
+    goals = {
+        pk: actuals.total("revenue", [pk], quarter.start, AS_OF) for pk in (org.rep.pk, org.rep2.pk)
+    }
+    window = Window.ending(AS_OF, organisation_get().calendar)
+    found = inputs_gather([org.rep, org.rep2], window)
+    warnings = {
+        pk: sum((Decimal(str(d.amount)) for d in found[pk].closed if d.won), Decimal(0))
+        for pk in (org.rep.pk, org.rep2.pk)
+    }
+    expected = {org.rep.pk: Decimal("6000.00"), org.rep2.pk: Decimal("5000.00")}
+    assert {pk: board[pk] for pk in expected} == expected
+    assert goals == expected
+    assert warnings == expected
+
+
+def test_a_team_counts_a_split_deal_once(deals):
+    org = deals
+    team = [org.rep.pk, org.rep2.pk]
+    counts = actuals.funnel_counts(team, date(2026, 7, 1), AS_OF)
+    assert counts["won"] == 2 and counts["won_amount"] == Decimal("11000.00")
+    assert actuals.total("revenue", team, date(2026, 7, 1), AS_OF) == Decimal("11000.00")
+    # Each person credited counts the deal once as theirs.
+    assert actuals.total("deals_won", [org.rep.pk], date(2026, 7, 1), AS_OF) == 1
+    assert actuals.total("deals_won", [org.rep2.pk], date(2026, 7, 1), AS_OF) == 2
