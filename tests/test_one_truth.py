@@ -45,7 +45,7 @@ def deals(org):
                 "created_on": date(2026, 7, 2),
                 "closed_on": date(2026, 8, 20),
             },
-        ]  # fmt: skip
+        ]
     )
     return org
 
