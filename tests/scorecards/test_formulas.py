@@ -42,8 +42,10 @@ def test_before_the_period_starts():
 def test_on_the_first_day():
     day = date(2026, 7, 1)
     assert f.pace(Q3, day) == pytest.approx(1 / 66)
-    # 1,000 won on day 1 of 66: run rate 1,000 a day, 66,000 by the end
-    assert f.projection(D(1000), Q3, day) == D("66000.00")
+    # 1,000 won on day 1 of 66 would project to 66,000: one deal says too little yet
+    assert f.projection(D(1000), Q3, day) is None
+    assert f.too_early_to_project(Q3, day)
+    assert f.run_rate_weekly(D(1000), Q3, day) == D("5000.00")  # 1,000 a day, 5 days a week
     # 65,000 to go over 65 days = 13 weeks: 5,000 a week
     assert f.required_weekly(D(66000), D(1000), Q3, day) == D("5000.00")
 
@@ -75,8 +77,13 @@ def test_on_the_last_day_and_after_the_period_is_over(day):
     assert f.pace(Q3, day) == 1.0
     assert f.projection(D(30000), Q3, day) == D("30000.00")  # the actual, nothing more
     assert f.projection_with_pipeline(D(30000), D(2000), Q3, day) == D("30000.00")
-    assert f.required_weekly(D(66000), D(30000), Q3, day) is None  # nothing left to catch up
     assert f.working_days_left(Q3, day) == 0
+    assert not f.too_early_to_project(Q3, day)
+
+
+def test_on_the_last_day_the_whole_shortfall_is_needed_and_after_it_nothing():
+    assert f.required_weekly(D(66000), D(30000), Q3, date(2026, 9, 30)) == D("36000.00")
+    assert f.required_weekly(D(66000), D(30000), Q3, date(2026, 10, 5)) is None
 
 
 def test_no_required_rate_once_the_target_is_met_or_without_target():
@@ -208,7 +215,7 @@ def test_required_rate_times_weeks_left_closes_the_gap(day, start_month, target,
     period = FiscalCalendar(fiscal_year_start_month=start_month).period("quarter", day)
     needed = f.required_weekly(D(target), D(actual), period, day)
     weeks = f.weeks_left(period, day)
-    if actual >= target or weeks == 0:
+    if actual >= target or day > period.end:
         assert needed is None
     else:
         assert needed > 0
@@ -230,3 +237,42 @@ def test_on_pace_projects_the_target(day, start_month, target):
 def test_a_score_lies_between_zero_and_the_cap(parts):
     score = f.weighted_score([f.Scored(a, w) for a, w in parts])
     assert 0 <= score <= 100 * f.SCORE_CAP + 1e-9
+
+
+@given(days, months, st.integers(1, 10**7), st.lists(st.floats(0, 5), min_size=3, max_size=3))
+def test_on_a_seasonal_pace_the_projection_is_exactly_the_target(day, start_month, target, w):
+    """A rep exactly on a seasonal pace (a quarter's target split by month weights)
+    projects to 100 % of the target, to the cent, once it is not too early."""
+    calendar = FiscalCalendar(fiscal_year_start_month=start_month)
+    quarter = calendar.period("quarter", day)
+    months = [calendar.period("month", quarter.start)]
+    while len(months) < 3:
+        months.append(months[-1].shift(1))
+    fraction = f.seasonal_pace(list(zip(months, w, strict=True)), day)
+    expected = D(target) * D(str(fraction))  # exactly on pace, unrounded
+    projected = f.projection(expected, quarter, day, fraction)
+    if f.too_early_to_project(quarter, day, fraction):
+        assert projected is None
+    elif day < quarter.end:
+        assert abs(projected - D(target)) <= D("0.01")
+
+
+@given(st.integers(1, 1000), st.integers(1, 999), st.integers(1, 999))
+def test_attainment_of_a_lower_is_better_metric_improves_as_it_falls(target, a, b):
+    better, worse = sorted([a, b])
+    lower = f.attainment(D(better), D(target), higher_is_better=False)
+    higher = f.attainment(D(worse), D(target), higher_is_better=False)
+    assert lower >= higher
+    assert f.attainment(D(target), D(target), higher_is_better=False) == 1.0
+
+
+def test_a_sales_cycle_twice_the_target_is_half_attained():
+    assert f.attainment(D(60), D(30), higher_is_better=False) == 0.5
+    assert f.attainment(D(0), D(30), higher_is_better=False) is None
+
+
+@given(days, months, st.integers(1, 10**7), st.integers(0, 10**7))
+def test_the_required_weekly_rate_on_the_last_day_is_the_shortfall(day, start_month, t, a):
+    period = FiscalCalendar(fiscal_year_start_month=start_month).period("quarter", day)
+    needed = f.required_weekly(D(t), D(a), period, period.end)
+    assert needed == (f.money(D(t) - D(a)) if t > a else None)

@@ -81,16 +81,41 @@ def gap_to_pace(actual: Decimal, expected: Decimal | None) -> Decimal | None:
 # --- projections and run rates ---------------------------------------------------------
 
 
-def projection(actual: Decimal, period: Period, as_of: date) -> Decimal | None:
-    """Projected finish at the current run rate: actual ÷ working days elapsed * working
-    days in the period. None before the first working day (no rate yet); the actual
-    itself once the period is over."""
+# A projection needs this share of the period behind it, by its pace: before, one deal
+# won on the first day would project to many times the target. The card then shows
+# the run rate so far and says it is too early to project.
+PROJECTION_MIN_PACE = 0.2
+
+
+def projection(
+    actual: Decimal, period: Period, as_of: date, fraction: float | None = None
+) -> Decimal | None:
+    """Projected finish at the pace so far: actual ÷ the share of the period gone, by the
+    same pace as expected-to-date (`fraction`: the target's seasonal pace when its parts
+    set one; else working days). Whoever is exactly on pace projects to the target.
+
+    None while it is too early to project (less than PROJECTION_MIN_PACE of the period
+    gone by its pace); the actual itself once the period is over."""
     if as_of >= period.end:
         return money(actual)
-    elapsed = period.working_days_elapsed(as_of)
-    if elapsed == 0:
+    share = pace(period, as_of) if fraction is None else fraction
+    if share < PROJECTION_MIN_PACE:
         return None
-    return money(Decimal(actual) / elapsed * period.working_days)
+    return money(Decimal(actual) / Decimal(str(share)))
+
+
+def too_early_to_project(period: Period, as_of: date, fraction: float | None = None) -> bool:
+    """Whether `projection` is withheld for want of data (not because the period is over)."""
+    share = pace(period, as_of) if fraction is None else fraction
+    return as_of < period.end and share < PROJECTION_MIN_PACE
+
+
+def run_rate_weekly(actual: Decimal, period: Period, as_of: date) -> Decimal | None:
+    """What came in per working week so far (None before the first working day)."""
+    elapsed = period.working_days_elapsed(min(as_of, period.end))
+    if elapsed <= 0:
+        return None
+    return money(Decimal(actual) / elapsed * len(period.calendar.working_days))
 
 
 def projection_with_pipeline(
@@ -123,20 +148,17 @@ def required_weekly(
     """The weekly run rate needed from now on to still reach the target: what is left to
     do ÷ working weeks left.
 
-    None (shown "—") when there is no target, when the target is already met, and when
-    no working day is left (on the last day, counted as over at its end, and after the
-    end: nothing can be caught up any more — the gap says how far short it ended). With
-    less than a week left, the whole remainder is needed this week: the divisor is at
-    least one week.
+    None (shown "—") when there is no target, when the target is already met, and after
+    the period's end (nothing can be caught up any more — the gap says how far short it
+    ended). With less than a week left, the whole remainder is needed this week: the
+    divisor is at least one week; on the last day, the whole shortfall.
     """
-    if target is None:
+    if target is None or as_of > period.end:
         return None
     remaining = Decimal(target) - Decimal(actual)
     if remaining <= 0:
         return None
     weeks = weeks_left(period, as_of)
-    if weeks <= 0:
-        return None
     return money(remaining / Decimal(str(max(weeks, 1.0))))
 
 
@@ -152,11 +174,22 @@ def coverage(pipeline_left: Decimal, target: Decimal | None, actual: Decimal) ->
     return float(Decimal(pipeline_left) / to_go)
 
 
-def attainment(actual: Decimal | float, target: Decimal | float | None) -> float | None:
-    """Actual ÷ target (1.0 = the target reached); None without a positive target."""
+def attainment(
+    actual: Decimal | float, target: Decimal | float | None, higher_is_better: bool = True
+) -> float | None:
+    """How much of the target is reached (1.0 = reached); None without a positive target.
+
+    Actual ÷ target where more is better; target ÷ actual where less is better (a sales
+    cycle of 60 days against a target of 30 is 50 %, and 20 days is 150 %), so that
+    attainment always grows as the metric improves. A lower-is-better actual of 0 or
+    less has no meaningful attainment (None)."""
     if target is None or target <= 0:
         return None
-    return float(Decimal(str(actual)) / Decimal(str(target)))
+    if higher_is_better:
+        return float(Decimal(str(actual)) / Decimal(str(target)))
+    if Decimal(str(actual)) <= 0:
+        return None
+    return float(Decimal(str(target)) / Decimal(str(actual)))
 
 
 # --- conversion ---------------------------------------------------------------------

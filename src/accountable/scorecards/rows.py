@@ -48,7 +48,9 @@ class ScoreRow(_Json):
     revenue metric (won amount, credited by split share). `pace` is the share of the
     target expected by now: of the period's working days gone, or by the target's parts
     (`metrics.target_paces`); `expected_to_date` = target * pace; `gap_to_pace` =
-    won - expected (negative: behind). `projected` extrapolates the run rate to date;
+    won - expected (negative: behind). `projected` divides what is won by that pace (the
+    finish at the pace so far; None while less than a fifth of the period is gone by its
+    pace, too early to project: `run_rate_weekly` says what came in a week so far);
     `projected_with_pipeline` adds the weighted pipeline expected to close in the rest
     of the period to what is won. `required_weekly` is what must be won per working
     week left to reach the target (None when met, or no working day is left).
@@ -101,6 +103,8 @@ class ScoreRow(_Json):
     slipped_deals: int
     stale_deals: int
     deals_missing_milestones: int
+    # Won per working week so far: shown while it is too early to project.
+    run_rate_weekly: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ class TeamSummary(_Json):
     activities: int
     opportunities_created: int
     pipeline_created: Decimal
+    run_rate_weekly: Decimal | None = None
 
 
 @dataclass(frozen=True)

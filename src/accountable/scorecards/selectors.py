@@ -113,7 +113,8 @@ def _revenue(
         "attainment": f.attainment(won, target),
         "expected_to_date": expected,
         "gap_to_pace": f.gap_to_pace(won, expected),
-        "projected": f.projection(won, period, as_of),
+        "projected": f.projection(won, period, as_of, fraction),
+        "run_rate_weekly": f.run_rate_weekly(won, period, as_of),
         "projected_with_pipeline": f.projection_with_pipeline(
             won, pipe.weighted_in_window, period, as_of
         ),
@@ -536,11 +537,15 @@ def metric_summary(
         as_of=as_of,
         actual=actual,
         target=target,
-        attainment=f.attainment(number, target) if number is not None else None,
+        attainment=(
+            f.attainment(number, target, meta.higher_is_better) if number is not None else None
+        ),
         pace=fraction,
         expected=expected,
         gap=f.gap_to_pace(number, expected) if number is not None else None,
-        projected=f.projection(number, period, as_of) if paced and number is not None else None,
+        projected=(
+            f.projection(number, period, as_of, fraction) if paced and number is not None else None
+        ),
         required_weekly=(
             f.required_weekly(target, number, period, as_of)
             if paced and number is not None
