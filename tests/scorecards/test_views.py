@@ -363,7 +363,7 @@ def test_the_scorecard_shows_nothing_of_others_warnings(client, judged):
     for warning in rita_and_olga:
         assert reverse("signals:warning", args=[warning.pk]) not in html
     assert "customer complaints in the last 91 days" not in html
-    assert "Pipeline coverage low" in html  # Rob's own
+    assert "Pipeline low against quota" in html  # Rob's own
     client.force_login(judged.other_manager)
     assert client.get(reverse("scorecards:person", args=[judged.rep.pk])).status_code == 404
 

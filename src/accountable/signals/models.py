@@ -16,7 +16,7 @@ KIND_LABELS = {
     "win_rate_decline": "Win rate declining",
     "cycle_lengthening": "Sales cycle lengthening",
     "deal_size_decline": "Deals shrinking",
-    "low_coverage": "Pipeline coverage low",
+    "low_coverage": "Pipeline low against quota",
     "late_prospecting": "Not prospecting early enough",
     "wrong_product_mix": "Not selling the priority products",
     "channel_mix": "Channels that do not work",

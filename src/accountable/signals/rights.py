@@ -220,7 +220,7 @@ def right_time(
     else:
         commitments = PASS if fig.commitments_due else UNKNOWN
     parts = [
-        f"open pipeline covers {_cov(fig.coverage)} a quarter's target"
+        f"pipeline-to-quota {_cov(fig.coverage)} (open pipeline against a quarter's target)"
         if fig.coverage is not None
         else "no quarter's target to measure the open pipeline against"
     ]
@@ -245,8 +245,8 @@ def right_time(
         status=status,
         message=_sentence(status, parts),
         evidence={
-            "coverage": _round(fig.coverage, 2),
-            "team_coverage": _round(bench.team["coverage"], 2),
+            "pipeline_to_quota": _round(fig.coverage, 2),
+            "team_pipeline_to_quota": _round(bench.team["coverage"], 2),
             "weeks_since_opportunity": since,
             "median_cycle_days": cycle,
             "commitments_due": fig.commitments_due,

@@ -310,7 +310,9 @@ def low_coverage(
 ) -> Finding | None:
     """Too little pipeline for the target, now or a sales cycle from now.
 
-    Coverage is open pipeline ÷ a quarter's (ramped) target. It is low when it is
+    Pipeline-to-quota is all open pipeline ÷ a quarter's (ramped) target — not the
+    board's coverage, which counts only the pipeline closing in the period against the
+    target still to go; the two are named apart wherever they are shown. It is low when it is
     below `low_coverage_ratio` and new pipeline (a week, last 4 weeks) is below
     `low_coverage_refill_ratio` of the team's — or when the pipeline the person
     is opening would only sustain `low_coverage_projected_ratio` of a quarter's
@@ -332,7 +334,7 @@ def low_coverage(
     team = f"; team median {team_coverage:.1f}{TIMES}" if team_coverage else ""
     later = (
         f"; at {_n(new_pipeline)}/wk of new pipeline (team {_n(team_new_pipeline or 0)}/wk) "
-        f"it would cover {projected:.1f}{TIMES} one {_n(cycle_days)}-day sales cycle from now"
+        f"it would be {projected:.1f}{TIMES} one {_n(cycle_days)}-day sales cycle from now"
         if projected is not None
         else ""
     )
@@ -341,18 +343,19 @@ def low_coverage(
         kind="low_coverage",
         severity=HIGH if severe < t.low_coverage_high_ratio else MEDIUM,
         message=(
-            f"Open pipeline covers {coverage:.1f}{TIMES} a quarter's target "
-            f"({_n(open_pipeline)} against {_n(quarter_target)}){team}{later}."
+            f"Pipeline-to-quota is {coverage:.1f}{TIMES}: open pipeline "
+            f"{_n(open_pipeline)} against a quarter's target of {_n(quarter_target)}"
+            f"{team}{later}."
         ),
         evidence={
-            "coverage": round(coverage, 2),
-            "projected_coverage": round(projected, 2) if projected is not None else None,
+            "pipeline_to_quota": round(coverage, 2),
+            "projected_pipeline_to_quota": round(projected, 2) if projected is not None else None,
             "open_pipeline": round(open_pipeline),
             "quarter_target": round(quarter_target),
             "new_pipeline_per_week": round(new_pipeline),
             "team_new_pipeline_per_week": round(team_new_pipeline) if team_new_pipeline else None,
             "median_cycle_days": cycle_days,
-            "team_coverage": round(team_coverage, 2) if team_coverage else None,
+            "team_pipeline_to_quota": round(team_coverage, 2) if team_coverage else None,
             "threshold": t.low_coverage_ratio,
             "projected_threshold": t.low_coverage_projected_ratio,
         },

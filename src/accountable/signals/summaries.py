@@ -42,7 +42,7 @@ SHORT_LABELS = {
     "win_rate_decline": "win rate",
     "cycle_lengthening": "cycle",
     "deal_size_decline": "deal size",
-    "low_coverage": "coverage",
+    "low_coverage": "pipeline",
     "late_prospecting": "prospecting",
     "wrong_product_mix": "product mix",
     "channel_mix": "channels",
