@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from accountable.env import email_settings, env_bool, env_int, env_list, env_str
 
@@ -200,14 +201,24 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
 )
 
-# Background work: the Django Tasks API with the database-backed queue. Set
-# TASKS_BACKEND to another backend path (e.g. a Redis one) to move the queue.
-TASKS = {
-    "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
-    }
-}
+# Background work: the Django Tasks API. The queue is in the database by default (no
+# broker to run); TASKS_BACKEND=django_tasks_rq.RQBackend moves it to the Redis server
+# at REDIS_URL, for workers on several machines (docs/operations.md). Callers only
+# use the API, so they do not change. django_tasks_db stays installed either way:
+# its tables stay migrated, ready for a move back.
+TASKS_BACKEND = env_str("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend"  # empty: default
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+REDIS_URL = env_str("REDIS_URL")  # e.g. redis://127.0.0.1:6379/0; or REDIS_URL_FILE
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    if not REDIS_URL:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=django_tasks_rq.RQBackend needs REDIS_URL, "
+            "the Redis server holding the queue (e.g. redis://127.0.0.1:6379/0)."
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # RQ stops a task after DEFAULT_TIMEOUT seconds (its own default is 3 minutes):
+    # an hour, the longest an import may run before it counts as stalled.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text")  # "json" for structured logs
 LOGGING = {

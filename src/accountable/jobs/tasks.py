@@ -1,7 +1,9 @@
-"""Background tasks of the jobs app (housekeeping of the queue itself)."""
+"""Background tasks of the jobs app (housekeeping of the queue itself, and a ping)."""
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import timedelta
 
 from django.utils import timezone
@@ -30,3 +32,13 @@ def planner_statistics() -> str:
 
     planner_statistics_refresh()
     return "statistics refreshed"
+
+
+@task()
+def ping() -> dict[str, str | int]:
+    """Answer with the host and process id of the worker that ran it.
+
+    `accountable queue ping` enqueues a few and counts who answered: proof that
+    the workers of a deployment are alive and take tasks from the queue.
+    """
+    return {"host": socket.gethostname(), "pid": os.getpid()}
