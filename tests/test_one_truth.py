@@ -81,3 +81,12 @@ def test_a_team_counts_a_split_deal_once(deals):
     # Each person credited counts the deal once as theirs.
     assert actuals.total("deals_won", [org.rep.pk], date(2026, 7, 1), AS_OF) == 1
     assert actuals.total("deals_won", [org.rep2.pk], date(2026, 7, 1), AS_OF) == 2
+
+
+def test_a_team_board_counts_a_deal_split_between_teammates_once(deals):
+    org = deals
+    quarter = organisation_get().calendar.parse("2026-Q3")
+    summary = scorecards.team_summary(org.admin, team=org.north_field, period=quarter, as_of=AS_OF)
+    assert summary.won_count == 2  # the shared deal once, Rob's own once
+    assert summary.won_amount == Decimal("11000.00")
+    assert summary.avg_deal_size == Decimal("5500.00")

@@ -262,7 +262,7 @@ def test_board_queries_do_not_grow_with_people(sales, django_assert_max_num_quer
     with django_assert_max_num_queries(18):  # 17 August is past: the pipeline from history
         rows = selectors.scorecard_rows(sales.manager, period=Q3, as_of=AUG17)
     assert len(rows) == 17
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # with the split deals a team counts once
         selectors.exec_rollup(sales.executive, period=Q3, as_of=AUG17)
 
 

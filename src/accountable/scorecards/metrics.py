@@ -352,6 +352,48 @@ def _pipeline_on(
     return _in_money(result)
 
 
+def split_closes(people: list[int] | None, start: date, end: date) -> dict[int, tuple[str, list]]:
+    """{deal id: (status, [person ids credited])} of the split deals won or lost in the
+    span that credit any of `people` (None: anyone): what a team needs to count a deal
+    shared by several of its people once."""
+    splits = DealSplit.objects.filter(
+        deal__status__in=[DealStatus.WON, DealStatus.LOST],
+        deal__closed_on__gte=start,
+        deal__closed_on__lte=end,
+    )
+    rows: list[tuple[int, int, str]] = []
+    if people is None:
+        rows = list(splits.values_list("deal_id", "person_id", "deal__status"))
+    else:
+        for chunk in in_chunks(people):
+            rows += splits.filter(person_id__in=chunk).values_list(
+                "deal_id", "person_id", "deal__status"
+            )
+    found: dict[int, tuple[str, list]] = {}
+    for deal_id, person_id, status in rows:
+        found.setdefault(deal_id, (status, []))[1].append(person_id)
+    return found
+
+
+def once_per_team(c: Counts, members: set[int], closes: dict[int, tuple[str, list]]) -> Counts:
+    """A team's counts with each split deal counted once, however many of its people
+    it credits (its money is already credited by share, and adds up)."""
+    extra_won = extra_lost = 0
+    for status, credited in closes.values():
+        shared = sum(1 for person_id in credited if person_id in members) - 1
+        if shared > 0:
+            if status == DealStatus.WON:
+                extra_won += shared
+            else:
+                extra_lost += shared
+    if not extra_won and not extra_lost:
+        return c
+    return Counts(
+        **{k.name: getattr(c, k.name) for k in fields(c)}
+        | {"won_count": c.won_count - extra_won, "lost_count": c.lost_count - extra_lost}
+    )
+
+
 def credited_deals(people: People, **filters) -> QuerySet:
     """Deals credited to any of `people`: owned without a split, or split to them."""
     return Deal.objects.filter(credit.credits_people(people), **filters).distinct()
@@ -598,7 +640,7 @@ def score_attainment(metric: str, actual, target, fraction: float) -> float | No
         return None
     meta = BY_KEY.get(metric)
     if meta is not None and not meta.higher_is_better:
-        return float(Decimal(str(target)) / Decimal(str(actual))) if actual else None
+        return f.attainment(actual, target, higher_is_better=False)
     if metric in RATIO_METRICS:
         return f.attainment(actual, target)
     if fraction <= 0:

@@ -278,6 +278,7 @@ def _team_summaries_computed(
     everyone = people is None or len(person_ids) > 5000
     source = None if everyone else person_ids
     counted = m.counts(source, period.start, end)
+    closes = m.split_closes(source, period.start, end)
     pipes = m.pipeline(source, _window(period, as_of), on=end)
     own = m.team_targets(paths, period)
     own_paces = m.target_paces("team_id", paths, period, as_of)
@@ -292,6 +293,8 @@ def _team_summaries_computed(
     for team in teams:
         ids = members.get(team.pk, [])
         c = sum((counted[i] for i in ids if i in counted), m.Counts())
+        # A deal shared by several of the team's people is one deal won for the team.
+        c = m.once_per_team(c, set(ids), closes)
         pipe = m.Pipeline()
         for i in ids:
             if i in pipes:
