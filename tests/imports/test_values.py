@@ -62,6 +62,37 @@ def test_datetimes_take_the_organisation_time_zone():
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01",
+        "0001-01-01T00:00:00",
+        "9999-12-31T23:59:59",
+        "9999-12-31 23:59+05:00",
+        "31/12/9999",
+        "1899-12-31",
+        "3000-01-01 10:00",
+    ],
+)
+def test_days_outside_the_calendar_are_refused(text):
+    """At year 1 or 9999 a local time has no UTC moment; the calendar runs 1900 to 2999."""
+    tokyo, honolulu = ZoneInfo("Asia/Tokyo"), ZoneInfo("Pacific/Honolulu")
+    for zone in (UTC, tokyo, honolulu):
+        with pytest.raises(
+            RowError, match=r'"[^"]+" is outside the calendar: years run 1900 to 2999'
+        ):
+            v.parse_datetime("occurred_at", text, zone)
+    with pytest.raises(RowError, match="outside the calendar"):
+        v.parse_date("close_date", text)
+
+
+def test_the_calendars_ends_are_days_and_moments():
+    honolulu = ZoneInfo("Pacific/Honolulu")
+    assert v.parse_date("close_date", "1900-01-01") == date(1900, 1, 1)
+    late = v.parse_datetime("occurred_at", "2999-12-31 23:59:59", honolulu)
+    assert late.astimezone(UTC) == datetime(3000, 1, 1, 9, 59, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("4821", Decimal("4821.00")),
@@ -103,6 +134,9 @@ def test_negative_allowed_when_asked():
 
 def test_whole_numbers():
     assert v.parse_int("employees", "2,822") == 2822
+    assert v.parse_int("employees", "2147483647") == 2**31 - 1
+    with pytest.raises(RowError, match='employees "2147483648" is too large'):
+        v.parse_int("employees", "2147483648")
     with pytest.raises(RowError, match="not a whole number"):
         v.parse_int("employees", "2.5")
     with pytest.raises(RowError, match="at least 1"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -11,10 +11,13 @@ from hypothesis import strategies as st
 
 from accountable.org.calendar import (
     DEFAULT_CALENDAR,
+    EARLIEST,
+    LATEST,
     FiscalCalendar,
     Kind,
     Period,
     PeriodError,
+    date_check,
     parse_date,
 )
 
@@ -221,8 +224,12 @@ def test_shift_and_last_year() -> None:
     assert cal.parse("2021-W10").same_period_last_year().label == "2020-W10"
     assert APRIL.parse("2026-Q3").same_period_last_year().label == "2025-Q3"
     assert cal.parse("2024-02").same_period_last_year().days == 28
+    # Labels run 1900 to 2999; the periods next to those are there for what looks
+    # back or ahead from them, and no further.
+    assert cal.parse("2999").next().label == "3000"
+    assert cal.parse("1900-Q1").shift(-4).label == "1899-Q1"
     with pytest.raises(PeriodError):
-        cal.parse("2999").next()
+        cal.parse("2999").shift(11)
 
 
 def test_periods_are_values() -> None:
@@ -259,6 +266,20 @@ def test_parse_date() -> None:
             parse_date(bad)
     with pytest.raises(PeriodError, match='"2026-02-30"'):
         parse_date("2026-02-30")
+    assert (parse_date("1900-01-01"), parse_date("2999-12-31")) == (EARLIEST, LATEST)
+    for outside in ["0001-01-01", "1899-12-31", "3000-01-01", "9999-12-31"]:
+        with pytest.raises(PeriodError, match="dates run 1900-01-01 to 2999-12-31"):
+            parse_date(outside)
+    with pytest.raises(PeriodError, match="YYYY-MM-DD"):
+        parse_date("10000-01-01")
+
+
+def test_date_check() -> None:
+    assert date_check(EARLIEST) == EARLIEST and date_check(LATEST) == LATEST
+    assert date_check(datetime(2999, 12, 31, 23, 59)) == datetime(2999, 12, 31, 23, 59)
+    for outside in [date.min, date.max, datetime(1899, 12, 31, 23, 59), date(3000, 1, 1)]:
+        with pytest.raises(PeriodError, match="outside the calendar"):
+            date_check(outside)
 
 
 # ---- properties -------------------------------------------------------------------------
@@ -350,3 +371,15 @@ def test_elapsed_fraction_is_monotone_and_bounded(
     fractions = [p.elapsed_fraction(p.start + timedelta(days=n)) for n in sorted(offsets)]
     assert all(0.0 <= f <= 1.0 for f in fractions)
     assert fractions == sorted(fractions)
+
+
+@settings(max_examples=200)
+@given(calendars, kinds, st.dates(EARLIEST, LATEST))
+def test_every_day_the_calendar_covers_has_periods_around_it(
+    cal: FiscalCalendar, kind: Kind, on: date
+) -> None:
+    """What looks back or ahead from a day (four periods back, last year, the next
+    period, a day either side) never runs off the calendar."""
+    p = cal.period(kind, on)
+    assert p.shift(-4).same_period_last_year().start < p.start < p.next().start
+    assert p.contains(on) and cal.period(kind, on + timedelta(days=1)) >= p

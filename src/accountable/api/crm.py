@@ -9,6 +9,7 @@ namespace, where these schemas do not exist. Annotations here are real types.
 """
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -26,11 +27,17 @@ from accountable.crm.models import (
     Stage,
 )
 from accountable.crm.names import name_key
+from accountable.org.calendar import EARLIEST, LATEST
 from accountable.org.models import Person
 
 router = Router(tags=["sales data"])
 
 MAX_PAGE = 1000
+# Far past any table, and far enough from the database's integers for offset + limit.
+MAX_OFFSET = 1_000_000_000
+# A day the fiscal calendar covers: filters at the ends of Python's calendar would run
+# off it when they become moments ("the day after `until`").
+Day = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
 
 
 class Pages(LimitOffsetPagination):
@@ -38,7 +45,7 @@ class Pages(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(100, ge=1, le=MAX_PAGE, description="How many to return (1 to 1,000).")
-        offset: int = Field(0, ge=0, description="How many to skip from the start.")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many to skip from the start.")
 
 
 class DealOut(Schema):
@@ -88,8 +95,8 @@ class DealFilters(Schema):
     status: DealStatus | None = Field(None, description="open, won or lost.")
     owner: str = Field("", description="The owner's e-mail.")
     stage: str = Field("", description="A pipeline stage's name, e.g. Proposal.")
-    closed_from: date | None = Field(None, description="Closed on or after (YYYY-MM-DD).")
-    closed_to: date | None = Field(None, description="Closed on or before (YYYY-MM-DD).")
+    closed_from: Day | None = Field(None, description="Closed on or after (YYYY-MM-DD).")
+    closed_to: Day | None = Field(None, description="Closed on or before (YYYY-MM-DD).")
     q: str = Field("", description="Part of the deal's name, external id or account name.")
 
 
@@ -128,8 +135,8 @@ class ActivityFilters(Schema):
     kind: ActivityKind | None = Field(None, description="call, email, meeting, demo, …")
     channel: Channel | None = Field(None, description="phone, email, video, in_person, …")
     prospecting: bool | None = Field(None, description="Only prospecting (true) or not (false).")
-    since: date | None = Field(None, description="On or after this day (YYYY-MM-DD).")
-    until: date | None = Field(None, description="On or before this day (YYYY-MM-DD).")
+    since: Day | None = Field(None, description="On or after this day (YYYY-MM-DD).")
+    until: Day | None = Field(None, description="On or before this day (YYYY-MM-DD).")
 
 
 def _person(viewer: Person, email: str) -> Person | None:

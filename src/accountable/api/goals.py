@@ -7,6 +7,8 @@ teams, admins for everyone). Values are decimal strings ("48000.00").
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -20,6 +22,8 @@ from accountable.tokens.models import Scope
 
 router = Router(tags=["targets"])
 SETTERS = (Role.ADMIN, Role.MANAGER)
+# A target's value has the digits of its column: 1e308 is a 422, not a failed save.
+VALUE = Target._meta.get_field("value")
 
 
 class TargetOut(Schema):
@@ -71,7 +75,12 @@ class TargetIn(Schema):
     owner: str = Field(description="A person's e-mail or a team's name.")
     metric: str
     period: str = Field(description="2026, 2026-Q3, 2026-08 or 2026-W32.")
-    value: str
+    value: Decimal = Field(
+        ge=0,
+        max_digits=VALUE.max_digits,
+        decimal_places=VALUE.decimal_places,
+        description='A decimal string, "48000.00".',
+    )
     product_line: str = ""
     deal_type: str = ""
 

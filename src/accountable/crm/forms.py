@@ -26,7 +26,7 @@ from accountable.crm.models import (
     Product,
     Stage,
 )
-from accountable.org.forms import DateInput
+from accountable.org.forms import CalendarDateField, CalendarDateTimeField
 from accountable.org.models import Person
 
 HUNDRED = Decimal("100")
@@ -87,8 +87,8 @@ class DealFilterForm(FilterForm):
     product = forms.ModelChoiceField(
         queryset=Product.objects.order_by("name"), required=False, empty_label="Any product"
     )
-    closed_from = forms.DateField(required=False, widget=DateInput, label="Closed from")
-    closed_to = forms.DateField(required=False, widget=DateInput, label="Closed to")
+    closed_from = CalendarDateField(required=False, label="Closed from")
+    closed_to = CalendarDateField(required=False, label="Closed to")
 
     def __init__(self, *args, viewer: Person, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,8 +114,8 @@ class ActivityFilterForm(FilterForm):
         coerce=lambda value: value == "yes",
         empty_value=None,
     )
-    since = forms.DateField(required=False, widget=DateInput, label="From")
-    until = forms.DateField(required=False, widget=DateInput, label="To")
+    since = CalendarDateField(required=False, label="From")
+    until = CalendarDateField(required=False, label="To")
 
     def __init__(self, *args, viewer: Person, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,8 +135,8 @@ class FeedbackFilterForm(FilterForm):
     kind = forms.ChoiceField(
         required=False, choices=[("", "Complaints and praise"), *Feedback.Kind.choices]
     )
-    since = forms.DateField(required=False, widget=DateInput, label="From")
-    until = forms.DateField(required=False, widget=DateInput, label="To")
+    since = CalendarDateField(required=False, label="From")
+    until = CalendarDateField(required=False, label="To")
 
     def __init__(self, *args, viewer: Person, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,21 +188,18 @@ class DealForm(forms.Form):
         error_messages={"min_value": "The amount cannot be negative."},
     )
     stage = forms.ModelChoiceField(queryset=Stage.objects.order_by("order"), empty_label=None)
-    created_on = forms.DateField(widget=DateInput, initial=timezone.localdate, label="Created on")
-    engaged_on = forms.DateField(
-        widget=DateInput,
+    created_on = CalendarDateField(initial=timezone.localdate, label="Created on")
+    engaged_on = CalendarDateField(
         required=False,
         label="Engaged on",
         help_text="The first real conversation with the buyer.",
     )
-    expected_close_on = forms.DateField(
-        widget=DateInput,
+    expected_close_on = CalendarDateField(
         required=False,
         label="Expected to close on",
         help_text="Pipeline counts in the period of this date.",
     )
-    closed_on = forms.DateField(
-        widget=DateInput,
+    closed_on = CalendarDateField(
         required=False,
         label="Closed on",
         help_text="For won or lost deals (today if left empty). Revenue counts on this date.",
@@ -305,7 +302,7 @@ class ActivityForm(forms.Form):
     kind = forms.ChoiceField(choices=ActivityKind.choices, label="What")
     channel = forms.ChoiceField(choices=[("", "—"), *Channel.choices], required=False)
     outcome = forms.ChoiceField(choices=Outcome.choices, required=False)
-    occurred_at = forms.DateTimeField(widget=DateTimeInput, label="When", initial=timezone.now)
+    occurred_at = CalendarDateTimeField(widget=DateTimeInput, label="When", initial=timezone.now)
     is_prospecting = forms.BooleanField(
         required=False, label="Prospecting: reaching someone who is not yet in a deal"
     )
@@ -353,7 +350,7 @@ class FeedbackForm(forms.Form):
 
     person = PersonChoiceField(queryset=Person.objects.none(), label="About")
     kind = forms.ChoiceField(choices=Feedback.Kind.choices, widget=forms.RadioSelect)
-    received_on = forms.DateField(widget=DateInput, initial=timezone.localdate, label="Received on")
+    received_on = CalendarDateField(initial=timezone.localdate, label="Received on")
     account_name = forms.CharField(max_length=200, required=False, label="From the account")
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),

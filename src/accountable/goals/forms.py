@@ -6,14 +6,32 @@ from django import forms
 from django.utils import timezone
 
 from accountable.goals.catalogue import CATALOGUE
-from accountable.goals.models import GoalKind, GoalStatus, Objective, ObjectiveLevel
+from accountable.goals.models import (
+    Goal,
+    GoalKind,
+    GoalStatus,
+    KeyResult,
+    Objective,
+    ObjectiveLevel,
+)
 from accountable.goals.okrs import objectives_visible_to
 from accountable.goals.services import GoalInput, can_propose_goal, can_set_target
-from accountable.org.forms import DateInput
+from accountable.org.forms import CalendarDateField
 from accountable.org.models import Person, Team
 from accountable.org.scoping import visible_people, visible_teams
 
 METRICS = [(m.key, m.label) for m in CATALOGUE]
+# More of an activity than anyone does in a period; what is worked back from it fits a target.
+MAX_COUNT = 1_000_000
+
+
+def decimal_of(model, name: str, **kwargs) -> forms.DecimalField:
+    """A form field for a model's decimal column, with its digits: a number the column
+    cannot hold (1e308) is a form error, not a failed save."""
+    column = model._meta.get_field(name)
+    return forms.DecimalField(
+        max_digits=column.max_digits, decimal_places=column.decimal_places, **kwargs
+    )
 
 
 class GoalForm(forms.Form):
@@ -34,14 +52,14 @@ class GoalForm(forms.Form):
         help_text="For a milestone: e.g. complete the enterprise certification.",
     )
     metric = forms.ChoiceField(choices=[("", "Choose a metric"), *METRICS], required=False)
-    target_value = forms.DecimalField(label="Target", min_value=0, required=False, decimal_places=2)
-    baseline = forms.DecimalField(
-        label="Baseline (where they are now)", min_value=0, required=False, decimal_places=2
+    target_value = decimal_of(Goal, "target_value", label="Target", min_value=0, required=False)
+    baseline = decimal_of(
+        Goal, "baseline", label="Baseline (where they are now)", min_value=0, required=False
     )
     period = forms.CharField(
         required=False, max_length=12, help_text="2026-Q3, 2026-08 or 2026 — or give a deadline."
     )
-    deadline = forms.DateField(required=False, widget=DateInput)
+    deadline = CalendarDateField(required=False)
     objective = forms.ModelChoiceField(
         queryset=Objective.objects.none(), required=False, label="Objective it serves"
     )
@@ -133,10 +151,12 @@ class AllocateForm(forms.Form):
 class MeasuresForm(forms.Form):
     """The manager's adjustments to the worked-back activity figures (blank = keep)."""
 
-    deals = forms.IntegerField(min_value=0, required=False)
-    opportunities = forms.IntegerField(min_value=0, required=False)
-    meetings = forms.IntegerField(min_value=0, required=False)
-    touches = forms.IntegerField(label="Calls and e-mails", min_value=0, required=False)
+    deals = forms.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    opportunities = forms.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    meetings = forms.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    touches = forms.IntegerField(
+        label="Calls and e-mails", min_value=0, max_value=MAX_COUNT, required=False
+    )
 
     def overrides(self) -> dict[str, int]:
         return {k: v for k, v in self.cleaned_data.items() if v is not None}
@@ -168,7 +188,7 @@ class ObjectiveForm(forms.Form):
 
 class KeyResultForm(forms.Form):
     metric = forms.ChoiceField(choices=METRICS)
-    target_value = forms.DecimalField(label="Target", min_value=0, decimal_places=2)
+    target_value = decimal_of(KeyResult, "target_value", label="Target", min_value=0)
 
 
 class ConfidenceForm(forms.Form):

@@ -20,6 +20,8 @@ from accountable.org.calendar import EARLIEST, LATEST
 # A cell that a spreadsheet would run as a formula when the file is opened.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_AMOUNT = Decimal("999999999999.99")
+# The largest whole number an integer column holds on every database we run on.
+MAX_INT = 2**31 - 1
 _CENTS = Decimal("0.01")
 _ISO_DATETIME = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})"  # date
@@ -170,7 +172,9 @@ def _normalise_separators(number: str) -> str:
     return number
 
 
-def parse_int(column: str, value: str | None, *, minimum: int = 0) -> int | None:
+def parse_int(
+    column: str, value: str | None, *, minimum: int = 0, maximum: int = MAX_INT
+) -> int | None:
     amount = parse_decimal(column, value, allow_negative=True)
     if amount is None:
         return None
@@ -178,6 +182,8 @@ def parse_int(column: str, value: str | None, *, minimum: int = 0) -> int | None
         raise RowError(f'{column} "{text(value)}" is not a whole number')
     if amount < minimum:
         raise RowError(f'{column} "{text(value)}" must be at least {minimum}')
+    if amount > maximum:
+        raise RowError(f'{column} "{text(value)}" is too large (at most {maximum:,})')
     return int(amount)
 
 

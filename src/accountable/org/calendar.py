@@ -22,10 +22,28 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-__all__ = ["DEFAULT_CALENDAR", "FiscalCalendar", "Kind", "Period", "PeriodError", "parse_date"]
+__all__ = [
+    "DEFAULT_CALENDAR",
+    "EARLIEST",
+    "LATEST",
+    "FiscalCalendar",
+    "Kind",
+    "Period",
+    "PeriodError",
+    "date_check",
+    "parse_date",
+]
 
 MIN_YEAR = 1900
 MAX_YEAR = 2999
+# The days anyone may type, import or ask about. Periods are built some years beyond
+# them, so that one at either end still has the periods before it (baselines, last
+# year) and after it that pace, trends and growth look at; no date arithmetic near
+# them can run off the end of Python's calendar (years 1 to 9999).
+EARLIEST = date(MIN_YEAR, 1, 1)
+LATEST = date(MAX_YEAR, 12, 31)
+DATE_RANGE = f"dates run {EARLIEST.isoformat()} to {LATEST.isoformat()}"
+_SPARE_YEARS = 10
 _HELP = "Write 2026, 2026-Q3, 2026-08 or 2026-W32."
 _LABEL = re.compile(r"(\d{4})(?:-(?:[Qq](\d)|(\d{2})|[Ww](\d{1,2})))?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -67,14 +85,30 @@ def _month_bounds(index: int) -> tuple[date, date]:
     return date(year, m0 + 1, 1), date(year, m0 + 1, _cal.monthrange(year, m0 + 1)[1])
 
 
+def date_check(day: date) -> date:
+    """``day`` itself when it lies between EARLIEST and LATEST, or PeriodError saying so."""
+    on = day.date() if isinstance(day, datetime) else day
+    if not EARLIEST <= on <= LATEST:
+        raise PeriodError(f"{on.isoformat()} is outside the calendar: {DATE_RANGE}.")
+    return day
+
+
 def parse_date(value: str) -> date:
-    """Parse a ``YYYY-MM-DD`` date as typed on the CLI or in a URL, or raise PeriodError."""
+    """Parse a ``YYYY-MM-DD`` date as typed on the CLI or in a URL, or raise PeriodError.
+
+    Only days between EARLIEST and LATEST: ``9999-12-31`` is a date, but not one a
+    period, a pace or a day after it can be worked out for.
+    """
     text = value.strip() if isinstance(value, str) else ""
     if _ISO_DATE.fullmatch(text):
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            if EARLIEST <= day <= LATEST:
+                return day
+            raise PeriodError(f'Not a date the calendar covers: "{value}" — {DATE_RANGE}.')
     raise PeriodError(f'Not a date: "{value}" — write it as YYYY-MM-DD.')
 
 
@@ -192,8 +226,10 @@ class FiscalCalendar:
 
     @staticmethod
     def _check_year(year: int) -> None:
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            raise PeriodError(f"Year {year} is outside {MIN_YEAR} to {MAX_YEAR}.")
+        # Labels are read for MIN_YEAR..MAX_YEAR only (`parse`); the spare years hold
+        # the periods next to those.
+        if not MIN_YEAR - _SPARE_YEARS <= year <= MAX_YEAR + _SPARE_YEARS:
+            raise PeriodError(f"Year {year} is too far outside {MIN_YEAR} to {MAX_YEAR}.")
 
     def _year(self, fy: int) -> Period:
         self._check_year(fy)

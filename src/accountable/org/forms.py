@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import timezone
 
+from accountable.org.calendar import EARLIEST, LATEST, PeriodError, date_check
 from accountable.org.models import WEEKDAYS, Organisation, Person, Role, Team, TeamKind
 
+# The largest id a primary key holds (a 64-bit integer).
+MAX_ID = 2**63 - 1
 MONTHS = [
     (1, "January"), (2, "February"), (3, "March"), (4, "April"), (5, "May"), (6, "June"),
     (7, "July"), (8, "August"), (9, "September"), (10, "October"), (11, "November"),
@@ -24,6 +28,56 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def within_calendar(value) -> None:
+    """Refuse a day the fiscal calendar does not cover: 9999-12-31 is a date, but no
+    period, pace or "day after" can be worked out for it."""
+    try:
+        date_check(value)
+    except PeriodError as error:
+        raise forms.ValidationError(str(error), code="outside_calendar") from None
+
+
+class CalendarDateField(forms.DateField):
+    """A day between the calendar's EARLIEST and LATEST, with the browser's date picker."""
+
+    widget = DateInput
+    default_validators = [within_calendar]
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "min": EARLIEST.isoformat(),
+            "max": LATEST.isoformat(),
+        }
+
+
+class CalendarDateTimeField(forms.DateTimeField):
+    """A moment on a day the calendar covers (the day as the organisation counts it)."""
+
+    default_validators = [within_calendar]
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    """People chosen by id. An id past what the database can hold is nobody: refused
+    as an unknown choice rather than sent to the database, which cannot bind it."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            if str(pk).isdigit() and int(pk) > MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+@functools.cache
+def _zone_choices() -> list[tuple[str, str]]:
+    # Listing the zones reads the whole zone database from disk: once is enough.
+    return [(zone, zone) for zone in sorted(zoneinfo.available_timezones())]
 
 
 class OrganisationForm(forms.ModelForm):
@@ -54,7 +108,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(z, z) for z in sorted(zoneinfo.available_timezones())]
+        self.fields["time_zone"].choices = _zone_choices()
 
     def clean_currency(self) -> str:
         code = self.cleaned_data["currency"].strip().upper()
@@ -76,7 +130,7 @@ class TeamForm(forms.Form):
     name = forms.CharField(max_length=120)
     kind = forms.ChoiceField(choices=TeamKind.choices)
     parent = forms.ChoiceField(required=False, label="Part of")
-    managers = forms.ModelMultipleChoiceField(
+    managers = PeopleField(
         queryset=Person.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
@@ -102,7 +156,7 @@ class PersonForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=Team.objects.order_by("path"), required=False, empty_label="— no team —"
     )
-    start_date = forms.DateField(widget=DateInput, help_text="New hires ramp from this date.")
+    start_date = CalendarDateField(help_text="New hires ramp from this date.")
 
 
 class PersonCreateForm(PersonForm):
@@ -114,14 +168,12 @@ class PersonCreateForm(PersonForm):
 
 
 class PersonEditForm(PersonForm):
-    left_on = forms.DateField(
-        widget=DateInput,
+    left_on = CalendarDateField(
         required=False,
         label="Left on",
         help_text="Set when someone leaves: their history stays, they can no longer sign in.",
     )
-    effective_on = forms.DateField(
-        widget=DateInput,
+    effective_on = CalendarDateField(
         initial=timezone.localdate,
         label="Role or team change effective on",
     )
