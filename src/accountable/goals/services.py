@@ -122,6 +122,10 @@ def places_for(metric_key: str) -> int:
     return 0 if metric_get(metric_key).unit == Unit.COUNT else 2
 
 
+# Targets and goals are kept with 16 digits, 2 of them cents.
+VALUE_LIMIT = Decimal(10) ** 14
+
+
 def _value(value: Any, what: str = "The target") -> Decimal:
     try:
         number = Decimal(str(value).replace(",", "").strip())
@@ -131,6 +135,8 @@ def _value(value: Any, what: str = "The target") -> Decimal:
         raise GoalsError(f'{what} must be a number, not "{value}".')
     if number < 0:
         raise GoalsError(f"{what} can't be negative: {value}.")
+    if number >= VALUE_LIMIT:
+        raise GoalsError(f"{what} must be less than {VALUE_LIMIT:,}: {value} is too large.")
     return number.quantize(Decimal("0.01"))
 
 

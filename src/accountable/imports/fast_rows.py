@@ -37,6 +37,7 @@ from accountable.imports.validate import (
     meeting_number_limit,
 )
 from accountable.imports.values import required
+from accountable.org.calendar import EARLIEST, LATEST
 
 Staged = tuple[int, str, str, int, int | None, int | None, int]
 Numbered = tuple[int, dict[str, Any], dict[str, Any]]  # line, generic row, row as in the file
@@ -118,6 +119,8 @@ class UtcText:
             offset, then = start.utcoffset(), (start + timedelta(days=1)).utcoffset()
         except (ValueError, OverflowError):  # not a real date (the validator says so)
             return None
+        if not EARLIEST <= start.date() <= LATEST:
+            return None  # outside the calendar: the validator rejects it, with its reason
         return offset if offset == then else None
 
 
