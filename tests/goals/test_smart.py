@@ -98,6 +98,18 @@ def test_measurable_fails_on_a_metric_entered_by_hand():
     )
 
 
+@pytest.mark.parametrize(
+    "metric", ["new_accounts", "revenue_growth", "win_rate", "avg_deal_size", "cycle_days"]
+)
+def test_measurable_says_plainly_what_goal_progress_cannot_follow(metric):
+    """The catalogue knows these metrics, but goal progress is not computed for them:
+    the check must not promise that progress shows up by itself."""
+    result = letter(replace(GOOD, metric=metric), which="M")
+    assert not result.ok
+    assert result.message.startswith("Measurable: Accountable cannot yet follow ")
+    assert "tracked by hand" in result.message
+
+
 def test_measurable_uses_the_lookup_it_is_given():
     own = Metric("nps", "Customer NPS", Unit.COUNT, manual=True)
 

@@ -20,6 +20,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from accountable.goals.actuals import is_computed
 from accountable.goals.catalogue import Metric, metric_get
 from accountable.goals.funnel import plain_number
 
@@ -191,6 +192,14 @@ def _measurable(metric: Metric | None, unknown: bool) -> LetterResult:
             False,
             f'Measurable: "{metric.label}" is entered by hand, so progress can\'t be checked '
             "against the data. Pick a computed metric or accept manual tracking.",
+        )
+    if not is_computed(metric.key):
+        return LetterResult(
+            "M",
+            False,
+            f"Measurable: Accountable cannot yet follow {metric.label.lower()} for a goal from "
+            "the deals and activities, so its progress would be tracked by hand. Pick a "
+            "computed metric (revenue, deals won, meetings…) or accept manual tracking.",
         )
     return LetterResult(
         "M",
