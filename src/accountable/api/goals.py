@@ -17,11 +17,12 @@ from accountable.api.auth import callers
 from accountable.goals import selectors, services
 from accountable.goals.models import Target
 from accountable.goals.services import GoalsError, NotAllowed
-from accountable.org.models import Person, Role, Team
+from accountable.org.abilities import SET_TARGETS, roles_with
+from accountable.org.models import Person, Team
 from accountable.tokens.models import Scope
 
 router = Router(tags=["targets"])
-SETTERS = (Role.ADMIN, Role.MANAGER)
+SETTERS = roles_with(SET_TARGETS)
 # A target's value has the digits of its column: 1e308 is a 422, not a failed save.
 VALUE = Target._meta.get_field("value")
 

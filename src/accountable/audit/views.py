@@ -9,8 +9,8 @@ from django.shortcuts import render
 
 from accountable.audit.selectors import audit_actions, audit_list
 from accountable.core.csv_cells import cell
-from accountable.org.models import Role
-from accountable.org.scoping import role_required
+from accountable.org import abilities
+from accountable.org.scoping import ability_required
 
 FILTERS = ("type", "action", "actor", "q")
 EXPORT_COLUMNS = [
@@ -36,7 +36,7 @@ def _entries(request):
     )
 
 
-@role_required(Role.ADMIN)
+@ability_required(abilities.ADMINISTER)
 def audit_trail(request):
     page = Paginator(_entries(request), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -58,7 +58,7 @@ class _Echo:
         return value
 
 
-@role_required(Role.ADMIN)
+@ability_required(abilities.ADMINISTER)
 def audit_export(request):
     """The filtered trail as CSV, one line per changed field, streamed (it may be long)."""
     writer = csv.writer(_Echo())

@@ -8,4 +8,4 @@ def navigation(request) -> dict:
     if not user or not user.is_authenticated:
         return {"nav_items": [], "nav_section": None}
     section = request.path.strip("/").split("/")[0]
-    return {"nav_items": nav_for(user.role), "nav_section": section}
+    return {"nav_items": nav_for(user), "nav_section": section}

@@ -1,36 +1,37 @@
-"""The main navigation, by role: each person sees only the places open to them."""
+"""The main navigation: each person sees the places their role's abilities open
+(`org.abilities`, the one table of who may do what)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accountable.org.models import Role
-
-STAFF = (Role.ADMIN, Role.EXECUTIVE, Role.MANAGER)
+from accountable.org import abilities
+from accountable.org.abilities import Ability
+from accountable.org.models import Person
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    roles: tuple[str, ...]
+    ability: Ability  # whoever holds it sees the item
     section: str  # the first path segment it owns, to mark it current
 
 
 NAV_ITEMS = [
-    NavItem("Home", "home", (*STAFF, Role.REP, Role.OUTSIDE_SALES), ""),
-    NavItem("Board", "scorecards:board", STAFF, "board"),
-    NavItem("Scorecard", "scorecards:mine", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "scorecard"),
-    NavItem("Watchlist", "signals:watchlist", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "watchlist"),
-    NavItem("Deals", "crm:deals", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "deals"),
-    NavItem("Activities", "crm:activities", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "activities"),
-    NavItem("Goals", "goals:goals", (*STAFF, Role.REP, Role.OUTSIDE_SALES), "goals"),
-    NavItem("Imports", "imports:list", (Role.ADMIN, Role.MANAGER), "imports"),
-    NavItem("Organisation", "org:tree", STAFF, "org"),
-    NavItem("People", "org:people", STAFF, "people"),
-    NavItem("Settings", "org:settings", (Role.ADMIN,), "settings"),
+    NavItem("Home", "home", abilities.SEE_PERSON, ""),
+    NavItem("Board", "scorecards:board", abilities.SEE_TEAMS, "board"),
+    NavItem("Scorecard", "scorecards:mine", abilities.SEE_PERSON, "scorecard"),
+    NavItem("Watchlist", "signals:watchlist", abilities.SEE_PERSON, "watchlist"),
+    NavItem("Deals", "crm:deals", abilities.SEE_PERSON, "deals"),
+    NavItem("Activities", "crm:activities", abilities.SEE_PERSON, "activities"),
+    NavItem("Goals", "goals:goals", abilities.SEE_PERSON, "goals"),
+    NavItem("Imports", "imports:list", abilities.IMPORT_DEALS, "imports"),
+    NavItem("Organisation", "org:tree", abilities.SEE_TEAMS, "org"),
+    NavItem("People", "org:people", abilities.SEE_TEAMS, "people"),
+    NavItem("Settings", "org:settings", abilities.ADMINISTER, "settings"),
 ]
 
 
-def nav_for(role: str) -> list[NavItem]:
-    return [item for item in NAV_ITEMS if role in item.roles]
+def nav_for(person: Person) -> list[NavItem]:
+    return [item for item in NAV_ITEMS if abilities.may(person, item.ability)]

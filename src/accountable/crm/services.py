@@ -46,7 +46,7 @@ from accountable.crm.upsert import (
 )
 from accountable.org import abilities
 from accountable.org.models import Person
-from accountable.org.scoping import has_role, team_shared_people
+from accountable.org.scoping import team_shared_people
 
 __all__ = [
     "CrmError",
@@ -79,9 +79,6 @@ DEAL_FIELDS = [
     "lost_reason",
 ]
 FEEDBACK_FIELDS = ["person", "kind", "received_on", "account", "note"]
-# The roles that may write at all, from the table of abilities (executives only read).
-WRITERS = abilities.roles_with(abilities.WRITE_SALES_DATA)
-FEEDBACK_RECORDERS = abilities.roles_with(abilities.RECORD_FEEDBACK)
 
 
 # --- who may write -------------------------------------------------------------------
@@ -102,7 +99,7 @@ def writable_people(actor: Person) -> QuerySet[Person]:
 
 def split_people(actor: Person) -> QuerySet[Person]:
     """People a deal's credit may be shared with: the actor's own team, and whom they manage."""
-    if not has_role(actor, *WRITERS):
+    if not abilities.may(actor, abilities.WRITE_SALES_DATA):
         return Person.objects.none()
     return team_shared_people(actor).filter(is_active=True).order_by("name")
 

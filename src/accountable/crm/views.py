@@ -25,7 +25,8 @@ from accountable.crm.forms import (
     MilestoneToggleForm,
 )
 from accountable.crm.models import Deal, Milestone
-from accountable.org.scoping import role_required
+from accountable.org import abilities
+from accountable.org.scoping import ability_required
 from accountable.org.services import organisation_get
 
 
@@ -61,12 +62,12 @@ def deal(request, pk: int):
     return render(request, "crm/deal.html", context)
 
 
-@role_required(*services.WRITERS)
+@ability_required(abilities.WRITE_SALES_DATA)
 def deal_new(request):
     return _deal_form(request, deal=None)
 
 
-@role_required(*services.WRITERS)
+@ability_required(abilities.WRITE_SALES_DATA)
 def deal_edit(request, pk: int):
     deal = selectors.deal_get(request.user, pk)
     if not services.can_edit_deal(request.user, deal):
@@ -126,7 +127,7 @@ def activities(request):
     return render(request, "crm/activities.html", context)
 
 
-@role_required(*services.WRITERS)
+@ability_required(abilities.WRITE_SALES_DATA)
 def activity_new(request):
     initial = {"deal": request.GET.get("deal")} if request.GET.get("deal", "").isdigit() else {}
     form = ActivityForm(request.POST or None, actor=request.user, initial=initial)
@@ -156,7 +157,7 @@ def feedback(request):
     return render(request, "crm/feedback.html", context)
 
 
-@role_required(*services.FEEDBACK_RECORDERS)
+@ability_required(abilities.RECORD_FEEDBACK)
 def feedback_new(request):
     form = FeedbackForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():

@@ -34,17 +34,16 @@ from accountable.goals.services import (
     owner_people,
     period_parse,
 )
+from accountable.org import abilities
 from accountable.org.models import Person, Role, Team
 from accountable.org.scoping import SEES_EVERYONE, visible_people, visible_teams
-
-COMPANY_SETTERS = (Role.ADMIN, Role.EXECUTIVE)
 
 
 def can_set_objective(actor: Person, level: str, owner: Person | Team | None) -> bool:
     if not actor.is_authenticated or not actor.is_active:
         return False
     if level == ObjectiveLevel.COMPANY:
-        return actor.role in COMPANY_SETTERS
+        return abilities.may(actor, abilities.SET_COMPANY_OBJECTIVES)
     return owner is not None and can_set_target(actor, owner)
 
 

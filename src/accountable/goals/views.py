@@ -26,12 +26,11 @@ from accountable.goals.forms import (
     SplitForm,
 )
 from accountable.goals.services import GoalsError, NotAllowed, SmartFailed
+from accountable.org import abilities
 from accountable.org.calendar import PeriodError
-from accountable.org.models import Person, Role, Team
-from accountable.org.scoping import role_required, visible_teams
+from accountable.org.models import Person, Team
+from accountable.org.scoping import ability_required, visible_teams
 from accountable.org.services import organisation_get
-
-SETTERS = (Role.ADMIN, Role.MANAGER)
 
 
 def _grid_url(period: str, metric: str, team: str | int | None) -> str:
@@ -92,7 +91,7 @@ def _back(request):
 
 
 @require_POST
-@role_required(*SETTERS)
+@ability_required(abilities.SET_TARGETS)
 def target_row(request):
     """Save one row of the grid: the owner's target for the period and each of its parts."""
     post = request.POST
@@ -114,7 +113,7 @@ def target_row(request):
 
 
 @require_POST
-@role_required(*SETTERS)
+@ability_required(abilities.SET_TARGETS)
 def target_split(request):
     post = request.POST
     form = SplitForm(post)
@@ -142,7 +141,7 @@ def target_split(request):
 
 
 @require_POST
-@role_required(*SETTERS)
+@ability_required(abilities.SET_TARGETS)
 def target_allocate(request):
     post = request.POST
     form = AllocateForm(post)
@@ -294,7 +293,7 @@ def person_goals(request, pk: int):
 
 
 @require_POST
-@role_required(*SETTERS)
+@ability_required(abilities.SET_TARGETS)
 def goal_done(request, pk: int):
     """Mark a milestone done, or not done again."""
     goal = selectors.goal_get(request.user, pk)
@@ -312,7 +311,7 @@ def goal_done(request, pk: int):
 
 
 @require_POST
-@role_required(*SETTERS)
+@ability_required(abilities.SET_TARGETS)
 def goal_measures(request, pk: int):
     """Save the worked-back (and adjusted) activity figures as the person's targets."""
     goal = selectors.goal_get(request.user, pk)
@@ -346,14 +345,14 @@ def okrs(request):
         "tree": okrs_.okr_tree(request.user, period=request.GET.get("period", "")),
         "objective_form": ObjectiveForm(actor=request.user),
         "key_result_form": KeyResultForm(),
-        "can_create": request.user.role in SETTERS + okrs_.COMPANY_SETTERS,
+        "can_create": abilities.may(request.user, abilities.SET_OBJECTIVES),
         "currency": organisation_get().currency,
     }
     return render(request, "goals/okrs.html", context)
 
 
 @require_POST
-@role_required(Role.ADMIN, Role.EXECUTIVE, Role.MANAGER)
+@ability_required(abilities.SET_OBJECTIVES)
 def objective_new(request):
     form = ObjectiveForm(request.POST, actor=request.user)
     if not form.is_valid():
@@ -378,7 +377,7 @@ def objective_new(request):
 
 
 @require_POST
-@role_required(Role.ADMIN, Role.EXECUTIVE, Role.MANAGER)
+@ability_required(abilities.SET_OBJECTIVES)
 def key_result_new(request, pk: int):
     objective = okrs_.objective_get(request.user, pk)
     form = KeyResultForm(request.POST)

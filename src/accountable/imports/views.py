@@ -20,21 +20,22 @@ from accountable.imports.formats import KINDS, template_csv
 from accountable.imports.forms import KIND_LABELS, MappingForm, NamesForm, UploadForm, kinds_for
 from accountable.imports.models import ImportRun
 from accountable.imports.rejects import run_dir
-from accountable.org.models import Role
-from accountable.org.scoping import role_required
+from accountable.org.abilities import IMPORT_ABILITIES
+from accountable.org.scoping import ability_required
 
-IMPORTERS = (Role.ADMIN, Role.MANAGER)
+# The import pages are for the roles that may import something.
+IMPORTERS = tuple(IMPORT_ABILITIES.values())
 PAGE_SIZE = 50
 
 
-@role_required(*IMPORTERS)
+@ability_required(*IMPORTERS)
 def run_list(request):
     services.runs_stalled_fail()  # so that no run shows "uploaded" for ever
     runs = selectors.run_list(request.user)[:PAGE_SIZE]
     return render(request, "imports/list.html", {"runs": runs})
 
 
-@role_required(*IMPORTERS)
+@ability_required(*IMPORTERS)
 def run_new(request):
     form = UploadForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -56,7 +57,7 @@ def run_new(request):
     return render(request, "imports/new.html", context)
 
 
-@role_required(*IMPORTERS)
+@ability_required(*IMPORTERS)
 def run_columns(request, pk: int):
     run = _open_run(request, pk)
     if services.step_working(run):
@@ -85,7 +86,7 @@ def run_columns(request, pk: int):
     return render(request, "imports/columns.html", {"run": run, "form": form})
 
 
-@role_required(*IMPORTERS)
+@ability_required(*IMPORTERS)
 def run_preview(request, pk: int):
     run = _open_run(request, pk)
     if services.step_working(run):
@@ -108,7 +109,7 @@ def run_preview(request, pk: int):
 
 
 @require_POST
-@role_required(*IMPORTERS)
+@ability_required(*IMPORTERS)
 def run_apply(request, pk: int):
     run = _open_run(request, pk)
     if not services.step_working(run):
@@ -116,7 +117,7 @@ def run_apply(request, pk: int):
     return redirect(f"{reverse('imports:working', args=[run.pk])}?from={services.APPLY}")
 
 
-@role_required(*IMPORTERS)
+@ability_required(*IMPORTERS)
 def run_working(request, pk: int):
     """A step at work in the background: how far it got, refreshed until it ends; then
     the page the step leads to (htmx is sent there with HX-Redirect)."""
@@ -157,14 +158,14 @@ def _after_step(run: ImportRun) -> str:
     return reverse("imports:run", args=[run.pk])
 
 
-@role_required(*IMPORTERS)
+@ability_required(*IMPORTERS)
 def run_detail(request, pk: int):
     services.runs_stalled_fail()
     run = selectors.run_get(request.user, pk)
     return render(request, "imports/run.html", {"run": run, "s": run.summary or {}})
 
 
-@role_required(*IMPORTERS)
+@ability_required(*IMPORTERS)
 def run_rejects(request, pk: int):
     run = selectors.run_get(request.user, pk)
     path = run_dir(run.pk) / "rejected.csv"
@@ -178,7 +179,7 @@ def run_rejects(request, pk: int):
     )
 
 
-@role_required(*IMPORTERS)
+@ability_required(*IMPORTERS)
 def template(request, kind: str):
     if kind not in KINDS:
         raise Http404("No such template.")

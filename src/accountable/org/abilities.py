@@ -93,6 +93,31 @@ RECORD_FEEDBACK = _ability(
     admin=E,
     manager=M,
 )
+SEE_TEAMS = _ability(
+    "see_teams",
+    "open the team pages: the board, the roll-up, the organisation and its people",
+    admin=E,
+    executive=E,
+    manager=SM,
+)
+SET_OBJECTIVES = _ability(
+    "set_objectives",
+    "set objectives and key results for the company or a team",
+    admin=E,
+    executive=E,
+    manager=SM,
+)
+SET_COMPANY_OBJECTIVES = _ability(
+    "set_company_objectives",
+    "set the company's own objectives",
+    admin=E,
+    executive=E,
+)
+ADMINISTER = _ability(
+    "administer",
+    "change the organisation's settings, people, roles and thresholds; read the audit trail",
+    admin=E,
+)
 IMPORT_DEALS = _ability(
     "import_deals", "import deals from a file or a bulk call", admin=E, manager=SM
 )
@@ -113,6 +138,10 @@ ABILITIES: dict[str, Ability] = {
     ability.name: ability
     for ability in (
         SEE_PERSON,
+        SEE_TEAMS,
+        SET_OBJECTIVES,
+        SET_COMPANY_OBJECTIVES,
+        ADMINISTER,
         WRITE_SALES_DATA,
         MANAGE_PERSON,
         SET_TARGETS,
@@ -136,6 +165,12 @@ IMPORT_ABILITIES: dict[str, Ability] = {
     "accounts": IMPORT_ACCOUNTS,
     "products": IMPORT_PRODUCTS,
 }
+
+
+def roles_importing() -> tuple[str, ...]:
+    """The roles that may import something (the import pages are theirs)."""
+    roles = {role for ability in IMPORT_ABILITIES.values() for role in ability.reach}
+    return tuple(role for role in Role.values if role in roles)
 
 
 def reach_of(actor: Person, ability: Ability) -> Reach | None:

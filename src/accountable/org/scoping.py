@@ -21,12 +21,12 @@ from accountable.org.abilities import managed_subtree
 from accountable.org.models import Person, Role, Team
 
 __all__ = [
+    "ability_required",
     "can_manage_person",
     "can_see_person",
     "has_role",
     "managed_subtree",
     "manager_chain",
-    "role_required",
     "team_shared_people",
     "visible_people",
     "visible_teams",
@@ -85,14 +85,16 @@ def has_role(viewer: Person, *roles: str) -> bool:
     return viewer.is_authenticated and viewer.is_active and viewer.role in roles
 
 
-def role_required(*roles: str):
-    """View decorator: one of these roles, or 403. (Sign-in is required everywhere
-    by LoginRequiredMiddleware, so anonymous visitors never get this far.)"""
+def ability_required(*needed: abilities.Ability):
+    """View decorator: a role holding one of these abilities (`org.abilities`), or 403.
+    Whose records the view then shows or changes, the ability's reach decides. (Sign-in
+    is required everywhere by LoginRequiredMiddleware, so anonymous visitors never get
+    this far.)"""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not has_role(request.user, *roles):
+            if not any(abilities.may(request.user, ability) for ability in needed):
                 raise PermissionDenied("Your role does not give access to this page.")
             return view(request, *args, **kwargs)
 

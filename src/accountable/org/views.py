@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from accountable.core.navigation import STAFF
-from accountable.org import selectors, services
+from accountable.org import abilities, selectors, services
 from accountable.org.forms import (
     InvitationForm,
     OrganisationForm,
@@ -15,18 +14,18 @@ from accountable.org.forms import (
     TeamForm,
 )
 from accountable.org.models import Role, Team
-from accountable.org.scoping import can_manage_person, role_required
+from accountable.org.scoping import ability_required, can_manage_person
 from accountable.org.services import OrgError
 
 
-@role_required(*STAFF)
+@ability_required(abilities.SEE_TEAMS)
 def org_tree(request):
     include_left = request.GET.get("left") == "1"
     roots = selectors.org_tree(request.user, include_left=include_left)
     return render(request, "org/tree.html", {"roots": roots, "include_left": include_left})
 
 
-@role_required(*STAFF)
+@ability_required(abilities.SEE_TEAMS)
 def people(request):
     team_id = request.GET.get("team", "")
     team = selectors.team_get(request.user, int(team_id)) if team_id.isdigit() else None
@@ -57,7 +56,7 @@ def person_detail(request, pk: int):
     return render(request, "org/person_detail.html", context)
 
 
-@role_required(Role.ADMIN)
+@ability_required(abilities.ADMINISTER)
 def person_edit(request, pk: int):
     person = selectors.person_get(request.user, pk)
     initial = {
@@ -83,7 +82,7 @@ def person_edit(request, pk: int):
     return render(request, "org/person_form.html", {"form": form, "person": person})
 
 
-@role_required(Role.ADMIN)
+@ability_required(abilities.ADMINISTER)
 def person_new(request):
     form = PersonCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +102,7 @@ def person_new(request):
     return render(request, "org/person_form.html", {"form": form, "person": None})
 
 
-@role_required(Role.ADMIN)
+@ability_required(abilities.ADMINISTER)
 def settings_page(request):
     form = OrganisationForm(request.POST or None, instance=services.organisation_get())
     if request.method == "POST" and form.is_valid():
@@ -125,12 +124,12 @@ def settings_page(request):
     return render(request, "org/settings.html", context)
 
 
-@role_required(Role.ADMIN)
+@ability_required(abilities.ADMINISTER)
 def team_new(request):
     return _team_form(request, team=None)
 
 
-@role_required(Role.ADMIN)
+@ability_required(abilities.ADMINISTER)
 def team_edit(request, pk: int):
     return _team_form(request, team=selectors.team_get(request.user, pk))
 

@@ -19,9 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountable.crm import deal_history
+from accountable.org import abilities
 from accountable.org.calendar import Period
 from accountable.org.models import Person, Role, Team
-from accountable.org.scoping import has_role, role_required, visible_teams
+from accountable.org.scoping import ability_required, visible_teams
 from accountable.org.services import organisation_get
 from accountable.scorecards import formulas as f
 from accountable.scorecards import metrics, selectors, services, tables
@@ -32,7 +33,6 @@ from accountable.scorecards.forms import PeriodForm, RoleScorecardForm
 from accountable.signals import selectors as signals
 from accountable.signals.summaries import board_csv_fields
 
-STAFF = (Role.ADMIN, Role.EXECUTIVE, Role.MANAGER)
 SCORED_ROLES = (Role.REP, Role.MANAGER)
 
 
@@ -64,8 +64,8 @@ def _page(request, tab: str) -> dict:
         "keep_params": keep,
         "csv_base": "?" + urlencode({**keep, "format": "csv"}),
         "currency": organisation.currency,
-        "can_board": has_role(request.user, *STAFF),
-        "can_rollup": has_role(request.user, *STAFF),
+        "can_board": abilities.may(request.user, abilities.SEE_TEAMS),
+        "can_rollup": abilities.may(request.user, abilities.SEE_TEAMS),
     }
 
 
@@ -104,7 +104,7 @@ def _indented(teams: list[Team]) -> list[tuple[int, str]]:
     return [(t.pk, "\u2002\u2002" * (t.depth - base) + t.name) for t in teams]
 
 
-@role_required(*STAFF)
+@ability_required(abilities.SEE_TEAMS)
 @cached_page
 def board(request):
     """The team board: a row per person, attainment against pace, what it takes."""
@@ -207,7 +207,7 @@ def _funnel_chart(card, person: Person, period: Period):
 def _people_to_pick(viewer: Person, person: Person, period: Period) -> list[Person]:
     """Whom a manager (or above) can switch to from here: the person on screen first if
     they are not among the reps (a manager's own scorecard), then the reps in reach."""
-    if not has_role(viewer, *STAFF):
+    if not abilities.may(viewer, abilities.SEE_TEAMS):
         return []
     people = selectors.scorecard_people(viewer, period=period)
     return people if person in people else [person, *people]
@@ -233,7 +233,7 @@ def _keep(request) -> str:
 # ---- the executive roll-up ---------------------------------------------------------------
 
 
-@role_required(*STAFF)
+@ability_required(abilities.SEE_TEAMS)
 @cached_page
 def rollup(request):
     """Every team the viewer may see, compared: executives and admins all, managers theirs."""
@@ -342,7 +342,7 @@ def leaderboard_tv(request):
 # ---- role scorecards (admin) -------------------------------------------------------------
 
 
-@role_required(Role.ADMIN)
+@ability_required(abilities.ADMINISTER)
 def scorecard_settings(request):
     """Which metrics make up each role's activity and outcome scores, and their weights."""
     role = request.POST.get("role") or request.GET.get("role") or Role.REP

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accountable.org.models import Role, Team
-from accountable.org.scoping import can_manage_person, role_required, visible_teams
+from accountable.org import abilities
+from accountable.org.models import Team
+from accountable.org.scoping import ability_required, can_manage_person, visible_teams
 from accountable.signals import services
 from accountable.signals.forms import ThresholdsForm
 from accountable.signals.selectors import (
@@ -102,7 +103,7 @@ def warning_resolve(request, pk: int):
     return _handle(request, pk, services.warning_resolve, "Resolved, with your note.")
 
 
-@role_required(Role.ADMIN)
+@ability_required(abilities.ADMINISTER)
 def thresholds_settings(request):
     """Every threshold with its default and meaning; save, or put one or all back."""
     reset = request.POST.get("reset", "") if request.method == "POST" else ""
