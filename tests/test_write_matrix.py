@@ -183,3 +183,11 @@ def test_nobody_but_an_admin_sets_their_own_targets(org):
     for person in (org.manager, org.north_boss, org.rep, org.executive):
         assert not abilities.may(person, abilities.SET_TARGETS, person)
     assert abilities.may(org.admin, abilities.SET_TARGETS, org.admin)
+
+
+def test_the_documented_table_is_the_table():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "organisation.md").read_text()
+    block = doc.split("<!-- abilities: generated from src/accountable/org/abilities.py -->\n")[1]
+    assert block.split("<!-- /abilities -->")[0] == abilities.abilities_markdown()

@@ -280,3 +280,24 @@ def grant(actor: Person | None, ability: Ability) -> Grant:
         person_ids=frozenset(people(actor, ability).values_list("pk", flat=True)),
         team_ids=frozenset(teams(actor, ability).values_list("pk", flat=True)),
     )
+
+
+REACH_WORDS = {
+    Reach.EVERYONE: "everyone",
+    Reach.SELF_AND_MANAGED: "self and managed",
+    Reach.MANAGED: "managed, not self",
+    Reach.SELF: "self",
+}
+
+
+def abilities_markdown() -> str:
+    """The table of abilities as docs/organisation.md shows it (a test keeps it so)."""
+    roles = list(Role.values)
+    lines = [
+        "| ability | what it allows | " + " | ".join(Role(r).label.lower() for r in roles) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for ability in ABILITIES.values():
+        cells = [REACH_WORDS[ability.reach[r]] if r in ability.reach else "—" for r in roles]
+        lines.append(f"| `{ability.name}` | {ability.says} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
