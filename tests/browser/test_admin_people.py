@@ -97,3 +97,21 @@ def test_admin_changes_the_time_zone_and_is_told_what_follows(page, shoot, demo)
     assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
         "accountable.scorecards.tasks.rollups_rebuild"
     ]
+
+
+def test_admin_sets_the_days_off_and_sees_what_is_coming(page, shoot, demo):
+    sign_in(page, "admin@demo.test", "demo")
+    page.get_by_role("link", name="Settings").click()
+    expect(page.get_by_text("None: every working weekday counts.")).to_be_visible()
+    page.get_by_label("Public holidays of").select_option("GB")
+    page.get_by_label("Region").fill("eng")
+    page.get_by_label("Our own days off").fill("2026-12-24 Christmas Eve\n2027-01-04 Kick-off")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Organisation settings saved.")).to_be_visible()
+    coming = page.locator("ul.days-off")
+    expect(coming).to_contain_text("Christmas Day")
+    expect(coming).to_contain_text("Christmas Eve")
+    shoot(page, "settings-days-off")
+    page.get_by_label("Our own days off").fill("24/12/2026 Christmas Eve")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Line 1:")).to_be_visible()

@@ -10,6 +10,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.utils import timezone
 
 from accountable.org.calendar import EARLIEST, LATEST, PeriodError, date_check
+from accountable.org.holidays import country_choices, own_days_parse, own_days_text
 from accountable.org.models import WEEKDAYS, Organisation, Person, Role, Team, TeamKind
 
 # The largest id a primary key holds (a 64-bit integer).
@@ -94,6 +95,24 @@ class OrganisationForm(forms.ModelForm):
         help_text="Pace and run rates count only these days.",
     )
     time_zone = forms.ChoiceField(choices=[])
+    holiday_country = forms.ChoiceField(
+        choices=[],
+        required=False,
+        label="Public holidays of",
+        help_text="Its public holidays are not working days.",
+    )
+    holiday_subdivision = forms.CharField(
+        max_length=10,
+        required=False,
+        label="Region",
+        help_text="A state or region with holidays of its own, e.g. ENG, CA, BY (optional).",
+    )
+    own_days_off = forms.CharField(
+        required=False,
+        label="Our own days off",
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-12-24 Christmas Eve"}),
+        help_text="One a line: the date, then a name. Not working days either.",
+    )
 
     class Meta:
         model = Organisation
@@ -104,11 +123,26 @@ class OrganisationForm(forms.ModelForm):
             "fiscal_year_start_month",
             "week_start_day",
             "working_days",
+            "holiday_country",
+            "holiday_subdivision",
+            "own_days_off",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = _zone_choices()
+        self.fields["holiday_country"].choices = [("", "— none —"), *country_choices()]
+        if self.instance is not None and not self.is_bound:
+            self.initial["own_days_off"] = own_days_text(self.instance.own_days_off or [])
+
+    def clean_holiday_subdivision(self) -> str:
+        return self.cleaned_data["holiday_subdivision"].strip().upper()
+
+    def clean_own_days_off(self) -> list[dict[str, str]]:
+        try:
+            return own_days_parse(self.cleaned_data["own_days_off"])
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean_currency(self) -> str:
         code = self.cleaned_data["currency"].strip().upper()

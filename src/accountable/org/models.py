@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from accountable.org.calendar import FiscalCalendar
+from accountable.org.holidays import days_off
 
 
 class Role(models.TextChoices):
@@ -47,6 +48,12 @@ class Organisation(models.Model):
     )
     # Weekday numbers, Monday = 0. Pace and run rates count only these days.
     working_days = models.JSONField(default=list)
+    # Days off besides the weekend (`org.holidays`): a country's public holidays (ISO
+    # code, and a region's where it has its own), and the organisation's own days as
+    # [{"day": "2026-12-24", "name": "Christmas Eve"}, …].
+    holiday_country = models.CharField(max_length=3, blank=True, default="")
+    holiday_subdivision = models.CharField(max_length=10, blank=True, default="")
+    own_days_off = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = "organisation"
@@ -61,10 +68,21 @@ class Organisation(models.Model):
 
     @property
     def calendar(self) -> FiscalCalendar:
+        """The fiscal calendar, its working days net of the days off."""
         return FiscalCalendar(
             fiscal_year_start_month=self.fiscal_year_start_month,
             week_start=self.week_start_day,
             working_days=frozenset(self.working_days or [0, 1, 2, 3, 4]),
+            holidays=frozenset(self.days_off()),
+        )
+
+    def days_off(self) -> dict[date, str]:
+        """Every day off the calendar counts, with its name (public and own)."""
+        return days_off(
+            self.holiday_country,
+            self.holiday_subdivision,
+            self.own_days_off or [],
+            timezone.localdate(),
         )
 
     @property

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from accountable.org.models import Person, PersonChange, Role, Team
+from accountable.org.models import Organisation, Person, PersonChange, Role, Team
 from accountable.org.scoping import (
     manager_chain,
     team_shared_people,
@@ -128,3 +130,17 @@ def role_counts(viewer: Person) -> dict[str, int]:
         .values_list("role", "n")
     )
     return {label: counts.get(value, 0) for value, label in Role.choices}
+
+
+def days_off_coming(limit: int = 6) -> list[tuple[date, str]]:
+    """The next days off on working weekdays (public holidays and the organisation's own),
+    from today: what the settings page shows, so an admin sees what pace will skip."""
+    organisation = Organisation.objects.order_by("pk").first() or Organisation()
+    today = timezone.localdate()
+    working = set(organisation.working_days or [0, 1, 2, 3, 4])
+    coming = [
+        (day, name)
+        for day, name in organisation.days_off().items()
+        if day >= today and day.weekday() in working
+    ]
+    return sorted(coming)[:limit]

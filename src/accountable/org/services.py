@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
+from accountable.org import holidays
+from accountable.org.calendar import PeriodError
 from accountable.org.models import Organisation, Person, PersonChange, Role, Team, TeamKind
 from accountable.org.zone import zone_forget
 
@@ -19,6 +21,9 @@ ORGANISATION_FIELDS = [
     "fiscal_year_start_month",
     "week_start_day",
     "working_days",
+    "holiday_country",
+    "holiday_subdivision",
+    "own_days_off",
 ]
 TEAM_FIELDS = ["name", "kind", "parent"]
 PERSON_FIELDS = ["email", "name", "role", "team", "start_date", "left_on", "is_active"]
@@ -42,6 +47,19 @@ def organisation_update(*, actor: Person | None, **changes: Any) -> Organisation
         if not days or any(day < 0 or day > 6 for day in days):
             raise OrgError("Choose at least one working day.")
         changes["working_days"] = days
+    if "holiday_country" in changes or "holiday_subdivision" in changes:
+        country = changes.get("holiday_country", organisation.holiday_country) or ""
+        region = changes.get("holiday_subdivision", organisation.holiday_subdivision) or ""
+        try:
+            holidays.check(country.upper(), region.upper())
+        except PeriodError as error:
+            raise OrgError(str(error)) from None
+        changes["holiday_country"], changes["holiday_subdivision"] = country.upper(), region.upper()
+    if isinstance(changes.get("own_days_off"), str):
+        try:
+            changes["own_days_off"] = holidays.own_days_parse(changes["own_days_off"])
+        except PeriodError as error:
+            raise OrgError(str(error)) from None
     before = snapshot(organisation, ORGANISATION_FIELDS)
     for field, value in changes.items():
         setattr(organisation, field, value)

@@ -120,7 +120,11 @@ def settings_page(request):
                     "recomputed in the background; they follow it within a few minutes.",
                 )
             return redirect("org:settings")
-    context = {"form": form, "teams": selectors.team_list(request.user).order_by("path")}
+    context = {
+        "form": form,
+        "teams": selectors.team_list(request.user).order_by("path"),
+        "days_off": selectors.days_off_coming(),
+    }
     return render(request, "org/settings.html", context)
 
 
