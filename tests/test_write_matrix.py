@@ -9,6 +9,7 @@ external id, as a hostile caller who guessed it would.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -154,6 +155,58 @@ def test_target_form_for_another_teams_rep(client, org, theirs, role):
     )  # fmt: skip
     if role != "admin":
         assert stored(theirs) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_manual_activity_with_a_taken_external_id(client, org, theirs, role):
+    client.force_login(getattr(org, role))
+    before = stored(theirs)
+    client.post(
+        reverse("crm:activity_new"),
+        {"external_id": "S-ACT", "person": org.rep.pk, "kind": "email",
+         "occurred_at": "2026-08-04T09:00"},
+    )  # fmt: skip
+    assert stored(theirs) == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_goal_edit_and_done_of_another_teams_goal(client, org, theirs, role):
+    from accountable.goals.models import Goal
+
+    goal = Goal.objects.create(
+        person=org.other_rep, kind="milestone", title="Close Acme", period="2026-Q3"
+    )
+    before = Goal.objects.filter(pk=goal.pk).values().get()
+    client.force_login(getattr(org, role))
+    client.post(
+        reverse("goals:goal_edit", args=[goal.pk]),
+        {"metric": "revenue", "target_value": "1", "period": "2026-Q3", "priority": "Mine"},
+    )
+    client.post(reverse("goals:goal_done", args=[goal.pk]), {"done": "1"})
+    after = Goal.objects.filter(pk=goal.pk).values().get()
+    assert (after == before) is (role != "admin")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ["signals:acknowledge", "signals:resolve"])
+def test_handling_another_teams_warning(client, org, theirs, role, action):
+    from accountable.signals.models import WarningSign
+
+    warning = WarningSign.objects.create(
+        person=org.other_rep,
+        kind="complaints",
+        severity="medium",
+        period="2026-Q3",
+        message="2 customer complaints in the last 91 days.",
+        evidence={},
+        first_seen_on=date(2026, 8, 17),
+        last_seen_on=date(2026, 8, 17),
+    )
+    before = WarningSign.objects.filter(pk=warning.pk).values().get()
+    client.force_login(getattr(org, role))
+    client.post(reverse(action, args=[warning.pk]), {"note": "Handled, by someone else"})
+    after = WarningSign.objects.filter(pk=warning.pk).values().get()
+    assert (after == before) is (role != "admin")
 
 
 def test_no_other_rows_were_created_by_refused_writes(org, theirs):
