@@ -90,3 +90,36 @@ def test_a_team_board_counts_a_deal_split_between_teammates_once(deals):
     assert summary.won_count == 2  # the shared deal once, Rob's own once
     assert summary.won_amount == Decimal("11000.00")
     assert summary.avg_deal_size == Decimal("5500.00")
+
+
+def test_the_api_the_command_line_and_goal_progress_say_the_same(deals, client):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from accountable.goals.models import Goal
+    from accountable.goals.selectors import goal_progress
+
+    org = deals
+    client.force_login(org.admin)
+    params = {"period": "2026-Q3", "as_of": AS_OF.isoformat()}
+    api = {
+        row["person"]: row["won_amount"]
+        for row in client.get(reverse("api:scorecards"), params).json()
+    }
+    out = StringIO()
+    call_command("scorecard", period="2026-Q3", as_of=AS_OF.isoformat(), format="json", stdout=out)
+    cli = {row["person"]: row["won_amount"] for row in json.loads(out.getvalue())}
+    goal = Goal.objects.create(
+        person=org.rep2,
+        metric="revenue",
+        target_value=Decimal(10000),
+        period="2026-Q3",
+        period_start=date(2026, 7, 1),
+        period_end=date(2026, 9, 30),
+    )
+    assert api[org.rep.email] == cli[org.rep.email] == "6000.00"
+    assert api[org.rep2.email] == cli[org.rep2.email] == "5000.00"
+    assert goal_progress(goal, today=AS_OF).actual == Decimal("5000.00")
