@@ -9,13 +9,14 @@ exactly the environment it names.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.environment import subprocess_environment
 
 # Variables these settings read; the developer's own values must not leak in, nor
 # Django's (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE, which the deploy check rejects).
@@ -61,21 +62,16 @@ print(json.dumps({
 
 def production(tmp_path: Path, **overrides: str) -> dict[str, str]:
     """The environment of a production web process at https://sales.example.com."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in OURS and not key.startswith("DJANGO_")
-    }
-    env.update(
+    return subprocess_environment(
+        OURS,
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="sales.example.com,testserver",
         SITE_URL="https://sales.example.com",
         ACCOUNTABLE_VAR_DIR=str(tmp_path),
         DATABASE_URL=f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+        **overrides,
     )
-    env.update(overrides)
-    return env
 
 
 def probe(env: dict[str, str]) -> dict:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.environment import subprocess_environment
+
 pytestmark = pytest.mark.redis
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -50,18 +52,13 @@ print(json.dumps({
 
 
 def clean_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in OURS and not key.startswith("DJANGO_")
-    }
-    env.update(
+    return subprocess_environment(
+        OURS,
         DJANGO_SETTINGS_MODULE="accountable.settings",
         ACCOUNTABLE_VAR_DIR=str(tmp_path / "var"),
         SECRET_KEY="redis-queue-test-key",
+        **overrides,
     )
-    env.update(overrides)
-    return env
 
 
 def settings_in(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[str]:
