@@ -100,3 +100,18 @@ def test_the_pace_of_a_sum():
     assert metrics.pace_of_sum([], 0.5) == 0.5
     pairs = [(Decimal("4000"), 0.25), (Decimal("6000"), 0.5)]
     assert metrics.pace_of_sum(pairs, 0.9) == pytest.approx(0.4)
+
+
+def test_activity_attainment_weighs_each_activity_against_its_own_target():
+    """Half the calls and twice the meetings asked for, weighed alike, is 125 %: not the
+    70 of 110 a raw count of calls and meetings together would make of it."""
+    from decimal import Decimal
+
+    from accountable.scorecards import metrics as m
+
+    card = [("calls", "activity", 50), ("meetings", "activity", 50)]
+    counted = m.Counts(calls=50, meetings=20, total=70)
+    targets = {"calls": Decimal(100), "meetings": Decimal(10)}
+    scored = m.scores(card, counted, targets, fraction=1.0)
+    assert scored.activity_attainment == 1.25
+    assert (scored.activity_target, scored.activity_actual) == (Decimal(110), 70)

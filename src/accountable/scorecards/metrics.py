@@ -681,14 +681,17 @@ def scores(
 
     `fraction` is the period's pace; `paces` that of each target split into parts
     (`target_paces`). `activity_target` sums the targets of the scorecard's activity
-    metrics that have one; `activity_attainment` is their actual ÷ expected to date
-    (1.0 = on pace)."""
+    metrics that have one (and `activity_actual` their counts, shown beside it);
+    `activity_attainment` weighs each of those activities against its own target: the
+    mean of each one's actual ÷ expected to date, by the scorecard's weights (1.0 = on
+    pace). A prospecting call is one call and one prospecting touch, each against its
+    own target, never two of one raw count."""
     paces = paces or {}
     result = Scores()
     by_kind: dict[str, list[f.Scored]] = {MetricKind.ACTIVITY: [], MetricKind.OUTCOME: []}
     activity_target = ZERO
     activity_actual = 0
-    activity_paces: list[tuple[Decimal, float]] = []
+    activity_parts: list[tuple[float, int]] = []
     has_activity_target = False
     for metric, kind, weight in card:
         actual = metric_value(metric, c, cycle=cycle)
@@ -700,12 +703,16 @@ def scores(
             has_activity_target = True
             activity_target += target
             activity_actual += int(actual)
-            activity_paces.append((target, paces.get(metric, fraction)))
+            if part is not None:
+                activity_parts.append((part, weight))
     result.activity_score = f.weighted_score(by_kind[MetricKind.ACTIVITY])
     result.outcome_score = f.weighted_score(by_kind[MetricKind.OUTCOME])
     if has_activity_target:
         result.activity_target = activity_target
         result.activity_actual = activity_actual
-        expected = activity_target * Decimal(str(pace_of_sum(activity_paces, fraction)))
-        result.activity_attainment = float(activity_actual / expected) if expected else None
+        weights = sum(weight for _, weight in activity_parts)
+        if weights:
+            result.activity_attainment = (
+                sum(part * weight for part, weight in activity_parts) / weights
+            )
     return result
