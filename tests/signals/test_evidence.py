@@ -87,6 +87,21 @@ def test_a_new_hires_weeks_are_divided_by_their_ramp():
     assert fig.touches_baseline is None  # two weeks are too few for a baseline
 
 
+def test_a_week_with_days_off_is_counted_as_a_share_of_a_full_week():
+    """40 touches in a week with a bank holiday is 50 in a full week: no drop. A week of
+    days off (the last one here) is not judged at all."""
+    last = WINDOW.weeks[-1]
+    bank_holiday = WINDOW.weeks[-2].start  # a Monday
+    days_off = {bank_holiday} | {last.start + timedelta(days=n) for n in range(5)}
+    window = Window.ending(AS_OF, FiscalCalendar(holidays=frozenset(days_off)))
+    touches = [50] * 14 + [40, 0]
+    fig = figures_for(_person(touches=touches), window, RAMP)
+    assert fig.touches_recent == 50  # three full weeks of 50 and one of 40 in four days
+    assert fig.touches_baseline == 50
+    plain = figures_for(_person(touches=touches), WINDOW, RAMP)
+    assert plain.touches_recent == pytest.approx((50 + 50 + 40 + 0) / 4)
+
+
 def test_deal_figures_win_rate_size_cycle_and_mix():
     recent = AS_OF - timedelta(days=30)
     older = AS_OF - timedelta(days=250)

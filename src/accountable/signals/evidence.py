@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
+from accountable.org.calendar import Period
 from accountable.signals.inputs import ACTIVITY_WEEKS, PersonInputs, Window
 from accountable.signals.thresholds import DEFAULTS, Thresholds
 
@@ -153,6 +154,12 @@ class Figures:
         return min([*complete, *running], default=None)
 
 
+def working_share(week: Period) -> float:
+    """The share of a full working week a week had: 4 of 5 with a bank holiday in it."""
+    full = len(week.calendar.working_days)
+    return week.working_days / full if full else 0.0
+
+
 def _per_week(
     counts: Sequence[int], ramps: Sequence[float], weeks: slice, *, min_weeks: int
 ) -> float | None:
@@ -167,9 +174,13 @@ def _per_week(
 def figures_for(person: PersonInputs, window: Window, ramp: Sequence[float]) -> Figures:
     """The figures of one rep on `window.as_of`, given the organisation's ramp."""
     as_of = window.as_of
-    # A week counts only if the person was there the whole of it.
+    # A week counts only if the person was there the whole of it; its counts are taken
+    # as a share of a full week's by the ramp and by the working days it had, so a week
+    # with a bank holiday is not a drop, and a week of days off is not judged at all.
     ramps = [
-        ramp_share(person.start_date, week.start, ramp) if person.start_date <= week.start else 0.0
+        ramp_share(person.start_date, week.start, ramp) * working_share(week)
+        if person.start_date <= week.start
+        else 0.0
         for week in window.weeks
     ]
     n, recent = len(window.weeks), len(window.recent)
