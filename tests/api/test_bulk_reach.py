@@ -122,3 +122,22 @@ def test_a_manager_moves_a_deal_within_their_team_and_it_is_logged(client, org, 
     entry = AuditEntry.objects.get(action="deal.owner")
     assert entry.actor == org.manager
     assert entry.before == {"owner": org.rep.email} and entry.after == {"owner": org.rep2.email}
+
+
+def test_a_nul_character_is_refused_where_it_comes_in(client, org, token):
+    """PostgreSQL keeps no NUL character: a row or a name mapping holding one is a 422
+    saying where, not a server error (found by the schema fuzzer)."""
+    headers = token(org.admin, "read", "write")
+    row = {"external_id": "A\x00", "owner_email": org.rep.email, "kind": "call",
+           "occurred_at": "2026-08-03 10:30"}  # fmt: skip
+    response = post(client, "activities", headers, [row])
+    assert response.status_code == 422
+    assert "external_id holds a NUL character" in str(response.json())
+    response = client.post(
+        reverse("api:bulk_activities"),
+        {"rows": [{**row, "external_id": "A-1"}], "names": {"owner": {"x\x00": "y"}}},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 422 and "NUL character" in str(response.json())
+    assert not Activity.objects.exists()

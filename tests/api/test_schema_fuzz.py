@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from accountable.api.router import api
@@ -24,7 +26,14 @@ schema.app = application  # requests go to the WSGI application, in this process
 def headers(org, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     _, secret = token_create(actor=org.manager, name="fuzz", scopes=["read", "write"])
-    return {"Authorization": f"Bearer {secret}"}
+    # The WSGI application closes stale database connections as each request starts
+    # and ends, which would end the test's own transaction; Django's test client keeps
+    # it open the same way.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield {"Authorization": f"Bearer {secret}"}
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -29,6 +29,9 @@ def work():
     call_command("worker", batch=True, no_schedule=True, verbosity=0)
 
 
+# The worker closes stale connections between tasks, as in production: that needs real
+# transactions, not the test's enclosing atomic block.
+@pytest.mark.django_db(transaction=True)
 def test_each_step_waits_for_the_worker_and_the_page_follows_it(client, org, catalogue):
     client.force_login(org.manager)
     file = SimpleUploadedFile("deals.csv", deals_csv(ROW).encode())

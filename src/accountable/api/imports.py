@@ -28,7 +28,7 @@ from ninja import Field, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.responses import Status
-from pydantic import ConfigDict, WithJsonSchema, create_model
+from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator, model_validator
 
 from accountable.api.auth import callers
 from accountable.imports import selectors
@@ -122,11 +122,28 @@ class BulkOut(Schema):
     )
 
 
+NUL = "\x00"
+
+
+def _refuse_nul(text: str, where: str) -> None:
+    # No database column holds a NUL character (PostgreSQL refuses it outright), and no
+    # CSV or workbook can carry one: it is refused where it comes in, with where.
+    if NUL in text:
+        raise ValueError(f"{where} holds a NUL character (\\u0000); remove it")
+
+
 class RowBase(Schema):
     # A file may carry columns nobody maps; a row posted in the generic columns
     # with one Accountable does not know is a typo ("close_dat") that would
     # otherwise be dropped without a word, so it is refused (422, with where).
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _no_nul(self):
+        for name, value in self:
+            if isinstance(value, str):
+                _refuse_nul(value, name)
+        return self
 
 
 class BulkBase(Schema):
@@ -137,6 +154,15 @@ class BulkBase(Schema):
         description="Mappings for names the data spells its own way, by what they name: "
         '{"product": {"GTXPro": "GTX Pro"}, "owner": {"A. Hart": "ava.hart@example.com"}}.',
     )
+
+    @field_validator("names")
+    @classmethod
+    def _no_nul_in_names(cls, names):
+        for entity, mapping in (names or {}).items():
+            _refuse_nul(entity, "names")
+            for name, meaning in mapping.items():
+                _refuse_nul(name + meaning, f"names → {entity}")
+        return names
 
 
 def _title(kind: str) -> str:
