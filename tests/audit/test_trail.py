@@ -42,7 +42,6 @@ def test_applied_and_rejected_imports_are_audited_and_dry_runs_are_not(org):
     assert entries[0].after == {
         "kind": "deals",
         "source": "api",
-        "file": "",
         "created": 1,
         "updated": 0,
         "unchanged": 0,

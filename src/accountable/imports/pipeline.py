@@ -566,7 +566,7 @@ def _audit(run: ImportRun, summary: dict[str, Any]) -> None:
         after={
             "kind": run.kind,
             "source": run.source,
-            "file": run.file_name,
+            **({"file": run.file_name} if run.file_name else {}),
             **{key: summary[key] for key in ("created", "updated", "unchanged", "rejected")},
         },
     )
