@@ -42,7 +42,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from accountable.audit.models import AuditEntry
+from accountable.audit.services import audit_records
 from accountable.crm.errors import CrmError
 from accountable.crm.models import (
     Account,
@@ -418,8 +418,6 @@ def _first_stage_date(deal: Deal, stage: Stage, today: date) -> date:
 def _plain(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, Person):
-        return value.email
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -458,9 +456,7 @@ def deals_upsert(
         splits = _clean_splits(row["splits"], label) if "splits" in row else None
         prepared.append((ext, clean, splits, label))
 
-    existing: dict[str, Deal] = _fetch(
-        Deal.objects.select_related("owner"), "external_id", [p[0] for p in prepared]
-    )
+    existing: dict[str, Deal] = _fetch(Deal.objects.all(), "external_id", [p[0] for p in prepared])
     split_deal_ids = [existing[p[0]].pk for p in prepared if p[2] is not None and p[0] in existing]
     stored_splits: dict[int, set] = {}
     for chunk in in_chunks(split_deal_ids):
@@ -477,6 +473,7 @@ def deals_upsert(
     stage_changes: list[DealStageChange] = []
     deal_changes: list[DealChange] = []
     replace_splits: dict[int, frozenset] = {}
+    owners_before: list[tuple[Deal, int]] = []  # deals given to someone else, and who had them
     unchanged = 0
     for ext, clean, splits, label in prepared:
         if not seen.first_time(ext, (clean, splits), label):
@@ -506,7 +503,9 @@ def deals_upsert(
             unchanged += 1
             continue
         old_stage_id = deal.stage_id
-        for name in ("amount", "expected_close_on", "owner"):
+        if "owner" in names:
+            owners_before.append((deal, deal.owner_id))
+        for name in ("amount", "expected_close_on"):
             if name in names:
                 deal_changes.append(
                     DealChange(
@@ -553,8 +552,16 @@ def deals_upsert(
         if deal.external_id in new_splits:
             replace_splits[deal.pk] = new_splits[deal.external_id]
     DealStageChange.objects.bulk_create(stage_changes, batch_size=WRITE_BATCH)
-    DealChange.objects.bulk_create(deal_changes, batch_size=WRITE_BATCH)
-    _audit_owner_changes(grant, deal_changes)
+    owner_changes = _owner_changes(owners_before, now)
+    DealChange.objects.bulk_create([*deal_changes, *owner_changes], batch_size=WRITE_BATCH)
+    if grant is not None:
+        audit_records(
+            actor=grant.actor,
+            action="deal.owner",
+            changes=[
+                (c.deal, {"owner": c.old_value}, {"owner": c.new_value}) for c in owner_changes
+            ],
+        )
     _replace_splits(replace_splits)
     _rollups().refresh_people_days(
         credit.keys_after([*changed, *new], replace_splits), tables=["outcomes"]
@@ -562,26 +569,24 @@ def deals_upsert(
     return UpsertSummary(created=len(new), updated=len(changed), unchanged=unchanged)
 
 
-def _audit_owner_changes(grant: Grant | None, changes: list[DealChange]) -> None:
-    """A deal given to someone else is in the audit trail, under who did it."""
-    owners = [change for change in changes if change.field == DealChange.Field.OWNER]
-    if grant is None or not owners:
-        return
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=grant.actor if getattr(grant.actor, "pk", None) else None,
-                action="deal.owner",
-                object_type=Deal._meta.label_lower,
-                object_id=str(change.deal.pk),
-                object_repr=str(change.deal)[:200],
-                before={"owner": change.old_value},
-                after={"owner": change.new_value},
-            )
-            for change in owners
-        ],
-        batch_size=WRITE_BATCH,
+def _owner_changes(moved: list[tuple[Deal, int]], now) -> list[DealChange]:
+    """The change log of deals given to another owner, by e-mail (one query for the
+    owners they had; the new ones came with the rows)."""
+    if not moved:
+        return []
+    emails = dict(
+        Person.objects.filter(pk__in={old for _, old in moved}).values_list("pk", "email")
     )
+    return [
+        DealChange(
+            deal=deal,
+            field=DealChange.Field.OWNER,
+            old_value=emails.get(old, ""),
+            new_value=deal.owner.email,
+            changed_at=now,
+        )
+        for deal, old in moved
+    ]
 
 
 def _replace_splits(splits_by_deal: dict[int, frozenset]) -> None:
