@@ -14,24 +14,24 @@ from accountable.org.models import Person
 class NavItem:
     label: str
     url_name: str
-    ability: Ability  # whoever holds it sees the item
+    abilities: tuple[Ability, ...]  # whoever holds one of them sees the item
     section: str  # the first path segment it owns, to mark it current
 
 
 NAV_ITEMS = [
-    NavItem("Home", "home", abilities.SEE_PERSON, ""),
-    NavItem("Board", "scorecards:board", abilities.SEE_TEAMS, "board"),
-    NavItem("Scorecard", "scorecards:mine", abilities.SEE_PERSON, "scorecard"),
-    NavItem("Watchlist", "signals:watchlist", abilities.SEE_PERSON, "watchlist"),
-    NavItem("Deals", "crm:deals", abilities.SEE_PERSON, "deals"),
-    NavItem("Activities", "crm:activities", abilities.SEE_PERSON, "activities"),
-    NavItem("Goals", "goals:goals", abilities.SEE_PERSON, "goals"),
-    NavItem("Imports", "imports:list", abilities.IMPORT_DEALS, "imports"),
-    NavItem("Organisation", "org:tree", abilities.SEE_TEAMS, "org"),
-    NavItem("People", "org:people", abilities.SEE_TEAMS, "people"),
-    NavItem("Settings", "org:settings", abilities.ADMINISTER, "settings"),
+    NavItem("Home", "home", (abilities.SEE_PERSON,), ""),
+    NavItem("Board", "scorecards:board", (abilities.SEE_TEAMS,), "board"),
+    NavItem("Scorecard", "scorecards:mine", (abilities.SEE_PERSON,), "scorecard"),
+    NavItem("Watchlist", "signals:watchlist", (abilities.SEE_PERSON,), "watchlist"),
+    NavItem("Deals", "crm:deals", (abilities.SEE_PERSON,), "deals"),
+    NavItem("Activities", "crm:activities", (abilities.SEE_PERSON,), "activities"),
+    NavItem("Goals", "goals:goals", (abilities.SEE_PERSON,), "goals"),
+    NavItem("Imports", "imports:list", abilities.ANY_IMPORT, "imports"),
+    NavItem("Organisation", "org:tree", (abilities.SEE_TEAMS,), "org"),
+    NavItem("People", "org:people", (abilities.SEE_TEAMS,), "people"),
+    NavItem("Settings", "org:settings", (abilities.ADMINISTER,), "settings"),
 ]
 
 
 def nav_for(person: Person) -> list[NavItem]:
-    return [item for item in NAV_ITEMS if abilities.may(person, item.ability)]
+    return [item for item in NAV_ITEMS if any(abilities.may(person, a) for a in item.abilities)]

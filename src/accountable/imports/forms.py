@@ -10,8 +10,8 @@ from accountable.imports.models import SavedMapping
 from accountable.imports.names import CREATE, EVERY_UNKNOWN
 from accountable.imports.presets import preset_choices, preset_get
 from accountable.imports.readers import UPLOAD_MAX_BYTES, megabytes
-from accountable.imports.validate import MANAGER_KINDS
-from accountable.org.models import Person, Role
+from accountable.org.abilities import IMPORT_ABILITIES, may
+from accountable.org.models import Person
 from accountable.org.scoping import visible_people
 
 KIND_LABELS = {
@@ -26,10 +26,9 @@ KIND_LABELS = {
 
 
 def kinds_for(actor: Person) -> list[str]:
-    """What this person may import: admins everything, managers their teams' work."""
-    if actor.role == Role.ADMIN:
-        return list(KINDS)
-    return [kind for kind in KINDS if kind in MANAGER_KINDS]
+    """What this person may import (the table of abilities): admins everything, managers
+    their teams' work."""
+    return [kind for kind in KINDS if may(actor, IMPORT_ABILITIES[kind])]
 
 
 class UploadForm(forms.Form):

@@ -34,16 +34,9 @@ from accountable.imports.errors import ImportNotAllowed, RowError
 from accountable.imports.findings import Findings
 from accountable.imports.formats import FIELDS, NUMERIC_FIELDS
 from accountable.imports.readers import EXTRA_CELLS
-from accountable.org.abilities import IMPORT_ABILITIES, IMPORT_DEALS, grant, may, roles_with
+from accountable.org.abilities import IMPORT_ABILITIES, IMPORT_DEALS, grant, may
 from accountable.org.calendar import FiscalCalendar, PeriodError
 from accountable.org.models import Person, Role, Team
-
-# Who may import what is the table of abilities' (`org.abilities.IMPORT_ABILITIES`):
-# a manager imports the work of their own teams; the organisation itself (people)
-# and the shared catalogue (accounts, products) are the admin's.
-MANAGER_KINDS = frozenset(
-    kind for kind, ability in IMPORT_ABILITIES.items() if Role.MANAGER in roles_with(ability)
-)
 
 
 def _key(text: str) -> str:

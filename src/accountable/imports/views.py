@@ -20,22 +20,20 @@ from accountable.imports.formats import KINDS, template_csv
 from accountable.imports.forms import KIND_LABELS, MappingForm, NamesForm, UploadForm, kinds_for
 from accountable.imports.models import ImportRun
 from accountable.imports.rejects import run_dir
-from accountable.org.abilities import IMPORT_ABILITIES
+from accountable.org.abilities import ANY_IMPORT
 from accountable.org.scoping import ability_required
 
-# The import pages are for the roles that may import something.
-IMPORTERS = tuple(IMPORT_ABILITIES.values())
 PAGE_SIZE = 50
 
 
-@ability_required(*IMPORTERS)
+@ability_required(*ANY_IMPORT)
 def run_list(request):
     services.runs_stalled_fail()  # so that no run shows "uploaded" for ever
     runs = selectors.run_list(request.user)[:PAGE_SIZE]
     return render(request, "imports/list.html", {"runs": runs})
 
 
-@ability_required(*IMPORTERS)
+@ability_required(*ANY_IMPORT)
 def run_new(request):
     form = UploadForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -57,7 +55,7 @@ def run_new(request):
     return render(request, "imports/new.html", context)
 
 
-@ability_required(*IMPORTERS)
+@ability_required(*ANY_IMPORT)
 def run_columns(request, pk: int):
     run = _open_run(request, pk)
     if services.step_working(run):
@@ -86,7 +84,7 @@ def run_columns(request, pk: int):
     return render(request, "imports/columns.html", {"run": run, "form": form})
 
 
-@ability_required(*IMPORTERS)
+@ability_required(*ANY_IMPORT)
 def run_preview(request, pk: int):
     run = _open_run(request, pk)
     if services.step_working(run):
@@ -109,7 +107,7 @@ def run_preview(request, pk: int):
 
 
 @require_POST
-@ability_required(*IMPORTERS)
+@ability_required(*ANY_IMPORT)
 def run_apply(request, pk: int):
     run = _open_run(request, pk)
     if not services.step_working(run):
@@ -117,7 +115,7 @@ def run_apply(request, pk: int):
     return redirect(f"{reverse('imports:working', args=[run.pk])}?from={services.APPLY}")
 
 
-@ability_required(*IMPORTERS)
+@ability_required(*ANY_IMPORT)
 def run_working(request, pk: int):
     """A step at work in the background: how far it got, refreshed until it ends; then
     the page the step leads to (htmx is sent there with HX-Redirect)."""
@@ -158,14 +156,14 @@ def _after_step(run: ImportRun) -> str:
     return reverse("imports:run", args=[run.pk])
 
 
-@ability_required(*IMPORTERS)
+@ability_required(*ANY_IMPORT)
 def run_detail(request, pk: int):
     services.runs_stalled_fail()
     run = selectors.run_get(request.user, pk)
     return render(request, "imports/run.html", {"run": run, "s": run.summary or {}})
 
 
-@ability_required(*IMPORTERS)
+@ability_required(*ANY_IMPORT)
 def run_rejects(request, pk: int):
     run = selectors.run_get(request.user, pk)
     path = run_dir(run.pk) / "rejected.csv"
@@ -179,7 +177,7 @@ def run_rejects(request, pk: int):
     )
 
 
-@ability_required(*IMPORTERS)
+@ability_required(*ANY_IMPORT)
 def template(request, kind: str):
     if kind not in KINDS:
         raise Http404("No such template.")

@@ -36,7 +36,7 @@ class Reach(StrEnum):
     """Whose records an ability reaches, for one role."""
 
     SELF = "self"
-    MANAGED = "managed"
+    MANAGED = "managed, not self"
     SELF_AND_MANAGED = "self and managed"
     EVERYONE = "everyone"
 
@@ -165,12 +165,8 @@ IMPORT_ABILITIES: dict[str, Ability] = {
     "accounts": IMPORT_ACCOUNTS,
     "products": IMPORT_PRODUCTS,
 }
-
-
-def roles_importing() -> tuple[str, ...]:
-    """The roles that may import something (the import pages are theirs)."""
-    roles = {role for ability in IMPORT_ABILITIES.values() for role in ability.reach}
-    return tuple(role for role in Role.values if role in roles)
+# Whoever may import anything: the import pages are theirs.
+ANY_IMPORT: tuple[Ability, ...] = tuple(IMPORT_ABILITIES.values())
 
 
 def reach_of(actor: Person, ability: Ability) -> Reach | None:
@@ -282,14 +278,6 @@ def grant(actor: Person | None, ability: Ability) -> Grant:
     )
 
 
-REACH_WORDS = {
-    Reach.EVERYONE: "everyone",
-    Reach.SELF_AND_MANAGED: "self and managed",
-    Reach.MANAGED: "managed, not self",
-    Reach.SELF: "self",
-}
-
-
 def abilities_markdown() -> str:
     """The table of abilities as docs/organisation.md shows it (a test keeps it so)."""
     roles = list(Role.values)
@@ -298,6 +286,6 @@ def abilities_markdown() -> str:
         "|---|---|" + "---|" * len(roles),
     ]
     for ability in ABILITIES.values():
-        cells = [REACH_WORDS[ability.reach[r]] if r in ability.reach else "—" for r in roles]
+        cells = [ability.reach[r].value if r in ability.reach else "—" for r in roles]
         lines.append(f"| `{ability.name}` | {ability.says} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -18,13 +18,12 @@ from django.db.models import QuerySet
 
 from accountable.org import abilities
 from accountable.org.abilities import managed_subtree
-from accountable.org.models import Person, Role, Team
+from accountable.org.models import Person, Team
 
 __all__ = [
     "ability_required",
     "can_manage_person",
     "can_see_person",
-    "has_role",
     "managed_subtree",
     "manager_chain",
     "team_shared_people",
@@ -32,18 +31,15 @@ __all__ = [
     "visible_teams",
 ]
 
-SEES_EVERYONE = {Role.ADMIN, Role.EXECUTIVE}
+# The roles that see everyone's records, as the table of abilities says.
+SEES_EVERYONE = frozenset(
+    role for role, reach in abilities.SEE_PERSON.reach.items() if reach == abilities.Reach.EVERYONE
+)
 
 
 def visible_teams(viewer: Person) -> QuerySet[Team]:
     """Teams whose people and numbers the viewer may see."""
-    if not viewer.is_authenticated:
-        return Team.objects.none()
-    if viewer.role in SEES_EVERYONE:
-        return Team.objects.all()
-    if viewer.role == Role.MANAGER:
-        return managed_subtree(viewer)
-    return Team.objects.none()
+    return abilities.teams(viewer, abilities.SEE_TEAMS)
 
 
 def visible_people(viewer: Person) -> QuerySet[Person]:
@@ -79,10 +75,6 @@ def manager_chain(person: Person) -> list[Person]:
 def can_manage_person(viewer: Person, person: Person) -> bool:
     """Admins, and managers above the person in the tree, may change their records."""
     return abilities.may(viewer, abilities.MANAGE_PERSON, person)
-
-
-def has_role(viewer: Person, *roles: str) -> bool:
-    return viewer.is_authenticated and viewer.is_active and viewer.role in roles
 
 
 def ability_required(*needed: abilities.Ability):
