@@ -58,6 +58,14 @@ def run_file(run: ImportRun) -> Path | None:
     return found[0] if found else None
 
 
+def _kept_file(run: ImportRun) -> Path:
+    """The uploaded file a step works on; ImportFileError when it is gone."""
+    path = run_file(run)
+    if path is None:
+        raise ImportFileError("The uploaded file is no longer kept; upload it again.", run=run)
+    return path
+
+
 def upload_start(
     *,
     actor: Person,
@@ -94,10 +102,7 @@ def upload_read(*, run: ImportRun) -> ImportRun:
     """Read the kept file's header and first rows, and propose a column mapping (from
     the preset, or from the mapping saved by name that the upload chose)."""
     try:
-        path = run_file(run)
-        if path is None:
-            raise ImportFileError("The uploaded file is no longer kept; upload it again.")
-        table = read_table(path, run.file_name)
+        table = read_table(_kept_file(run), run.file_name)
         sample = _sample(table)
     except ImportFileError as error:
         _failed(run, error.message)
@@ -311,9 +316,7 @@ def run_apply(*, actor: Person, run: ImportRun) -> pipeline.ImportResult:
 
 
 def _through_pipeline(*, actor: Person, run: ImportRun, dry_run: bool) -> pipeline.ImportResult:
-    path = run_file(run)
-    if path is None:
-        raise ImportFileError("The uploaded file is no longer kept; upload it again.", run=run)
+    path = _kept_file(run)
     # The pipeline replaces the summary when it finishes or fails: a mark left means the
     # process died on the way (see runs_stalled_fail).
     run.summary = {**(run.summary or {}), RUNNING: timezone.now().isoformat()}
