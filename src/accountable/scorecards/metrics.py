@@ -18,9 +18,10 @@ pipeline, the day's own end (today's: the deals as they are now).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -388,10 +389,7 @@ def once_per_team(c: Counts, members: set[int], closes: dict[int, tuple[str, lis
                 extra_lost += shared
     if not extra_won and not extra_lost:
         return c
-    return Counts(
-        **{k.name: getattr(c, k.name) for k in fields(c)}
-        | {"won_count": c.won_count - extra_won, "lost_count": c.lost_count - extra_lost}
-    )
+    return replace(c, won_count=c.won_count - extra_won, lost_count=c.lost_count - extra_lost)
 
 
 def credited_deals(people: People, **filters) -> QuerySet:
@@ -691,7 +689,6 @@ def scores(
     by_kind: dict[str, list[f.Scored]] = {MetricKind.ACTIVITY: [], MetricKind.OUTCOME: []}
     activity_target = ZERO
     activity_actual = 0
-    activity_parts: list[tuple[float, int]] = []
     has_activity_target = False
     for metric, kind, weight in card:
         actual = metric_value(metric, c, cycle=cycle)
@@ -703,16 +700,12 @@ def scores(
             has_activity_target = True
             activity_target += target
             activity_actual += int(actual)
-            if part is not None:
-                activity_parts.append((part, weight))
     result.activity_score = f.weighted_score(by_kind[MetricKind.ACTIVITY])
     result.outcome_score = f.weighted_score(by_kind[MetricKind.OUTCOME])
     if has_activity_target:
         result.activity_target = activity_target
         result.activity_actual = activity_actual
-        weights = sum(weight for _, weight in activity_parts)
-        if weights:
-            result.activity_attainment = (
-                sum(part * weight for part, weight in activity_parts) / weights
-            )
+        # The activity score's weighted mean, without its cap.
+        uncapped = f.weighted_score(by_kind[MetricKind.ACTIVITY], cap=math.inf)
+        result.activity_attainment = None if uncapped is None else uncapped / 100
     return result
