@@ -10,6 +10,7 @@ import inspect
 from accountable.crm import credit
 from accountable.goals.catalogue import CATALOGUE, Unit
 from accountable.scorecards import formulas as f
+from accountable.signals import rules
 
 UNITS = {Unit.MONEY: "money", Unit.COUNT: "count", Unit.PERCENT: "%", Unit.DAYS: "days"}
 
@@ -43,16 +44,6 @@ printed by `accountable metrics` from the definitions in the code
 `src/accountable/crm/credit.py`); a test keeps it identical.
 """
 
-PIPELINE_TO_QUOTA = """\
-### Pipeline-to-quota (in warnings)
-
-All open pipeline ÷ a quarter's revenue target. The low-pipeline warning and the
-*right time* judge it. It is not the board's *coverage*, which counts only the
-pipeline expected to close in the period against the target still to go; the
-two are always shown under their own names.
-"""
-
-
 def _doc(function) -> str:
     return " ".join(inspect.getdoc(function).split())
 
@@ -77,7 +68,7 @@ def glossary_markdown() -> str:
     lines += ["", "## The figures of a scorecard", ""]
     for title, function in FIGURES:
         lines += [f"### {title}", "", _doc(function), ""]
-    lines += [PIPELINE_TO_QUOTA]
+    lines += ["### Pipeline-to-quota (in warnings)", "", _doc(rules.low_coverage), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
