@@ -132,12 +132,11 @@ def role_counts(viewer: Person) -> dict[str, int]:
     return {label: counts.get(value, 0) for value, label in Role.choices}
 
 
-def days_off_coming(limit: int = 6) -> list[tuple[date, str]]:
+def days_off_coming(organisation: Organisation, limit: int = 6) -> list[tuple[date, str]]:
     """The next days off on working weekdays (public holidays and the organisation's own),
     from today: what the settings page shows, so an admin sees what pace will skip."""
-    organisation = Organisation.objects.order_by("pk").first() or Organisation()
     today = timezone.localdate()
-    working = set(organisation.working_days or [0, 1, 2, 3, 4])
+    working = organisation.calendar.working_days
     coming = [
         (day, name)
         for day, name in organisation.days_off().items()

@@ -123,7 +123,7 @@ def settings_page(request):
     context = {
         "form": form,
         "teams": selectors.team_list(request.user).order_by("path"),
-        "days_off": selectors.days_off_coming(),
+        "days_off": selectors.days_off_coming(services.organisation_get()),
     }
     return render(request, "org/settings.html", context)
 
