@@ -76,34 +76,10 @@ ROLES = ["rep", "executive", "manager", "admin"]
 SKIP_POST = {"logout", "password_change", "tokens:revoke"}
 TODAY = datetime(2026, 8, 17, 12, tzinfo=UTC)
 
-# Server errors whose cause is known and lies outside this change: each is
-# (what the request line holds, what the traceback holds). Each must still happen
-# (once fixed, remove it here); any other server error fails the walk.
-KNOWN: dict[str, list[tuple[str, str]]] = {}
-
-
-def unknown(errors: list[str]) -> list[str]:
-    """The errors KNOWN does not explain; a known one that no longer happens is one too."""
-    found = [
-        error
-        for error in errors
-        if not any(
-            request in error.split("\n", 1)[0] and trace in error
-            for parts in KNOWN.values()
-            for request, trace in parts
-        )
-    ]
-    for name, parts in KNOWN.items():
-        if not any(request in e and trace in e for e in errors for request, trace in parts):
-            found.append(f"KNOWN[{name!r}] no longer happens: remove it")
-    return found
-
 
 def check(errors: list[str]) -> None:
-    left = unknown(errors)
-    assert not left, f"{len(left)} server errors:\n\n" + "\n\n".join(left)
-    if errors:
-        pytest.xfail("known server errors: " + ", ".join(KNOWN))
+    """No server error, whatever was sent: each one found is listed with its traceback."""
+    assert not errors, f"{len(errors)} server errors:\n\n" + "\n\n".join(errors)
 
 
 # Fields of one kind take the same values, all at once: a form cleans every field even
