@@ -150,17 +150,16 @@ class Scope:
         self.actor = actor
         self.kind = kind
         self.grant = grant(actor, ability)
-        self.everyone = self.grant.everyone
 
     def people(self):
         """The people rows may name (anyone else is not found, as if unknown)."""
-        return None if self.everyone else self.grant.people()
+        return None if self.grant.everyone else self.grant.people()
 
     def check_self(self, value: str) -> None:
         """A manager names themself where the ability leaves the actor out (their own
         targets, feedback about themself): say so rather than "unknown"."""
         actor = self.actor
-        if self.everyone or actor is None or self.grant.allows(actor.pk):
+        if actor is None or self.grant.allows(actor.pk):
             return
         if v.text(value).lower() in (actor.email.lower(), actor.name.strip().lower()):
             raise RowError(f"you cannot import your own {self.kind}: your manager or an admin does")
