@@ -44,6 +44,7 @@ printed by `accountable metrics` from the definitions in the code
 `src/accountable/crm/credit.py`); a test keeps it identical.
 """
 
+
 def _doc(function) -> str:
     return " ".join(inspect.getdoc(function).split())
 
