@@ -130,6 +130,18 @@ IMPORT_FEEDBACK = _ability(
 IMPORT_TARGETS = _ability(
     "import_targets", "import targets from a file or a bulk call", admin=E, manager=M
 )
+RECORD_TIME_OFF = _ability(
+    "record_time_off",
+    "record and remove time off (days away that are not working days for that person)",
+    admin=E,
+    executive=S,
+    manager=SM,
+    rep=S,
+    outside_sales=S,
+)
+IMPORT_TIME_OFF = _ability(
+    "import_time_off", "import time off from a file or a bulk call", admin=E, manager=SM
+)
 IMPORT_PEOPLE = _ability("import_people", "import people and teams", admin=E)
 IMPORT_ACCOUNTS = _ability("import_accounts", "import customer accounts", admin=E)
 IMPORT_PRODUCTS = _ability("import_products", "import products", admin=E)
@@ -146,10 +158,12 @@ ABILITIES: dict[str, Ability] = {
         MANAGE_PERSON,
         SET_TARGETS,
         RECORD_FEEDBACK,
+        RECORD_TIME_OFF,
         IMPORT_DEALS,
         IMPORT_ACTIVITIES,
         IMPORT_FEEDBACK,
         IMPORT_TARGETS,
+        IMPORT_TIME_OFF,
         IMPORT_PEOPLE,
         IMPORT_ACCOUNTS,
         IMPORT_PRODUCTS,
@@ -161,6 +175,7 @@ IMPORT_ABILITIES: dict[str, Ability] = {
     "activities": IMPORT_ACTIVITIES,
     "feedback": IMPORT_FEEDBACK,
     "targets": IMPORT_TARGETS,
+    "time_off": IMPORT_TIME_OFF,
     "people": IMPORT_PEOPLE,
     "accounts": IMPORT_ACCOUNTS,
     "products": IMPORT_PRODUCTS,

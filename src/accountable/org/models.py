@@ -238,3 +238,42 @@ class PersonChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} on {self.effective_on}"
+
+
+class TimeOff(models.Model):
+    """Days a person is away — holiday, leave, sickness, a course — from `first_day`
+    through `last_day` inclusive. They are not working days for that person: their pace,
+    expected-to-date, required weekly rate and the activity the warnings expect of them
+    count their working days net of these (`org.time_off`). Spans of one person never
+    overlap (`services.time_off_record` refuses that)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="time_off")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    note = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["first_day", "person__name"]
+        verbose_name = "time off"
+        verbose_name_plural = "time off"
+        indexes = [models.Index(fields=["person", "first_day"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="time_off_last_day_not_before_first",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.first_day == self.last_day:
+            return f"{self.person} off on {self.first_day}"
+        return f"{self.person} off {self.first_day} to {self.last_day}"
+
+    @property
+    def days(self) -> int:
+        """Calendar days in the span."""
+        return (self.last_day - self.first_day).days + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -9,7 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accountable.org.models import Organisation, Person, PersonChange, Role, Team
+from accountable.org import abilities
+from accountable.org.models import Organisation, Person, PersonChange, Role, Team, TimeOff
 from accountable.org.scoping import (
     manager_chain,
     team_shared_people,
@@ -143,3 +145,51 @@ def days_off_coming(organisation: Organisation, limit: int = 6) -> list[tuple[da
         if day >= today and day.weekday() in working
     ]
     return sorted(coming)[:limit]
+
+
+def time_off_list(
+    viewer: Person, *, person: Person | None = None, since: date | None = None
+) -> QuerySet[TimeOff]:
+    """Time off of the people the viewer may see (their own; a manager's team; everyone
+    for an admin or an executive), soonest first; only spans that end on or after
+    `since` when given."""
+    spans = TimeOff.objects.filter(person__in=visible_people(viewer)).select_related(
+        "person", "person__team"
+    )
+    if person is not None:
+        spans = spans.filter(person=person)
+    if since is not None:
+        spans = spans.filter(last_day__gte=since)
+    return spans.order_by("first_day", "person__name", "pk")
+
+
+def time_off_get(viewer: Person, pk: int) -> TimeOff:
+    """A span of time off of someone the viewer may see, or 404."""
+    try:
+        return time_off_list(viewer).get(pk=pk)
+    except TimeOff.DoesNotExist:
+        raise Http404("No such time off") from None
+
+
+def time_off_people(actor: Person) -> QuerySet[Person]:
+    """Active people the actor may record time off for (the form's choices)."""
+    return (
+        abilities.people(actor, abilities.RECORD_TIME_OFF)
+        .filter(is_active=True)
+        .select_related("team")
+        .order_by("name")
+    )
+
+
+def time_off_spans(
+    person_ids: Iterable[int], start: date, end: date
+) -> dict[int, list[tuple[date, date]]]:
+    """{person id: [(first, last day away)]} of the spans touching `start`..`end`, for
+    working-day arithmetic (`org.time_off`); one query. People without any are left out."""
+    found: dict[int, list[tuple[date, date]]] = {}
+    rows = TimeOff.objects.filter(
+        person_id__in=list(person_ids), first_day__lte=end, last_day__gte=start
+    ).values_list("person_id", "first_day", "last_day")
+    for person_id, first, last in rows.order_by("person_id", "first_day"):
+        found.setdefault(person_id, []).append((first, last))
+    return found

@@ -5,13 +5,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
-from accountable.org import holidays
-from accountable.org.calendar import PeriodError
-from accountable.org.models import Organisation, Person, PersonChange, Role, Team, TeamKind
+from accountable.org import abilities, holidays
+from accountable.org.calendar import PeriodError, date_check
+from accountable.org.models import (
+    Organisation,
+    Person,
+    PersonChange,
+    Role,
+    Team,
+    TeamKind,
+    TimeOff,
+)
 from accountable.org.zone import zone_forget
 
 ORGANISATION_FIELDS = [
@@ -263,3 +272,107 @@ def person_update(
         after=snapshot(person, PERSON_FIELDS),
     )
     return person
+
+
+TIME_OFF_FIELDS = ["person", "first_day", "last_day", "note"]
+TIME_OFF_NOTE_MAX = TimeOff._meta.get_field("note").max_length
+
+
+def _day_text(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _span_text(first: date, last: date) -> str:
+    if first == last:
+        return f"on {_day_text(first)}"
+    return f"from {_day_text(first)} to {_day_text(last)}"
+
+
+def time_off_check(*, first_day: date, last_day: date, note: str = "") -> str:
+    """The note cleaned, or OrgError saying what is wrong with the days: both within
+    the calendar (`calendar.date_check`), the last not before the first."""
+    for day in (first_day, last_day):
+        try:
+            date_check(day)
+        except PeriodError as error:
+            raise OrgError(str(error)) from None
+    if last_day < first_day:
+        raise OrgError(
+            f"The last day ({last_day.isoformat()}) is before the first ({first_day.isoformat()})."
+        )
+    note = " ".join((note or "").split())
+    if len(note) > TIME_OFF_NOTE_MAX:
+        raise OrgError(f"The note is longer than {TIME_OFF_NOTE_MAX} characters.")
+    return note
+
+
+@transaction.atomic
+def time_off_record(
+    *, actor: Person | None, person: Person, first_day: date, last_day: date, note: str = ""
+) -> tuple[TimeOff, str]:
+    """Record days `person` is away, `first_day` through `last_day` inclusive: from
+    then on those days are not working days for them (their pace, required weekly rate
+    and the activity the warnings expect). Who may: the table of abilities
+    (`RECORD_TIME_OFF`: everyone for themself, a manager for the people they manage,
+    an admin for everyone; `actor` None is the system itself).
+
+    The same days recorded again change only the note, so a file imported twice
+    changes nothing; days that overlap another span of the same person are refused
+    with the span they clash with — remove it first, or record the days around it.
+    Returns the span and "created", "updated" or "unchanged"."""
+    if actor is not None and not abilities.may(actor, abilities.RECORD_TIME_OFF, person):
+        raise PermissionDenied(f"You cannot record time off for {person.name}.")
+    note = time_off_check(first_day=first_day, last_day=last_day, note=note)
+    # One person's spans are written one at a time, so two overlapping ones cannot
+    # both pass the check below.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    same = TimeOff.objects.filter(person=person, first_day=first_day, last_day=last_day).first()
+    if same is not None:
+        if same.note == note:
+            return same, "unchanged"
+        before = snapshot(same, TIME_OFF_FIELDS)
+        same.note = note
+        same.save(update_fields=["note"])
+        audit_record(
+            actor=actor,
+            action="time_off.update",
+            obj=same,
+            before=before,
+            after=snapshot(same, TIME_OFF_FIELDS),
+        )
+        return same, "updated"
+    clash = (
+        TimeOff.objects.filter(person=person, first_day__lte=last_day, last_day__gte=first_day)
+        .order_by("first_day")
+        .first()
+    )
+    if clash is not None:
+        raise OrgError(
+            f"{person.name} is already off {_span_text(clash.first_day, clash.last_day)}"
+            f"{f' ({clash.note})' if clash.note else ''}: time off cannot overlap. "
+            "Remove that entry first, or record only the days around it."
+        )
+    time_off = TimeOff.objects.create(
+        person=person,
+        first_day=first_day,
+        last_day=last_day,
+        note=note,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="time_off.create",
+        obj=time_off,
+        after=snapshot(time_off, TIME_OFF_FIELDS),
+    )
+    return time_off, "created"
+
+
+@transaction.atomic
+def time_off_delete(*, actor: Person | None, time_off: TimeOff) -> None:
+    """Remove a span of time off: its days are working days for the person again."""
+    if actor is not None and not abilities.may(actor, abilities.RECORD_TIME_OFF, time_off.person):
+        raise PermissionDenied(f"You cannot remove time off of {time_off.person.name}.")
+    before = snapshot(time_off, TIME_OFF_FIELDS)
+    audit_record(actor=actor, action="time_off.delete", obj=time_off, before=before)
+    time_off.delete()
