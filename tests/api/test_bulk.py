@@ -197,3 +197,16 @@ def test_bad_json_is_a_plain_400(client, org, token):
     )
     assert response.status_code == 400
     assert "Cannot parse request body" in response.json()["detail"]
+
+
+def test_deal_quantities_go_in_through_the_bulk_api_and_come_out_of_the_deal(client, org, token):
+    headers = token(org.manager, "read", "write")
+    rows = [deal("OPP-Q", org.rep, quantity=40, stage="Won")]
+    response = post(client, "deals", headers, rows)
+    assert response.status_code == 200, response.json()
+    assert Deal.objects.get(external_id="OPP-Q").quantity == 40
+    shown = client.get(reverse("api:deal", args=["OPP-Q"]), headers=headers).json()
+    assert shown["quantity"] == 40
+    refused = post(client, "deals", headers, [deal("OPP-R", org.rep, quantity=0)])
+    assert refused.status_code == 422
+    assert "quantity" in refused.json()["rejects"][0]["reason"]

@@ -128,3 +128,18 @@ def test_history_and_funnel_counts(sales, django_assert_num_queries):
 def test_a_metric_not_computed_says_which_are(org):
     with pytest.raises(ActualsError, match='does not compute "win_rate"'):
         actuals.total("win_rate", [org.rep.pk], date(2026, 1, 1), date(2026, 2, 1))
+
+
+def test_units_sum_the_quantity_of_won_deals_credited_by_split_share(org):
+    from accountable.crm.models import DealSplit
+
+    won = stage("Won")
+    DealFactory(owner=org.rep, stage=won, quantity=7, closed_on=date(2026, 8, 3))
+    DealFactory(owner=org.rep, stage=stage("Lost"), quantity=50, closed_on=date(2026, 8, 3))
+    shared = DealFactory(owner=org.rep, stage=won, quantity=10, closed_on=date(2026, 8, 4))
+    DealSplit.objects.create(deal=shared, person=org.rep, share=60)
+    DealSplit.objects.create(deal=shared, person=org.rep2, share=40)
+    q3 = QUARTERS[2]
+    assert actuals.total("units", [org.rep.pk], q3.start, q3.end) == Decimal(13)
+    assert actuals.total("units", [org.rep2.pk], q3.start, q3.end) == Decimal(4)
+    assert actuals.total("units", [org.rep.pk, org.rep2.pk], q3.start, q3.end) == Decimal(17)

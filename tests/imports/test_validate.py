@@ -373,3 +373,31 @@ def test_a_manager_sets_targets_only_in_their_subtree(org):
     result = run("targets", rows, actor=org.manager)
     assert reasons(result) == [(3, 'team "South Field" is not one of the teams you manage')]
     assert Target.objects.count() == 0
+
+
+def test_deal_quantity_is_read_from_a_quantity_or_units_column_and_defaults_to_one(org):
+    from accountable.imports.presets import guess_columns
+
+    assert guess_columns("generic", "deals", ["external_id", "Units"])["quantity"] == "Units"
+    assert guess_columns("salesforce", "deals", ["Quantity"])["quantity"] == "Quantity"
+    result = run("deals", [deal(external_id="D-1", quantity="12"), deal(external_id="D-2")])
+    assert counts(result) == (2, 0, 0, 0)
+    assert Deal.objects.get(external_id="D-1").quantity == 12
+    assert Deal.objects.get(external_id="D-2").quantity == 1
+    # A file without the column keeps the stored quantity.
+    assert counts(run("deals", [deal(external_id="D-1", amount="150")])) == (0, 1, 0, 0)
+    assert Deal.objects.get(external_id="D-1").quantity == 12
+
+
+@pytest.mark.parametrize(
+    ("quantity", "reason"),
+    [
+        ("0", 'quantity "0" must be at least 1'),
+        ("2.5", 'quantity "2.5" is not a whole number'),
+        ("5000000", 'quantity "5000000" is too large (at most 1,000,000)'),
+    ],
+)
+def test_a_deal_quantity_out_of_bounds_is_rejected_with_a_reason(org, quantity, reason):
+    result = run("deals", [deal(quantity=quantity)])
+    assert reasons(result) == [(2, reason)]
+    assert Deal.objects.count() == 0

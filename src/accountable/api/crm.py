@@ -56,6 +56,7 @@ class DealOut(Schema):
     owner_name: str
     product: str | None
     amount: str = Field(description='Decimal string in the organisation\'s currency, "4821.00".')
+    quantity: int = Field(description="Units the deal sells (1 unless given).")
     type: DealType
     stage: str
     status: DealStatus

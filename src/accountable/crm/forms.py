@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accountable.crm import selectors, services
 from accountable.crm.models import (
+    MAX_QUANTITY,
     ActivityKind,
     Channel,
     Deal,
@@ -187,6 +188,14 @@ class DealForm(forms.Form):
         decimal_places=2,
         error_messages={"min_value": "The amount cannot be negative."},
     )
+    quantity = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        initial=1,
+        label="Units",
+        help_text="How many units the deal sells (1 if left empty): what units sold counts.",
+    )
     stage = forms.ModelChoiceField(queryset=Stage.objects.order_by("order"), empty_label=None)
     created_on = CalendarDateField(initial=timezone.localdate, label="Created on")
     engaged_on = CalendarDateField(
@@ -248,7 +257,8 @@ class DealForm(forms.Form):
 
     @property
     def deal_section(self) -> list[forms.BoundField]:
-        return self._section("name", "account_name", "owner", "product", "type", "amount")
+        names = ("name", "account_name", "owner", "product", "type", "amount", "quantity")
+        return self._section(*names)
 
     @property
     def dates_section(self) -> list[forms.BoundField]:
@@ -260,7 +270,8 @@ class DealForm(forms.Form):
         return self._section("split_with", "split_share")
 
     def _initial(self, deal: Deal) -> dict[str, Any]:
-        fields = ["name", "owner", "product", "type", "amount", "stage", "created_on"]
+        fields = ["name", "owner", "product", "type", "amount", "quantity", "stage"]
+        fields += ["created_on"]
         fields += ["engaged_on", "expected_close_on", "closed_on", "lost_reason"]
         initial = {name: getattr(deal, name) for name in fields}
         initial["account_name"] = deal.account.name if deal.account_id else ""
@@ -287,6 +298,8 @@ class DealForm(forms.Form):
         """The cleaned form as the `deal_save` service takes it."""
         data = dict(self.cleaned_data)
         data.setdefault("owner", self.default_owner)
+        if data.get("quantity") is None:
+            data["quantity"] = 1
         other, share = data.pop("split_with", None), data.pop("split_share", None)
         if self.overlay is not False:
             data["splits"] = [(data["owner"], HUNDRED - share), (other, share)] if other else []

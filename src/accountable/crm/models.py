@@ -18,6 +18,9 @@ from django.utils import timezone
 from accountable.crm.names import name_key
 
 PERSON = settings.AUTH_USER_MODEL
+# The most units one deal may carry: far above any real order, low enough that a typo
+# (an amount pasted into the quantity column) is refused rather than counted.
+MAX_QUANTITY = 1_000_000
 
 
 class NamedQuerySet(models.QuerySet):
@@ -170,6 +173,8 @@ class Deal(models.Model):
         Product, null=True, blank=True, on_delete=models.PROTECT, related_name="deals"
     )
     amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    # How many units the deal sells (licences, machines, seats): what "units sold" sums.
+    quantity = models.PositiveIntegerField(default=1)
     type = models.CharField(max_length=16, choices=DealType.choices, default=DealType.NEW_BUSINESS)
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="deals")
     status = models.CharField(max_length=8, choices=DealStatus.choices, default=DealStatus.OPEN)
@@ -189,6 +194,10 @@ class Deal(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=MAX_QUANTITY),
+                name="deal_quantity_in_bounds",
+            ),
         ]
 
     def __str__(self) -> str:

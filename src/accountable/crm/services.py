@@ -69,6 +69,7 @@ DEAL_FIELDS = [
     "owner",
     "product",
     "amount",
+    "quantity",
     "type",
     "stage",
     "status",

@@ -45,6 +45,7 @@ from django.utils import timezone
 from accountable.audit.services import audit_records
 from accountable.crm.errors import CrmError
 from accountable.crm.models import (
+    MAX_QUANTITY,
     Account,
     Activity,
     Deal,
@@ -453,6 +454,9 @@ def deals_upsert(
         clean = _clean_row(Deal, {**row, "external_id": ext}, label, extra=["splits"])
         if clean.get("amount") is not None and clean["amount"] < 0:
             raise CrmError(f"{label}: the amount cannot be negative.")
+        quantity = clean.get("quantity")
+        if quantity is not None and not 1 <= quantity <= MAX_QUANTITY:
+            raise CrmError(f"{label}: the quantity is a whole number from 1 to {MAX_QUANTITY:,}.")
         splits = _clean_splits(row["splits"], label) if "splits" in row else None
         prepared.append((ext, clean, splits, label))
 

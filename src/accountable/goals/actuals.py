@@ -35,7 +35,7 @@ ZERO = Decimal(0)
 _DEAL_METRICS = {
     "revenue": ("closed_on", "sum", Q(status=DealStatus.WON)),
     "deals_won": ("closed_on", "count", Q(status=DealStatus.WON)),
-    "units": ("closed_on", "count", Q(status=DealStatus.WON)),
+    "units": ("closed_on", "quantity", Q(status=DealStatus.WON)),
     "renewals": ("closed_on", "count", Q(status=DealStatus.WON, type="renewal")),
     "opportunities_created": ("created_on", "count", Q()),
     "pipeline_created": ("created_on", "sum", Q()),
@@ -77,6 +77,8 @@ def daily_by_person(
             deals = deals.filter(product__product_line__iexact=product_line)
         if deal_type:
             deals = deals.filter(type=deal_type)
+        if how == "quantity":
+            return _credited_quantities(deals, ids, field)
         # Credited by split share, as on the scorecards (`crm.credit`).
         return list(credit.credited_totals(deals, ids, field, how))
     elif metric in _ACTIVITY_METRICS:
@@ -98,6 +100,15 @@ def daily_by_person(
             f'Accountable does not compute "{metric}" from the data; it does {known}.'
         )
     return [(pid, day, Decimal(v or 0)) for pid, day, v in rows]
+
+
+def _credited_quantities(deals, ids: list[int], field: str) -> list[tuple[int, date, Decimal]]:
+    """(person id, day, units) rows: each deal's quantity credited by split share, as its
+    amount is (a 10-unit deal split 60/40 is 6 and 4 units)."""
+    totals: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    for person_id, share, day, quantity in credit.credited_rows(deals, ids, [field, "quantity"]):
+        totals[(person_id, day)] += Decimal(quantity) * Decimal(share) / 100
+    return [(pid, day, value) for (pid, day), value in totals.items()]
 
 
 def _bucketer(periods: Sequence[Period]):

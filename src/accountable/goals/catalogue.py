@@ -44,8 +44,8 @@ CATALOGUE: tuple[Metric, ...] = (
     ),
     Metric(
         "units", "Units sold", Unit.COUNT,
-        means="How many deals were won (one unit a deal until deals carry quantities)."
-        + CREDIT, counted_on=WON_ON,
+        means="The quantity of the deals won (a deal sells 1 unit unless its quantity "
+        "says more)." + CREDIT, counted_on=WON_ON,
     ),
     Metric(
         "new_accounts", "New accounts", Unit.COUNT,

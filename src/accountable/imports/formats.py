@@ -46,6 +46,13 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("product", False, "Product name (must exist, or be mapped).", "GTX Pro"),
         Field("amount", False, "Deal value, not negative (blank = 0).", "4821.00"),
         Field(
+            "quantity",
+            False,
+            "Units the deal sells, a whole number from 1 (blank = 1); also read from a "
+            '"units" column.',
+            "3",
+        ),
+        Field(
             "type",
             False,
             "new_business, renewal or expansion (default new_business).",
@@ -121,7 +128,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
 }
 
-NUMERIC_FIELDS = frozenset({"amount", "value", "list_price", "employees", "meeting_number"})
+NUMERIC_FIELDS = frozenset(
+    {"amount", "quantity", "value", "list_price", "employees", "meeting_number"}
+)
 
 
 def field_names(kind: str) -> list[str]:

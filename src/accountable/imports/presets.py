@@ -40,11 +40,19 @@ class Preset:
     kinds: dict[str, KindPreset] = field(default_factory=dict)
 
 
+# Other names a generic file may give a field (matched ignoring case, after its own).
+GENERIC_ALIASES = {"deals": {"quantity": ("units",)}}
+
+
 def _generic() -> Preset:
+    def columns(kind: str) -> dict[str, tuple[str, ...]]:
+        aliases = GENERIC_ALIASES.get(kind, {})
+        return {name: (name, *aliases.get(name, ())) for name in field_names(kind)}
+
     return Preset(
         "generic",
         "Generic (Accountable's own columns)",
-        {kind: KindPreset({name: (name,) for name in field_names(kind)}) for kind in KINDS},
+        {kind: KindPreset(columns(kind)) for kind in KINDS},
     )
 
 
@@ -69,6 +77,7 @@ SALESFORCE = Preset(
                 "account": ("Account Name", "AccountId"),
                 "owner_email": ("Opportunity Owner", "Owner Email", "OwnerId"),
                 "amount": ("Amount", "Total Amount"),
+                "quantity": ("Quantity", "Total Quantity", "TotalOpportunityQuantity"),
                 "type": ("Type",),
                 "stage": ("Stage", "StageName"),
                 "created_date": ("Created Date", "CreatedDate"),
@@ -122,6 +131,7 @@ HUBSPOT = Preset(
                 "account": ("Associated Company", "Company name"),
                 "owner_email": ("Deal owner", "Deal Owner"),
                 "amount": ("Amount",),
+                "quantity": ("Quantity", "Number of Units"),
                 "type": ("Deal Type",),
                 "stage": ("Deal Stage",),
                 "created_date": ("Create Date",),

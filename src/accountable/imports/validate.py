@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from accountable.crm.models import (
+    MAX_QUANTITY,
     Activity,
     ActivityKind,
     Channel,
@@ -315,6 +316,7 @@ class DealValidator(Validator):
         "account": "account",
         "product": "product",
         "amount": "amount",
+        "quantity": "quantity",
         "type": "type",
         "lost_reason": "lost_reason",
         "engaged_date": "engaged_on",
@@ -331,6 +333,7 @@ class DealValidator(Validator):
             if "amount" in row:
                 ctx.findings.add("Deals with no amount were stored with amount 0")
             amount = Decimal("0")
+        quantity = v.parse_int("quantity", row.get("quantity"), minimum=1, maximum=MAX_QUANTITY)
         stage, status = self._stage_and_status(row, found["stage"])
         created = v.parse_date("created_date", row.get("created_date"))
         if created is None:
@@ -347,6 +350,7 @@ class DealValidator(Validator):
             "owner": found["owner"],
             "product": found["product"],
             "amount": amount,
+            "quantity": 1 if quantity is None else quantity,
             "type": v.choice("type", row.get("type"), DEAL_TYPES, default=DealType.NEW_BUSINESS),
             "stage": stage,
             "status": status,
