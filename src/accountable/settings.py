@@ -57,17 +57,20 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    # In the order of their layers (see .importlinter), lowest first: apps that follow
+    # announced changes (`core.changes`) hear them in this order.
     "accountable.core",
     "accountable.org",
     "accountable.audit",
     "accountable.crm",
     "accountable.goals",
+    "accountable.scorecards",
+    "accountable.signals",
     "accountable.imports",
+    "accountable.tokens",
     "accountable.jobs",
     "accountable.demo",
-    "accountable.signals",
-    "accountable.tokens",
-    "accountable.scorecards",
+    "accountable.bench",
     "ninja",  # only so /api/docs serves Swagger UI from ninja's static files, not a CDN
 ]
 

@@ -1,7 +1,8 @@
 """Benchmark cases, run by `accountable bench` on a scratch database.
 
-Each case is a function that takes the options and returns named figures.
-Later capabilities add theirs (imports, rollups, boards) to CASES.
+Each case is a function that takes the options and returns named figures. The
+organisation's cases are here; the scorecards' (`bench.scorecards`) and the
+import's (`bench.imports`) join them in CASES.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from accountable.bench_timing import page_ms
+from accountable.bench import imports, scorecards
+from accountable.bench.timing import page_ms
+from accountable.demo.generator import generate_demo, plan_organisation
 from accountable.org.models import Person, Role
 
 Figures = dict[str, float | int | str]
@@ -27,8 +30,6 @@ def demo_generation(options: dict) -> Figures:
     realistic 60-odd per rep and week: spread over the some 72 weeks of activity
     the demo's history covers.
     """
-    from accountable.demo.generator import generate_demo
-
     reps = options.get("reps") or 1000
     activities = options.get("activities") or 0
     start = time.perf_counter()
@@ -56,7 +57,6 @@ def demo_generation(options: dict) -> Figures:
 
 def people_for_reps(reps: int, seed: int) -> int:
     """The smallest demo organisation (counted in people) with at least `reps` reps."""
-    from accountable.demo.generator import plan_organisation
 
     def reps_in(people: int) -> int:
         plan = plan_organisation(seed=seed, people=people, today=date(2026, 1, 1))
@@ -85,16 +85,12 @@ def org_pages(options: dict) -> Figures:
 
 def import_speed(options: dict) -> Figures:
     """A million generic activities through the import, beside the database's own loader."""
-    from accountable import bench_import
-
-    return bench_import.import_speed(options)
+    return imports.import_speed(options)
 
 
 def import_memory(options: dict) -> Figures:
     """Peak memory importing a streamed file of `memory_rows` activities (opt-in)."""
-    from accountable import bench_import
-
-    return bench_import.import_memory(options)
+    return imports.import_memory(options)
 
 
 def derived(figures: dict) -> Figures:
@@ -106,16 +102,10 @@ def derived(figures: dict) -> Figures:
     return out
 
 
-def _scorecard_cases() -> list[Callable[[dict], Figures]]:
-    from accountable import bench_scorecards
-
-    return bench_scorecards.CASES
-
-
 CASES: list[Callable[[dict], Figures]] = [
     demo_generation,
     org_pages,
-    *_scorecard_cases(),
+    *scorecards.CASES,
     import_speed,
     import_memory,
 ]

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from accountable.bench.cases import CASES, derived
 from accountable.core.scratch import in_scratch, rerun_in_scratch
 
 SCRATCH_FLAG = "ACCOUNTABLE_BENCH_SCRATCH"
@@ -81,8 +82,6 @@ class Command(BaseCommand):
                 "bench", argv, flag=SCRATCH_FLAG, postgres=options["postgres"], what="the benchmark"
             )
             return
-        from accountable.benchmarks import CASES, derived
-
         wanted = {name.strip() for name in options["only"].split(",") if name.strip()}
         unknown = wanted - {case.__name__ for case in CASES}
         if unknown:

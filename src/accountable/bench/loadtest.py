@@ -26,6 +26,9 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
 HOST = "127.0.0.1"
 
 
@@ -183,9 +186,6 @@ def _get(connection: http.client.HTTPConnection, path: str, headers: dict) -> tu
 
 def session_cookies(people: Sequence, settings_module) -> list[str]:
     """A signed-in session per person, as the `Cookie` header a browser would send."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
     cookies = []
     for person in people:
         session = SessionStore()

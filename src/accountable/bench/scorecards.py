@@ -22,6 +22,7 @@ The period is the quarter of the demo's last day, as a manager sees it that morn
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import subprocess
 import tempfile
@@ -36,13 +37,16 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from accountable.bench_timing import median_ms, page_ms
+from accountable.bench import loadtest
+from accountable.bench.timing import median_ms, page_ms
 from accountable.crm.models import Activity
 from accountable.imports.models import ImportRun
 from accountable.imports.pipeline import import_file
 from accountable.org.calendar import Kind
 from accountable.org.models import Person, Role, Team
 from accountable.org.services import organisation_get
+from accountable.scorecards import metrics, rollups
+from accountable.scorecards.selectors import exec_rollup
 
 Figures = dict[str, float | int | str]
 BATCH_ROWS = 60_000
@@ -62,8 +66,6 @@ DUCKDB_QUERY = """
 
 
 def rollup_rebuild(options: dict) -> Figures:
-    from accountable.scorecards import rollups
-
     start = time.perf_counter()
     rollups.rebuild()
     return {"rollup_rebuild_s": round(time.perf_counter() - start, 2)}
@@ -78,8 +80,6 @@ def scorecard_pages(options: dict) -> Figures:
     team = _largest_team()
     rollup = f"/rollup/{query}"
     board = f"/board/{query}&team={team.pk}"
-    from accountable.scorecards.selectors import exec_rollup
-
     return {
         "period": period.label,
         "as_of": as_of.isoformat(),
@@ -98,7 +98,7 @@ def scorecard_pages(options: dict) -> Figures:
 def duckdb_reference(options: dict) -> Figures:
     """Per-rep activity counts for the quarter to date, by DuckDB over the raw table."""
     try:
-        import duckdb
+        import duckdb  # here, not at the top: DuckDB is an optional dependency (the bench extra)
     except ImportError:
         return {"duckdb_ms": "duckdb is not installed (pip install 'accountable[bench]')"}
     period, as_of = _period()
@@ -173,8 +173,6 @@ def batch_freshness(options: dict) -> Figures:
 
 def board_load(options: dict) -> Figures:
     """`load_users` managers on their boards for `load_seconds`, against gunicorn."""
-    from accountable import loadtest
-
     seconds = float(options.get("load_seconds") or 0)
     if not seconds:
         return {}
@@ -263,8 +261,6 @@ def _dump_activities(path: Path) -> None:
 
 
 def _our_counts(period, as_of: date) -> dict[int, tuple[int, int, int]]:
-    from accountable.scorecards import metrics
-
     counts = metrics.counts(None, period.start, as_of)
     return {pid: (c.calls, c.emails, c.meetings) for pid, c in counts.items()}
 
@@ -286,8 +282,6 @@ def _write_batch(path: Path, reps: list[Person], day: date) -> None:
 def _scorecard_calls(day: date) -> int:
     """Calls in the week to `day` across the organisation, as the executive's roll-up
     shows them (through the cache the pages use)."""
-    from accountable.scorecards.selectors import exec_rollup
-
     executive = Person.objects.filter(role=Role.EXECUTIVE).first()
     week = organisation_get().calendar.period(Kind.WEEK, day)
     teams = exec_rollup(executive, period=week, as_of=day)
@@ -299,8 +293,6 @@ def _top_team_ids() -> set[int]:
 
 
 def _database_url() -> str:
-    import os
-
     return os.environ["DATABASE_URL"]
 
 
