@@ -8,7 +8,10 @@ small to say anything) and what the team's top performers do.
 
 New hires are judged against their ramp (`GoalSettings.ramp`): each week's
 activity is divided by the share of a full quota they carried that week, so a
-rep at half ramp making half the team's calls is on par. Their conversion, deal
+rep at half ramp making half the team's calls is on par. In the same way each
+week counts by the working days the person had in it: the organisation's, net of
+their own time off (`org.time_off`), so three days of leave make a week of two
+days' expectations, and a week away is not judged at all. Their conversion, deal
 size and cycle are not compared until they are ramped: too few of their deals
 have closed to say anything.
 
@@ -23,6 +26,7 @@ from datetime import date, timedelta
 from statistics import median
 
 from accountable.org.calendar import Period
+from accountable.org.time_off import Span, working_days_of
 from accountable.signals.inputs import ACTIVITY_WEEKS, PersonInputs, Window
 from accountable.signals.thresholds import DEFAULTS, Thresholds
 
@@ -154,10 +158,22 @@ class Figures:
         return min([*complete, *running], default=None)
 
 
-def working_share(week: Period) -> float:
-    """The share of a full working week a week had: 4 of 5 with a bank holiday in it."""
+def working_share(week: Period, time_off: Sequence[Span] = ()) -> float:
+    """The share of a full working week a week had for a person: 4 of 5 with a bank
+    holiday in it, 1 of 5 when they also took three days off, 0 for a week away."""
     full = len(week.calendar.working_days)
-    return week.working_days / full if full else 0.0
+    if not full:
+        return 0.0
+    return working_days_of(week.calendar, time_off, week.start, week.end) / full
+
+
+def _present(weeks: Sequence[Period], time_off: Sequence[Span]) -> float:
+    """The share of these weeks' working days the person was there (not on time off)."""
+    if not time_off:
+        return 1.0
+    days = sum(week.working_days for week in weeks)
+    own = sum(working_days_of(w.calendar, time_off, w.start, w.end) for w in weeks)
+    return own / days if days and own else 1.0
 
 
 def _per_week(
@@ -175,10 +191,11 @@ def figures_for(person: PersonInputs, window: Window, ramp: Sequence[float]) -> 
     """The figures of one rep on `window.as_of`, given the organisation's ramp."""
     as_of = window.as_of
     # A week counts only if the person was there the whole of it; its counts are taken
-    # as a share of a full week's by the ramp and by the working days it had, so a week
-    # with a bank holiday is not a drop, and a week of days off is not judged at all.
+    # as a share of a full week's by the ramp and by the working days they had in it
+    # (net of holidays and their own time off), so a week with a bank holiday or a day
+    # of leave is not a drop, and a week of days off or away is not judged at all.
     ramps = [
-        ramp_share(person.start_date, week.start, ramp) * working_share(week)
+        ramp_share(person.start_date, week.start, ramp) * working_share(week, person.time_off)
         if person.start_date <= week.start
         else 0.0
         for week in window.weeks
@@ -211,7 +228,13 @@ def figures_for(person: PersonInputs, window: Window, ramp: Sequence[float]) -> 
     opened = [day for day, _ in person.created]
     opened_recent = [(d, v) for d, v in person.created if d >= recent_start]
     if fig.touches_recent is not None:
-        scale = ramps[-1] or 1.0
+        # The last week's ramp and bank holidays, and the share of the recent weeks'
+        # working days the person was not away.
+        last_week = window.weeks[-1]
+        usual = ramp_share(person.start_date, last_week.start, ramp) * working_share(last_week)
+        if person.start_date > last_week.start:
+            usual = 0.0
+        scale = (usual or 1.0) * _present(window.recent, person.time_off)
         fig.opportunities_recent = len(opened_recent) / recent / scale
         fig.pipeline_created_recent = sum(v for _, v in opened_recent) / recent / scale
     if fig.touches_baseline is not None:

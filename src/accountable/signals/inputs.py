@@ -30,6 +30,7 @@ from accountable.crm.models import Activity, ActivityKind, Channel, Deal, DealSt
 from accountable.goals.models import Target
 from accountable.org.calendar import FiscalCalendar, Kind, Period
 from accountable.org.models import Person, Role
+from accountable.org.selectors import time_off_spans
 from accountable.scorecards.metrics import target_paces
 
 __all__ = [
@@ -143,6 +144,9 @@ class PersonInputs:
     current_pace: float | None = None
     complaints: list[date] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    # Their time off touching the window, (first, last day) each (`org.time_off`): a
+    # week away is not judged, a week partly away is judged on the days they had.
+    time_off: list[tuple[date, date]] = field(default_factory=list)
 
 
 def reps_in_scope(as_of: date, people: Iterable[int] | None = None) -> list[Person]:
@@ -156,7 +160,7 @@ def reps_in_scope(as_of: date, people: Iterable[int] | None = None) -> list[Pers
 
 
 def inputs_gather(reps: list[Person], window: Window) -> dict[int, PersonInputs]:
-    """{person id: their inputs} for `reps`: five queries whatever their number."""
+    """{person id: their inputs} for `reps`: six queries whatever their number."""
     n = len(window.weeks)
     found = {
         rep.pk: PersonInputs(
@@ -191,6 +195,9 @@ def inputs_gather(reps: list[Person], window: Window) -> dict[int, PersonInputs]
     for person_id, paced in paces.items():
         if "revenue" in paced:
             found[person_id].current_pace = paced["revenue"]
+    spans = time_off_spans(ids, window.weeks[0].start, window.weeks[-1].end)
+    for person_id, theirs in spans.items():
+        found[person_id].time_off = theirs
     for person_id, received_on in Feedback.objects.filter(
         person_id__in=ids,
         kind=Feedback.Kind.COMPLAINT,
