@@ -95,7 +95,8 @@ def test_admin_changes_the_time_zone_and_is_told_what_follows(page, shoot, demo)
     expect(page.get_by_text("Days are now cut in the new time zone")).to_be_visible()
     shoot(page, "settings-time-zone")
     assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "accountable.scorecards.tasks.rollups_rebuild"
+        "accountable.scorecards.tasks.rollups_rebuild",
+        "accountable.signals.tasks.signals_after_change",
     ]
 
 

@@ -1,4 +1,4 @@
-"""Activities take the bulk path (imports.fast_rows + imports.bulk_load): the same counts,
+"""Activities take the bulk path (imports.fast_rows + crm.bulk_load): the same counts,
 messages, rejected file and all-or-nothing as every other import, on SQLite and
 PostgreSQL alike, and nothing left behind."""
 
@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accountable.core import bulk_indexes
+from accountable.crm import bulk_load
 from accountable.crm.models import Activity
-from accountable.imports import bulk_load
 from accountable.imports.fast_rows import UtcText, utc_text
 from accountable.imports.models import ImportRun
 from accountable.imports.pipeline import import_file, import_rows

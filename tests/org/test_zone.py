@@ -66,15 +66,20 @@ def test_an_activity_counts_on_the_organisations_day(org):
 def test_changing_the_zone_rebuilds_the_rollups_in_it(org):
     activities_upsert([activity("Z1", org.rep, LATE)])
     assert days_stored(org.rep) == [date(2026, 8, 17)]
+    DBTaskResult.objects.all().delete()  # the run the activity itself queued
     organisation_update(actor=org.admin, time_zone=AUCKLAND)  # enqueued at its commit
-    [queued] = DBTaskResult.objects.values_list("task_path", flat=True)
-    assert queued == "accountable.scorecards.tasks.rollups_rebuild"
+    queued = DBTaskResult.objects.order_by("enqueued_at").values_list("task_path", flat=True)
+    # the rollups are rebuilt first, then the warnings judge again from them
+    assert list(queued) == [
+        "accountable.scorecards.tasks.rollups_rebuild",
+        "accountable.signals.tasks.signals_after_change",
+    ]
     timezone.deactivate()  # the worker's own zone is the server's...
     call_command("worker", batch=True, no_schedule=True, verbosity=0)
     # ...but it ran the task in the organisation's, as it now is
     assert timezone.get_current_timezone_name() == AUCKLAND
     assert days_stored(org.rep) == [date(2026, 8, 18)]
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
 
 def test_the_same_zone_again_rebuilds_nothing(org, django_capture_on_commit_callbacks):

@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accountable.core import bulk_indexes
+from accountable.crm import touched
 from accountable.crm.models import Activity, ActivityKind, Deal
 from accountable.crm.upsert import activities_upsert, deals_upsert
 from accountable.imports.pipeline import import_file
@@ -160,7 +161,7 @@ def test_deal_changes_amount_outcome_owner_and_split(sales):
 
 def test_a_deleted_activity_is_forgotten_by_a_refresh_of_its_keys(sales):
     gone = Activity.objects.get(external_id="M2")
-    keys = rollups.activity_keys([(gone.person_id, gone.occurred_at)])
+    keys = touched.activity_keys([(gone.person_id, gone.occurred_at)])
     gone.delete()
     rollups.refresh_people_days(keys)
     month = ActivityRollup.objects.get(person=sales.rep, grain=Grain.MONTH, start=date(2026, 8, 1))
@@ -295,7 +296,7 @@ def test_tiles_cover_every_day_of_a_span_exactly_once(start, length):
 
 def test_deal_keys_cover_owner_and_split_people(sales):
     w1 = Deal.objects.get(external_id="W1")
-    keys = rollups.deal_keys([w1.pk])
+    keys = touched.deal_keys([w1.pk])
     assert keys == {(sales.rep.pk, date(2026, 7, 1)), (sales.rep.pk, date(2026, 8, 14))}
 
 
@@ -374,7 +375,7 @@ def test_random_writes_keep_rollups_equal_to_the_raw_data(org, seed, refresh_way
         deals_upsert(list(deals.values()))
         if rnd.random() < 0.5:
             gone = rnd.choice(list(Activity.objects.all()))
-            keys = rollups.activity_keys([(gone.person_id, gone.occurred_at)])
+            keys = touched.activity_keys([(gone.person_id, gone.occurred_at)])
             gone.delete()
             rollups.refresh_people_days(keys)
         stored_acts, stored_outcomes = months_stored()

@@ -1,12 +1,13 @@
-"""The engine runs nightly and after every applied import."""
+"""The engine runs nightly and after every change of the sales data."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django_tasks_db.models import DBTaskResult
 
+from accountable.crm.services import activity_log
 from accountable.imports.pipeline import import_rows
 from accountable.jobs.schedule import PERIODIC_JOBS
 from accountable.signals import services, tasks
@@ -23,23 +24,56 @@ def test_the_nightly_run_is_a_periodic_job():
 
 def test_the_tasks_run_the_engine(org):
     assert tasks.signals_nightly.call()["people"] == 4
-    assert tasks.signals_after_import.call()["people"] == 4
+    assert tasks.signals_after_change.call()["people"] == 4
     assert list(SignalRun.objects.values_list("trigger", flat=True).order_by("pk")) == [
         "nightly",
-        "import",
+        "change",
     ]
 
 
-def test_an_applied_import_enqueues_a_run(org, django_capture_on_commit_callbacks):
+def test_an_applied_import_enqueues_one_run(org, django_capture_on_commit_callbacks):
+    rows = [
+        {"external_id": f"A-{n}", "owner_email": org.rep.email, "kind": "call", "occurred_at": day}
+        for n, day in enumerate(["2026-08-03", "2026-08-04", "2026-11-20"])
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        import_rows(kind="activities", rows=rows, actor=org.admin, source="api")
+    names = list(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert names == ["accountable.signals.tasks.signals_after_change"]
+
+
+def test_a_form_edit_enqueues_a_run(org, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_log(
+            actor=org.rep,
+            data={
+                "person": org.rep,
+                "kind": "call",
+                "occurred_at": datetime(2026, 8, 3, 10, tzinfo=UTC),
+            },
+        )
+    names = list(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert names == ["accountable.signals.tasks.signals_after_change"]
+
+
+def test_an_import_of_accounts_changes_no_figure_and_enqueues_nothing(
+    org, django_capture_on_commit_callbacks
+):
     rows = [{"name": "Granite Freight Ltd", "external_id": "ACC-1"}]
     with django_capture_on_commit_callbacks(execute=True):
         import_rows(kind="accounts", rows=rows, actor=org.admin, source="api")
-    names = list(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert names == ["accountable.signals.tasks.signals_after_import"]
+    assert not DBTaskResult.objects.exists()
 
 
 def test_a_dry_run_enqueues_nothing(org, django_capture_on_commit_callbacks):
-    rows = [{"name": "Granite Freight Ltd", "external_id": "ACC-1"}]
+    rows = [
+        {
+            "external_id": "A-1",
+            "owner_email": org.rep.email,
+            "kind": "call",
+            "occurred_at": "2026-08-03",
+        }
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         import_rows(kind="accounts", rows=rows, actor=org.admin, source="api", dry_run=True)
     assert not DBTaskResult.objects.exists()

@@ -40,9 +40,9 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from accountable.core.bulk_indexes import indexes_set_aside
+from accountable.crm.bulk_load import TABLE, tune
 from accountable.crm.models import Account
 from accountable.crm.names import name_key
-from accountable.imports.bulk_load import TABLE, tune
 from accountable.imports.formats import field_names
 from accountable.imports.models import ImportRun
 from accountable.imports.pipeline import import_file

@@ -33,8 +33,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Round
 
+from accountable.crm.chunks import in_chunks
 from accountable.crm.models import Deal, DealSplit
-from accountable.crm.upsert import in_chunks
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")

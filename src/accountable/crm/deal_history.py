@@ -27,8 +27,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accountable.core.local_day import day_start
+from accountable.crm.chunks import in_chunks
 from accountable.crm.models import Deal, DealChange, DealStageChange, DealStatus, Stage
-from accountable.crm.upsert import in_chunks
 
 
 @dataclass(frozen=True)

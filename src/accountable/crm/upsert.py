@@ -32,7 +32,7 @@ is applied completely or not at all) and a `CrmError` rolls all of it back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -43,6 +43,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accountable.audit.services import audit_records
+from accountable.core import changes
+from accountable.crm import touched
+from accountable.crm.chunks import LOOKUP_CHUNK, in_chunks
 from accountable.crm.errors import CrmError
 from accountable.crm.models import (
     MAX_QUANTITY,
@@ -76,8 +79,6 @@ __all__ = [
     "taken_reason",
 ]
 
-# SQLite allowed 999 variables per statement before 3.32; stay under it everywhere.
-LOOKUP_CHUNK = 900
 WRITE_BATCH = 1000
 T = TypeVar("T")
 HUNDRED = Decimal("100.00")
@@ -236,21 +237,7 @@ class _Seen:
         return False
 
 
-def _rollups():
-    """The scorecard rollups, refreshed by every write here (imported late: scorecards
-    reads crm)."""
-    from accountable.scorecards import rollups
-
-    return rollups
-
-
 # --- bulk reads and writes -----------------------------------------------------------
-
-
-def in_chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
-    """`values` LOOKUP_CHUNK at a time, for `…__in` lookups any SQLite accepts."""
-    for start in range(0, len(values), LOOKUP_CHUNK):
-        yield values[start : start + LOOKUP_CHUNK]
 
 
 def _fetch(queryset: models.QuerySet, field: str, values: Iterable[Any]) -> dict[Any, Any]:
@@ -539,7 +526,7 @@ def deals_upsert(
         fields.update([*names, "updated_at"])
         changed.append(deal)
 
-    credit = _rollups().DealCredit([deal.pk for deal in changed])  # before the write
+    credit = touched.DealCredit([deal.pk for deal in changed])  # before the write
     _write(Deal, new, changed, fields)
     _ensure_pks(Deal, new)
     for deal in new:
@@ -567,8 +554,8 @@ def deals_upsert(
             ],
         )
     _replace_splits(replace_splits)
-    _rollups().refresh_people_days(
-        credit.keys_after([*changed, *new], replace_splits), tables=["outcomes"]
+    changes.days_changed(
+        credit.keys_after([*changed, *new], replace_splits), tables=[changes.OUTCOMES]
     )
     return UpsertSummary(created=len(new), updated=len(changed), unchanged=unchanged)
 
@@ -652,11 +639,10 @@ def _keyed_upsert(
     with transaction.atomic():
         _write(model, new, changed, fields)
         if model is Activity:
-            # The scorecard rollups of the people and days before and after the write.
+            # The people and days before and after the write.
             after = [(obj.person_id, obj.occurred_at) for obj in (*new, *changed)]
-            rollups = _rollups()
-            rollups.refresh_people_days(
-                rollups.activity_keys([*before, *after]), tables=["activities"]
+            changes.days_changed(
+                touched.activity_keys([*before, *after]), tables=[changes.ACTIVITIES]
             )
     return UpsertSummary(created=len(new), updated=len(changed), unchanged=unchanged)
 

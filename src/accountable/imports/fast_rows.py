@@ -18,7 +18,7 @@ the common row cheap:
   day of the organisation's time zone.
 
 A staged row is (line, external_id, occurred_at as UTC text, person id,
-account id, deal id, combination number); see `imports.bulk_load`.
+account id, deal id, combination number); see `crm.bulk_load`.
 """
 
 from __future__ import annotations

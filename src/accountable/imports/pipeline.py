@@ -10,7 +10,7 @@ Rows stream through validation and are written in batches, so memory does not
 grow with the file: only the ids seen (to catch duplicates) and the first
 rejects are kept. Activities, which come by the million, take the bulk path
 instead: checked in a tight loop (`imports.fast_rows`), staged in a temporary
-table and written with a few set-based statements (`imports.bulk_load`), with
+table and written with a few set-based statements (`crm.bulk_load`), with
 duplicates found in SQL — the same rules, messages and counts.
 """
 
@@ -28,11 +28,11 @@ from django.utils import timezone
 from accountable.audit.services import audit_record
 from accountable.core.planner import planner_statistics_refresh
 from accountable.crm import upsert as crm
+from accountable.crm.bulk_load import ActivityStaging
 from accountable.crm.models import Account, Product
 from accountable.crm.names import name_key
 from accountable.imports import maven
 from accountable.imports.apply import BATCH_SIZE, Counts, writer_for
-from accountable.imports.bulk_load import ActivityStaging
 from accountable.imports.errors import ImportFileError, RowError
 from accountable.imports.fast_rows import ActivityRows, reads_cells
 from accountable.imports.findings import Findings
@@ -609,8 +609,5 @@ def _finish(
     if not dry_run:
         _audit(run, summary)
     if applied:
-        from accountable.signals.tasks import signals_after_import_enqueue
-
-        signals_after_import_enqueue()  # warnings follow the new data (SPEC §5)
         planner_statistics_refresh()
     return ImportResult(run, summary, rejects.kept, outcome.unknown)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
+from accountable.core import changes
 from accountable.org import abilities, holidays
 from accountable.org.calendar import PeriodError, date_check
 from accountable.org.models import (
@@ -88,11 +89,10 @@ def organisation_update(*, actor: Person | None, **changes: Any) -> Organisation
 
 def _zone_changed() -> None:
     """Days are cut in the organisation's zone (`org.zone`): this process reads it again,
-    and once the change is committed the scorecards' rollups are rebuilt in it."""
-    from accountable.scorecards.tasks import rollups_rebuild
-
+    and every day of everyone may have moved, which is announced (`core.changes`): the
+    scorecards rebuild their rollups in it and the warnings judge again."""
     zone_forget()
-    transaction.on_commit(rollups_rebuild.enqueue)
+    changes.announce(changes.Changed(everything=True))
 
 
 def _refresh_paths(team: Team) -> None:

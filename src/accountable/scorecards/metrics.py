@@ -40,6 +40,7 @@ from django.db.models import (
 
 from accountable.core.local_day import day_start
 from accountable.crm import credit, deal_history
+from accountable.crm.chunks import in_chunks
 from accountable.crm.models import (
     Activity,
     Deal,
@@ -50,7 +51,6 @@ from accountable.crm.models import (
     DealStatus,
     Milestone,
 )
-from accountable.crm.upsert import in_chunks
 from accountable.goals.catalogue import BY_KEY, Unit
 from accountable.goals.models import Target
 from accountable.org.calendar import Kind, Period

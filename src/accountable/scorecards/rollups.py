@@ -8,12 +8,13 @@ Everything is set-based, on SQLite and PostgreSQL alike:
 2. week and month rows are computed from the day rows with one INSERT … SELECT … GROUP
    BY each (`TruncWeek`, `TruncMonth`).
 
-`rebuild()` does this for everything. `refresh_people_days(pairs)` does it for the
-people and days a write touched: their day rows between the first and the last day
-touched, and the weeks and months around them. Every write path calls it inside its
-own transaction (`crm.upsert` for deals, splits and activities; the bulk activity
-import with the keys its staging table holds), so a scorecard is fresh as soon as
-the data is committed, and a rolled-back import leaves the rollups as they were.
+`rebuild()` does this for everything; `refresh_runs(runs)` for the people and days a
+write touched: their day rows between the first and the last day touched, and the
+weeks and months around them. The writers do not call it: every write to the sales
+data announces what it touched (`core.changes`) inside its own transaction, and the
+scorecards follow (`scorecards.tasks.rollups_follow`, subscribed in the app's
+configuration). So a scorecard is fresh as soon as the data is committed, and a
+rolled-back import leaves the rollups as they were.
 
 Rows are written in the order of the rollups' unique key (day, then person), so that
 its index grows at one end. A refresh as big as the rollup table (the first load of
@@ -24,8 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -42,14 +42,13 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils import timezone
 
+from accountable.core import changes
 from accountable.core.bulk_indexes import indexes_set_aside, rows_about, worth_setting_aside
 from accountable.core.local_day import day_start, local_day, needs_days
 from accountable.core.planner import planner_statistics_refresh
 from accountable.crm import credit
-from accountable.crm.models import Activity, ActivityKind, Deal
-from accountable.crm.upsert import in_chunks
+from accountable.crm.models import Activity, ActivityKind
 from accountable.org.models import Person
 from accountable.scorecards.models import (
     ACTIVITY_COLUMNS,
@@ -59,14 +58,7 @@ from accountable.scorecards.models import (
     OutcomeRollup,
 )
 
-__all__ = [
-    "DealCredit",
-    "activity_keys",
-    "deal_keys",
-    "rebuild",
-    "refresh_people_days",
-    "refresh_span",
-]
+__all__ = ["rebuild", "refresh_people_days", "refresh_runs", "refresh_span"]
 
 CHUNK = 500  # people per statement: far under SQLite's 999 bound variables
 LONG_SPAN_DAYS = 62  # touched days all within this: one span for everyone touched
@@ -239,7 +231,7 @@ def refresh_span(
     start: date | None,
     end: date | None,
     *,
-    tables: Iterable[str] = ("activities", "outcomes"),
+    tables: Iterable[str] = changes.TABLES,
     everyone: bool = False,
 ) -> None:
     """Recompute the rollups of `people` (None: everyone) from `start` to `end` inclusive
@@ -293,33 +285,18 @@ def _insert_activity_days(people, start, end) -> int:
 
 
 def refresh_people_days(
-    pairs: Iterable[tuple[int, date]], *, tables: Iterable[str] = ("activities", "outcomes")
+    pairs: Iterable[tuple[int, date]], *, tables: Iterable[str] = changes.TABLES
 ) -> None:
     """Recompute the rollups (`tables`: activities, outcomes or both) for the
-    (person id, day) keys a write touched.
-
-    Each person's days are cut into runs (`_clusters`), so a person whose touched days
-    are years apart (a correction of an old record) gets a span per run, and a stray
-    old day never makes everyone's rollups recompute for years.
-    """
-    days_by_person: dict[int, set[date]] = defaultdict(set)
-    for person_id, day in pairs:
-        if person_id is not None and day is not None:
-            days_by_person[person_id].add(day)
-    refresh_runs(
-        (
-            (person_id, first, last)
-            for person_id, days in days_by_person.items()
-            for first, last in _clusters(sorted(days))
-        ),
-        tables=tables,
-    )
+    (person id, day) keys a write touched, each person's days cut into runs
+    (`core.changes.runs_of`)."""
+    refresh_runs(changes.runs_of(pairs), tables=tables)
 
 
 def refresh_runs(
     runs: Iterable[tuple[int, date, date]],
     *,
-    tables: Iterable[str] = ("activities", "outcomes"),
+    tables: Iterable[str] = changes.TABLES,
     everyone: bool = False,
 ) -> None:
     """Recompute the rollups for runs of days, (person id, first day, last day): what a
@@ -346,73 +323,6 @@ def refresh_runs(
         return
     for (start, end), members in spans.items():
         refresh_span(members, start, end, tables=tables)
-
-
-def _clusters(days: list[date], gap: int = 31) -> list[tuple[date, date]]:
-    """Sorted days cut into runs whose neighbours are at most `gap` days apart."""
-    runs: list[tuple[date, date]] = []
-    for day in days:
-        if runs and (day - runs[-1][1]).days <= gap:
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
-
-
-def activity_keys(pairs: Iterable[tuple[int, datetime]]) -> set[tuple[int, date]]:
-    """The (person id, day) keys of (person id, occurred_at) pairs, the day cut in the
-    current time zone as the rollups cut it."""
-    zone = timezone.get_current_timezone()
-    keys = set()
-    for person_id, moment in pairs:
-        if person_id and moment:
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment)
-            keys.add((person_id, timezone.localtime(moment, zone).date()))
-    return keys
-
-
-class DealCredit:
-    """Who a batch of deals credits, read before a write, so that the (person, day) keys
-    of the deals both before and after it can be refreshed without reading them again.
-
-    Each deal counts on its created and closed days for its owner and its split people.
-    """
-
-    def __init__(self, deal_ids: Iterable[int]) -> None:
-        self.people: dict[int, set[int]] = defaultdict(set)  # split people, by deal
-        self.keys: set[tuple[int, date]] = set()
-        ids = [pk for pk in deal_ids if pk is not None]
-        for chunk in in_chunks(ids):
-            rows = Deal.objects.filter(pk__in=chunk).values_list(
-                "pk", "owner_id", "created_on", "closed_on", "splits__person_id"
-            )
-            for pk, owner_id, created, closed, split_person in rows:
-                if split_person is not None:
-                    self.people[pk].add(split_person)
-                for person_id in (owner_id, split_person):
-                    if person_id is not None:
-                        self.keys.update((person_id, day) for day in (created, closed) if day)
-
-    def keys_after(
-        self, deals: Iterable[Deal], new_splits: dict[int, Iterable[tuple[int, Any]]]
-    ) -> set[tuple[int, date]]:
-        """The keys before the write and those of `deals` as written: their owner, and
-        their new split people (`new_splits` by deal id) or the ones they had."""
-        keys = set(self.keys)
-        for deal in deals:
-            if deal.pk in new_splits:
-                people = {person_id for person_id, _ in new_splits[deal.pk]}
-            else:
-                people = self.people.get(deal.pk, set())
-            for person_id in {deal.owner_id, *people}:
-                keys.update((person_id, day) for day in (deal.created_on, deal.closed_on) if day)
-        return keys
-
-
-def deal_keys(deal_ids: Iterable[int]) -> set[tuple[int, date]]:
-    """The (person id, day) keys the deals count on, as stored."""
-    return DealCredit(deal_ids).keys
 
 
 def rebuild(progress: Progress | None = None) -> dict[str, int]:

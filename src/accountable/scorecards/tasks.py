@@ -1,21 +1,27 @@
-"""Background work of the scorecards: rebuilding the rollups when the organisation's
-time zone changes (the day each activity counts on may move; see `org.zone`)."""
+"""How the scorecards follow the sales data: every announced change (`core.changes`)
+refreshes the rollups of the days it touched, in the writer's transaction; a change of
+how days are cut (the organisation's time zone; see `org.zone`) rebuilds them all in
+the background."""
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.db import transaction
 from django_tasks import task
 
-from accountable.scorecards.rollups import rebuild
+from accountable.core.changes import Changed
+from accountable.scorecards.rollups import rebuild, refresh_runs
 
 
 @task()
 def rollups_rebuild() -> dict[str, int]:
-    """Rebuild the rollups in the organisation's zone (the worker runs every task in it),
-    then judge today again: the signals read the same days."""
-    from accountable.signals.models import SignalRun
-    from accountable.signals.services import signals_run
+    """Rebuild the rollups in the organisation's zone (the worker runs every task in it)."""
+    return rebuild()
 
-    rows = rebuild()
-    signals_run(as_of=timezone.localdate(), trigger=SignalRun.Trigger.MANUAL)
-    return rows
+
+def rollups_follow(changed: Changed) -> None:
+    """Subscribed in the app's configuration: recompute the days `changed` touched now,
+    or queue a rebuild of every day once the change has committed."""
+    if changed.everything:
+        transaction.on_commit(rollups_rebuild.enqueue)
+    else:
+        refresh_runs(changed.runs, tables=changed.tables, everyone=changed.everyone)

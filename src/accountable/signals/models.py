@@ -100,6 +100,7 @@ class SignalRun(models.Model):
     class Trigger(models.TextChoices):
         NIGHTLY = "nightly", "Nightly"
         IMPORT = "import", "After an import"
+        CHANGE = "change", "After the sales data changed"
         MANUAL = "manual", "On demand"
 
     as_of = models.DateField()

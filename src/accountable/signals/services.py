@@ -232,7 +232,7 @@ def thresholds_update(*, actor: Person, changes: dict[str, Any]) -> Thresholds:
 
     Every change is checked (a number, in its range, not crossing a related edge)
     before anything is written: one bad value changes nothing. The new values
-    apply from the next run (nightly, after an import, or on demand)."""
+    apply from the next run (nightly, after the sales data changed, or on demand)."""
     if actor.role != Role.ADMIN:
         raise SignalsError("Only admins change the warning thresholds.")
     unknown = sorted(set(changes) - set(INFO))

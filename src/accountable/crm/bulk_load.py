@@ -1,4 +1,5 @@
-"""Writing a file of activities with a few SQL statements instead of row by row.
+"""Writing a file of activities with a few SQL statements instead of row by row: the
+CRM's bulk path into its activities table, used by the file import.
 
 The rows `imports.fast_rows` staged go to a temporary table of the import's own
 connection — `executemany` on SQLite, `COPY` on PostgreSQL — inside the import's
@@ -36,6 +37,7 @@ from datetime import date, timedelta
 from django.db import connection
 from django.db.models import QuerySet
 
+from accountable.core import changes
 from accountable.core.bulk_indexes import indexes_set_aside, worth_setting_aside
 
 TABLE = "crm_activity"
@@ -307,10 +309,10 @@ class ActivityStaging:
             # wrong for the rollups' refresh below and for every page after it.
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {TABLE}")
-        # The scorecard rollups of every person and day the rows touch, before and after.
-        from accountable.scorecards.rollups import refresh_runs
-
-        refresh_runs(touched, tables=["activities"], everyone=rebuild)
+        # Every person and day the rows touch, before and after.
+        changes.announce(
+            changes.Changed(runs=tuple(touched), tables=(changes.ACTIVITIES,), everyone=rebuild)
+        )
         return Applied(created, updated, self.staged - created - updated)
 
 
