@@ -123,3 +123,78 @@ def test_the_api_the_command_line_and_goal_progress_say_the_same(deals, client):
     assert api[org.rep.email] == cli[org.rep.email] == "6000.00"
     assert api[org.rep2.email] == cli[org.rep2.email] == "5000.00"
     assert goal_progress(goal, today=AS_OF).actual == Decimal("5000.00")
+
+
+def test_the_board_a_goal_and_a_key_result_agree_on_win_rate_deal_size_and_cycle(deals):
+    from accountable.goals import okrs
+    from accountable.goals.models import Goal
+    from accountable.goals.selectors import goal_progress
+
+    org = deals
+    deals_upsert(
+        [
+            {
+                "external_id": "LOST",
+                "name": "Gone",
+                "owner": org.rep,
+                "stage": stage("Lost"),
+                "amount": Decimal("500"),
+                "created_on": date(2026, 7, 3),
+                "closed_on": date(2026, 8, 1),
+            }
+        ]
+    )
+    quarter = organisation_get().calendar.parse("2026-Q3")
+    row = {
+        r.person_id: r for r in scorecards.scorecard_rows(org.admin, period=quarter, as_of=AS_OF)
+    }[org.rep.pk]
+    team = scorecards.team_summary(org.admin, team=org.north_field, period=quarter, as_of=AS_OF)
+    team_cycle = scorecards.metric_summary(
+        org.admin, metric="cycle_days", period=quarter, as_of=AS_OF, team=org.north_field
+    )
+    board = {
+        "win_rate": (row.win_rate * 100, team.win_rate * 100),
+        "avg_deal_size": (row.avg_deal_size, team.avg_deal_size),
+        "cycle_days": (row.cycle_days_median, team_cycle.actual),
+    }
+    # Rita: her 6,000 share won, 500 lost; the team: two deals won (the shared one once).
+    assert board["win_rate"] == (pytest.approx(50.0), pytest.approx(200 / 3))
+    assert board["avg_deal_size"] == (Decimal("6000.00"), Decimal("5500.00"))
+    assert board["cycle_days"] == (44, 46.5)  # 44 and 49 days: the shared deal once
+    mine = okrs.objective_create(
+        actor=org.manager, title="Sharper", level="person", owner=org.rep, period_label="2026-Q3"
+    )
+    ours = okrs.objective_create(
+        actor=org.manager,
+        title="Sharper together",
+        level="team",
+        owner=org.north_field,
+        period_label="2026-Q3",
+    )
+    for metric in board:
+        for objective in (mine, ours):
+            okrs.key_result_create(
+                actor=org.manager, objective=objective, metric=metric, target_value=1
+            )
+    results = {
+        (node.objective.pk, kr.key_result.metric): kr.actual
+        for node in okrs.okr_tree(org.manager, today=AS_OF)
+        for kr in node.key_results
+    }
+    for metric, (person_figure, team_figure) in board.items():
+        for owner, objective, expected in (
+            (org.rep, mine, person_figure),
+            (org.north_field, ours, team_figure),
+        ):
+            goal = Goal.objects.create(
+                person=owner if owner == org.rep else None,
+                team=owner if owner == org.north_field else None,
+                metric=metric,
+                target_value=Decimal(1),
+                period="2026-Q3",
+                period_start=date(2026, 7, 1),
+                period_end=date(2026, 9, 30),
+            )
+            progress = goal_progress(goal, today=AS_OF).actual
+            assert float(progress) == pytest.approx(float(expected)), (metric, owner)
+            assert float(results[(objective.pk, metric)]) == pytest.approx(float(expected))

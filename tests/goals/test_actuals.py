@@ -126,7 +126,12 @@ def test_history_and_funnel_counts(sales, django_assert_num_queries):
 
 
 def test_a_metric_not_computed_says_which_are(org):
-    with pytest.raises(ActualsError, match='does not compute "win_rate"'):
+    with pytest.raises(ActualsError, match='does not compute "custom"'):
+        actuals.total("custom", [org.rep.pk], date(2026, 1, 1), date(2026, 2, 1))
+
+
+def test_a_ratio_is_never_added_up_from_days(org):
+    with pytest.raises(ActualsError, match='"win_rate" is a ratio'):
         actuals.total("win_rate", [org.rep.pk], date(2026, 1, 1), date(2026, 2, 1))
 
 

@@ -101,10 +101,20 @@ def test_measurable_fails_on_a_metric_entered_by_hand():
 @pytest.mark.parametrize(
     "metric", ["new_accounts", "revenue_growth", "win_rate", "avg_deal_size", "cycle_days"]
 )
-def test_measurable_says_plainly_what_goal_progress_cannot_follow(metric):
-    """The catalogue knows these metrics, but goal progress is not computed for them:
-    the check must not promise that progress shows up by itself."""
+def test_measurable_now_counts_new_accounts_growth_and_the_ratios(metric):
+    """Goal progress is computed for these metrics too: the check says it shows by itself."""
     result = letter(replace(GOOD, metric=metric), which="M")
+    assert result.ok
+    assert "is computed from the deals and activities" in result.message
+
+
+def test_measurable_says_plainly_what_goal_progress_cannot_follow(monkeypatch):
+    """A catalogue metric goal progress does not compute must not promise that progress
+    shows up by itself."""
+    import accountable.goals.smart as smart
+
+    monkeypatch.setattr(smart, "is_computed", lambda key: key != "win_rate")
+    result = letter(replace(GOOD, metric="win_rate"), which="M")
     assert not result.ok
     assert result.message.startswith("Measurable: Accountable cannot yet follow ")
     assert "tracked by hand" in result.message

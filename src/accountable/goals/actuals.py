@@ -22,12 +22,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from accountable.core.local_day import day_start, local_day
 from accountable.crm import credit
 from accountable.crm.models import Activity, ActivityKind, Deal, DealStatus
 from accountable.org.calendar import Period
+from accountable.scorecards import metrics as board
 
 ZERO = Decimal(0)
 
@@ -48,7 +49,12 @@ _ACTIVITY_METRICS = {
     "second_meetings": Q(kind=ActivityKind.MEETING, meeting_number=2),
     "prospecting_activities": Q(is_prospecting=True),
 }
-COMPUTED = frozenset(_DEAL_METRICS) | frozenset(_ACTIVITY_METRICS)
+# Ratios of a span's deals, computed as the board computes them (`scorecards.metrics`):
+# never a sum of daily values, so each period is worked out from its own counts.
+RATIOS = frozenset({"win_rate", "avg_deal_size", "cycle_days", "revenue_growth"})
+COMPUTED = frozenset(_DEAL_METRICS) | frozenset(_ACTIVITY_METRICS) | RATIOS | {"new_accounts"}
+# Counts of deals: a deal credited to several of a team's people counts once for the team.
+_DEAL_COUNTS = frozenset({"deals_won", "renewals", "opportunities_created", "new_accounts"})
 
 
 class ActualsError(ValueError):
@@ -57,6 +63,30 @@ class ActualsError(ValueError):
 
 def is_computed(metric: str) -> bool:
     return metric in COMPUTED
+
+
+def is_ratio(metric: str) -> bool:
+    """A rate or an average (win rate, deal size, cycle, growth): worked out per span from
+    the span's own counts, never added up from days or people."""
+    return metric in RATIOS
+
+
+def _new_account_deals(start: date, end: date):
+    """The won deals, closed in the span, that were their account's first win ever (the
+    earliest close, the lowest id on a tie): each is one new account for whoever it
+    credits."""
+    first = (
+        Deal.objects.filter(status=DealStatus.WON, account_id=OuterRef("account_id"))
+        .order_by("closed_on", "pk")
+        .values("pk")[:1]
+    )
+    return Deal.objects.filter(
+        status=DealStatus.WON,
+        account__isnull=False,
+        closed_on__gte=start,
+        closed_on__lte=end,
+        pk=Subquery(first),
+    )
 
 
 def daily_by_person(
@@ -70,6 +100,10 @@ def daily_by_person(
 ) -> list[tuple[int, date, Decimal]]:
     """(person id, day, amount) rows for `metric` from `start` to `end` inclusive: one query."""
     ids = list(people)
+    if metric == "new_accounts":
+        return list(
+            credit.credited_totals(_new_account_deals(start, end), ids, "closed_on", "count")
+        )
     if metric in _DEAL_METRICS:
         field, how, extra = _DEAL_METRICS[metric]
         deals = Deal.objects.filter(extra, **{f"{field}__gte": start, f"{field}__lte": end})
@@ -93,6 +127,11 @@ def daily_by_person(
             .annotate(day=local_day("occurred_at", start, end))
             .values_list("person_id", "day")
             .annotate(v=Count("pk"))
+        )
+    elif metric in RATIOS:
+        raise ActualsError(
+            f'"{metric}" is a ratio: it is worked out per period (`by_person_and_period`, '
+            "`figure`), never added up from days."
         )
     else:
         known = ", ".join(sorted(COMPUTED))
@@ -127,11 +166,14 @@ def _bucketer(periods: Sequence[Period]):
 def by_person_and_period(
     metric: str, people: Iterable[int], periods: Sequence[Period], **narrow: str
 ) -> dict[int, dict[str, Decimal]]:
-    """{person id: {period label: actual}} over `periods` (every label present, 0 if none)."""
+    """{person id: {period label: actual}} over `periods` (every label present, 0 if none;
+    for a ratio, None where the period has no figure: no deal closed, say)."""
     ids = list(people)
     result: dict[int, dict[str, Decimal]] = {pid: {p.label: ZERO for p in periods} for pid in ids}
     if not periods or not ids:
         return result
+    if metric in RATIOS:
+        return _ratios_by_person_and_period(metric, ids, periods)
     find = _bucketer(periods)
     start = min(p.start for p in periods)
     end = max(p.end for p in periods)
@@ -146,6 +188,8 @@ def by_period(
     metric: str, people: Iterable[int], periods: Sequence[Period], **narrow: str
 ) -> dict[str, Decimal]:
     """{period label: the people's combined actual}."""
+    if metric in RATIOS:
+        raise ActualsError(f'"{metric}" is a ratio: the people\'s figures do not add up.')
     totals = {p.label: ZERO for p in periods}
     for values in by_person_and_period(metric, people, periods, **narrow).values():
         for label, value in values.items():
@@ -158,6 +202,167 @@ def total(metric: str, people: Iterable[int], start: date, end: date, **narrow: 
     if end < start:
         return ZERO
     return sum((v for _, _, v in daily_by_person(metric, people, start, end, **narrow)), ZERO)
+
+
+# ---- ratios, and deals counted once for a team ----------------------------------------
+
+
+@dataclass(frozen=True)
+class _Closed:
+    """One credit of a deal won or lost: who, their share, and what the board reads of it."""
+
+    person_id: int
+    share: Decimal
+    deal_id: int
+    status: str
+    amount: Decimal
+    closed_on: date
+    cycle: int  # days from engagement (or creation) to close (`metrics.cycle_start`)
+
+
+def _closed(ids: list[int], start: date, end: date) -> list[_Closed]:
+    """Every credit (`crm.credit`) of the deals won or lost in the span, among `ids`."""
+    deals = Deal.objects.filter(
+        status__in=[DealStatus.WON, DealStatus.LOST], closed_on__gte=start, closed_on__lte=end
+    )
+    fields = ["pk", "status", "amount", "closed_on", "created_on", "engaged_on"]
+    return [
+        _Closed(
+            pid,
+            Decimal(share),
+            pk,
+            status,
+            amount,
+            closed,
+            (closed - board.cycle_start(created, engaged)).days,
+        )
+        for pid, share, pk, status, amount, closed, created, engaged in credit.credited_rows(
+            deals, ids, fields
+        )
+    ]
+
+
+def _board_counts(rows: Iterable[_Closed], members: set[int]) -> tuple[board.Counts, list[int]]:
+    """The board's counts of these credits for `members` taken together, and the cycle
+    of each deal won: money by share; a deal shared by several members counts once
+    (`metrics.once_per_team`), and its cycle once."""
+    counted = board.Counts()
+    closes: dict[int, tuple[str, list[int]]] = {}
+    cycles: dict[tuple[int, int], int] = {}
+    for row in rows:
+        amount = credit.credited_amount(row.amount, row.share)
+        if row.status == DealStatus.WON:
+            counted.won_amount += amount
+            counted.won_count += 1
+            cycles[(row.deal_id, row.person_id)] = row.cycle
+        else:
+            counted.lost_amount += amount
+            counted.lost_count += 1
+        closes.setdefault(row.deal_id, (row.status, []))[1].append(row.person_id)
+    if len(members) > 1:
+        counted = board.once_per_team(counted, members, closes)
+        cycles = {(deal_id, 0): days for (deal_id, _), days in cycles.items()}
+    return counted, list(cycles.values())
+
+
+def _ratio(
+    metric: str, rows: Iterable[_Closed], members: set[int], last_year: Decimal | None = None
+) -> tuple[Decimal | None, int]:
+    """The ratio as the board computes it (`metrics.metric_value`) and how many deals it
+    rests on: closed deals for a win rate, won deals otherwise."""
+    counted, cycles = _board_counts(rows, members)
+    before = board.Counts(won_amount=last_year) if last_year is not None else None
+    value = board.metric_value(metric, counted, cycle=cycles, last_year=before)
+    sample = counted.won_count + (counted.lost_count if metric == "win_rate" else 0)
+    return (None if value is None else Decimal(str(value))), sample
+
+
+def _ratios_by_person_and_period(
+    metric: str, ids: list[int], periods: Sequence[Period]
+) -> dict[int, dict[str, Decimal | None]]:
+    """Each person's ratio in each period, from that period's own deals (two queries, and
+    last year's revenue for growth)."""
+    find = _bucketer(periods)
+    grouped: dict[tuple[int, str], list[_Closed]] = defaultdict(list)
+    start, end = min(p.start for p in periods), max(p.end for p in periods)
+    for row in _closed(ids, start, end):
+        period = find(row.closed_on)
+        if period is not None:
+            grouped[(row.person_id, period.label)].append(row)
+    before: dict[int, dict[str, Decimal]] = {}
+    if metric == "revenue_growth":
+        last_year = [p.same_period_last_year() for p in periods]
+        revenue = by_person_and_period("revenue", ids, last_year)
+        before = {
+            pid: {p.label: values[ly.label] for p, ly in zip(periods, last_year, strict=True)}
+            for pid, values in revenue.items()
+        }
+    return {
+        pid: {
+            p.label: _ratio(
+                metric, grouped.get((pid, p.label), []), {pid}, before.get(pid, {}).get(p.label)
+            )[0]
+            for p in periods
+        }
+        for pid in ids
+    }
+
+
+def _deals_once(metric: str, ids: list[int], start: date, end: date) -> Decimal:
+    """How many deals of a count metric credit any of the people: each deal once."""
+    if metric == "new_accounts":
+        deals = _new_account_deals(start, end)
+    else:
+        field, _, extra = _DEAL_METRICS[metric]
+        deals = Deal.objects.filter(extra, **{f"{field}__gte": start, f"{field}__lte": end})
+    counted = Deal.objects.filter(pk__in=deals.filter(credit.credits_people(ids)).values("pk"))
+    return Decimal(counted.count())
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A metric's value for some people over a span, taken together (a team), and how
+    many deals a ratio rests on (None for sums). `value` None: no figure (`why` says)."""
+
+    value: Decimal | None
+    deals: int | None = None
+    why: str = ""
+
+
+_NO_FIGURE = {
+    "win_rate": "no deal has closed yet (won or lost), so there is no win rate",
+    "avg_deal_size": "no deal has been won yet, so there is no average deal size",
+    "cycle_days": "no deal has been won yet, so there is no sales cycle",
+    "revenue_growth": (
+        "there was no revenue in the same stretch a year before, so there is no growth to "
+        "measure: not enough data"
+    ),
+}
+
+
+def figure(
+    metric: str, people: Iterable[int], start: date, end: date, *, period: Period | None = None
+) -> Figure:
+    """The people's figure on `metric` from `start` to `end`, as the board reads it for a
+    person or a team: sums add up (money and units by split share), a deal credited to
+    several of the people counts once, and a ratio is worked out from the span's own
+    deals. Revenue growth compares with the same stretch of `period` a year before."""
+    ids = list(people)
+    if metric in RATIOS:
+        rows = _closed(ids, start, end) if end >= start else []
+        last_year = None
+        if metric == "revenue_growth":
+            if period is None:
+                raise ActualsError("Revenue growth is measured within a period.")
+            a, b = board.same_stretch_last_year(period, end)
+            last_year = total("revenue", ids, a, b)
+        value, deals = _ratio(metric, rows, set(ids), last_year)
+        return Figure(value, deals, _NO_FIGURE[metric] if value is None else "")
+    if end < start:
+        return Figure(ZERO)
+    if metric in _DEAL_COUNTS and len(ids) > 1:
+        return Figure(_deals_once(metric, ids, start, end))
+    return Figure(total(metric, ids, start, end))
 
 
 def trailing_weeks(

@@ -49,8 +49,9 @@ CATALOGUE: tuple[Metric, ...] = (
     ),
     Metric(
         "new_accounts", "New accounts", Unit.COUNT,
-        means="Accounts won for the first time. Not yet computed from the data: goals on "
-        "it are followed by hand.", counted_on=WON_ON,
+        means="Accounts won for the first time ever: the account's first won deal, won in "
+        "the period, credits whoever it credits (a team counts the account once).",
+        counted_on=WON_ON,
     ),
     Metric(
         "renewals", "Renewals", Unit.COUNT,
@@ -59,7 +60,8 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric(
         "revenue_growth", "Revenue growth vs last year", Unit.PERCENT,
         means="Revenue won so far against the same stretch of the same period a year "
-        "before, as a percentage change.", counted_on=WON_ON,
+        "before, as a percentage change; no revenue a year before: no figure (not enough "
+        "data).", counted_on=WON_ON,
     ),
     Metric(
         "deals_won", "Deals won", Unit.COUNT,
@@ -68,7 +70,8 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric(
         "win_rate", "Win rate", Unit.PERCENT,
         means="Deals won ÷ deals closed (won and lost), by count; none closed: no win "
-        "rate." + CREDIT, counted_on=CLOSED_ON,
+        "rate. Worked out for each period from its own deals, never added up." + CREDIT,
+        counted_on=CLOSED_ON,
     ),
     Metric(
         "avg_deal_size", "Average deal size", Unit.MONEY,
@@ -77,8 +80,8 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric(
         "cycle_days", "Sales cycle length", Unit.DAYS, higher_is_better=False,
         means="The median number of days from the day a won deal was engaged (or "
-        "created) to the day it was won. Lower is better: 60 days against a target of 30 "
-        "is 50 % attained.", counted_on=WON_ON,
+        "created) to the day it was won; a team counts a split deal once. Lower is "
+        "better: 60 days against a target of 30 is 50 % attained.", counted_on=WON_ON,
     ),
     Metric(
         "pipeline_created", "Pipeline created", Unit.MONEY,

@@ -24,12 +24,15 @@ from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
 from accountable.goals import actuals
+from accountable.goals.catalogue import Unit, metric_get
 from accountable.goals.models import KeyResult, Objective, ObjectiveLevel
+from accountable.goals.selectors import shown
 from accountable.goals.services import (
     GoalsError,
     NotAllowed,
     _metric,
     _value,
+    calendar,
     can_set_target,
     owner_people,
     period_parse,
@@ -37,6 +40,7 @@ from accountable.goals.services import (
 from accountable.org import abilities
 from accountable.org.models import Person, Role, Team
 from accountable.org.scoping import SEES_EVERYONE, visible_people, visible_teams
+from accountable.scorecards.formulas import attainment
 
 
 def can_set_objective(actor: Person, level: str, owner: Person | Team | None) -> bool:
@@ -193,10 +197,41 @@ def key_result_get(viewer: Person, pk: int) -> KeyResult:
 
 @dataclass
 class KeyResultRow:
+    """A key result's figure so far and its attainment, read as the board reads it (for a
+    lower-is-better metric, target ÷ actual). `actual` None: no figure yet (`note`)."""
+
     key_result: KeyResult
-    actual: Decimal
-    percent: int
+    actual: Decimal | None
+    percent: int | None
     can_update: bool
+    unit: str = Unit.COUNT
+    note: str = ""
+
+    @property
+    def bar_percent(self) -> int:
+        return min(max(self.percent or 0, 0), 100)
+
+    @property
+    def actual_text(self) -> str:
+        return shown(self.actual, self.unit)
+
+    @property
+    def target_text(self) -> str:
+        return shown(self.key_result.target_value, self.unit)
+
+
+def key_result_progress(
+    key_result: KeyResult, people: list[int], objective: Objective, today: date
+) -> tuple[Decimal | None, int | None, str]:
+    """(figure so far, percent attained, why there is no figure) of a key result."""
+    meta = metric_get(key_result.metric)
+    end = min(objective.period_end, today)
+    period = calendar().parse(objective.period)
+    found = actuals.figure(key_result.metric, people, objective.period_start, end, period=period)
+    if found.value is None:
+        return None, None, found.why
+    reached = attainment(found.value, key_result.target_value, meta.higher_is_better)
+    return found.value, None if reached is None else int(reached * 100), ""
 
 
 @dataclass
@@ -223,12 +258,19 @@ def okr_tree(viewer: Person, *, period: str = "", today: date | None = None) -> 
     nodes: dict[int, ObjectiveNode] = {}
     for objective in objectives:
         people = _people_for(objective)
-        end = min(objective.period_end, today)
         rows = []
         for kr in objective.key_results.all():
-            actual = actuals.total(kr.metric, people, objective.period_start, end)
-            percent = int(actual * 100 / kr.target_value) if kr.target_value else 0
-            rows.append(KeyResultRow(kr, actual, percent, can_update_confidence(viewer, objective)))
+            actual, percent, note = key_result_progress(kr, people, objective, today)
+            rows.append(
+                KeyResultRow(
+                    kr,
+                    actual,
+                    percent,
+                    can_update_confidence(viewer, objective),
+                    metric_get(kr.metric).unit,
+                    note,
+                )
+            )
         nodes[objective.pk] = ObjectiveNode(
             objective, rows, [], can_set_objective(viewer, objective.level, objective.owner)
         )

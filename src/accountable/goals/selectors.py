@@ -15,8 +15,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from accountable.goals import actuals
-from accountable.goals.catalogue import metric_get
-from accountable.goals.funnel import FunnelPlan, choose_rates, rates_from_counts, work_back
+from accountable.goals.catalogue import Unit, metric_get
+from accountable.goals.funnel import (
+    FunnelPlan,
+    choose_rates,
+    plain_number,
+    rates_from_counts,
+    work_back,
+)
 from accountable.goals.models import Goal, Target
 from accountable.goals.services import (
     GoalInput,
@@ -34,6 +40,8 @@ from accountable.org.scoping import (
     visible_people,
     visible_teams,
 )
+from accountable.scorecards import formulas as f
+from accountable.scorecards import metrics as board
 
 ZERO = Decimal(0)
 
@@ -242,22 +250,73 @@ def person_get(viewer: Person, pk: int) -> Person:
 
 @dataclass(frozen=True)
 class Progress:
+    """A goal's figure so far against its target. `percent` is attainment as the board
+    reads it (`formulas.attainment`: for a lower-is-better metric, target ÷ actual);
+    `expected_percent` the board's pace for the same target (`metrics.metric_pace`).
+    `note` says why there is no figure (too little data)."""
+
     actual: Decimal | None
     target: Decimal
     percent: int | None
     expected_percent: int | None
+    unit: str = Unit.COUNT
+    higher_is_better: bool = True
+    note: str = ""
+
+    @property
+    def bar_percent(self) -> int:
+        """The bar's fill: the percent held between 0 and 100."""
+        return min(max(self.percent or 0, 0), 100)
+
+    @property
+    def actual_text(self) -> str:
+        return shown(self.actual, self.unit)
+
+    @property
+    def target_text(self) -> str:
+        return shown(self.target, self.unit)
+
+
+def shown(value: Decimal | None, unit: str) -> str:
+    """A figure in its unit's words for a page: 42.5 %, 38 days, 1,200 (money is left to
+    the page's currency filter)."""
+    if value is None:
+        return "—"
+    if unit == Unit.PERCENT:
+        return f"{plain_number(value, 1).removesuffix('.0')} %"
+    if unit == Unit.DAYS:
+        days = plain_number(value, 1).removesuffix(".0")
+        return f"{days} day" if days == "1" else f"{days} days"
+    return plain_number(value)
 
 
 def goal_progress(goal: Goal, today: date | None = None) -> Progress:
-    """Actual to date against the goal's target for its period (from `goals.actuals`)."""
+    """The goal's figure to date against its target for its period (`goals.actuals`), with
+    the attainment and pace the board would show for the same target."""
     today = today or timezone.localdate()
     if not actuals.is_computed(goal.metric) or goal.period_start is None:
         return Progress(None, goal.target_value, None, None)
-    ids = [p.pk for p in owner_people(goal.owner)]
-    actual = actuals.total(goal.metric, ids, goal.period_start, min(goal.period_end, today))
-    percent = int(actual * 100 / goal.target_value) if goal.target_value else None
+    meta = metric_get(goal.metric)
     period = calendar().parse(goal.period)
-    return Progress(actual, goal.target_value, percent, round(period.elapsed_fraction(today) * 100))
+    ids = [p.pk for p in owner_people(goal.owner)]
+    end = min(goal.period_end, today)
+    found = actuals.figure(goal.metric, ids, goal.period_start, end, period=period)
+    reached = (
+        f.attainment(found.value, goal.target_value, meta.higher_is_better)
+        if found.value is not None
+        else None
+    )
+    owner = ("person_id", goal.person_id) if goal.person_id else ("team_id", goal.team_id)
+    pace = board.metric_pace(goal.metric, *owner, period, today)
+    return Progress(
+        found.value,
+        goal.target_value,
+        None if reached is None else int(reached * 100),
+        round(pace * 100),
+        meta.unit,
+        meta.higher_is_better,
+        found.why,
+    )
 
 
 def _history_periods(label: str, today: date) -> list[Period]:

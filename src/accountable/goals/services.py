@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
 from accountable.goals import actuals
-from accountable.goals.catalogue import Unit, metric_get
+from accountable.goals.catalogue import Metric, Unit, metric_get
 from accountable.goals.models import Goal, GoalKind, GoalSettings, GoalStatus, Target
 from accountable.goals.splits import (
     SplitError,
@@ -292,6 +292,11 @@ def target_split(
             split = split_evenly(parent.value, children, places)
         elif method == "working_days":
             split = split_by_working_days(parent.value, children, places, within=within)
+        elif method == "seasonality" and actuals.is_ratio(known.key):
+            raise GoalsError(
+                f"{known.label} is a rate: its parts are not shares of it, so it has no "
+                "seasons to split by. Split it evenly or set each part."
+            )
         elif method == "seasonality":
             last_year = [p.same_period_last_year() for p in children]
             ids = [p.pk for p in owner_people(owner)]
@@ -391,6 +396,11 @@ def target_allocate(
     keys = {str(p.pk): p for p in people}
     places = places_for(known.key)
     try:
+        if method == "share" and actuals.is_ratio(known.key):
+            raise GoalsError(
+                f"{known.label} is a rate: it is not shared out by last year's shares. "
+                "Allocate it evenly (each rep the same rate) or set each rep's by hand."
+            )
         if method == "share":
             last = period.same_period_last_year()
             shares = (
@@ -476,6 +486,8 @@ def target_suggest(
     period = period_label if isinstance(period_label, Period) else period_parse(period_label)
     cal = period.calendar
     this_week = cal.period("week", timezone.localdate())
+    if actuals.is_ratio(known.key):
+        return _ratio_suggest(person, known, this_week)
     weekly = actuals.trailing_weeks(known.key, person.pk, this_week, 12)
     # Weeks before the person started are not history, they are absence.
     weekly = [
@@ -490,6 +502,30 @@ def target_suggest(
     if not any(weekly):
         return None, f"No {known.label.lower()} in the last {len(weekly)} weeks to suggest from."
     return suggestion, f"80th percentile of the last {len(weekly)} weeks, over {weeks:.1f} weeks"
+
+
+# A rate suggested from fewer closed (or won) deals than this would be a guess.
+MIN_DEALS_FOR_A_RATE = 5
+
+
+def _ratio_suggest(person: Person, known: Metric, this_week: Period) -> tuple[Decimal | None, str]:
+    """A rate is suggested as the person's own over the last 12 weeks, unscaled (a win rate
+    does not grow with the period's length); growth is not suggested at all."""
+    if known.key == "revenue_growth":
+        return None, (
+            "Revenue growth compares with last year, not with recent weeks: set it from the "
+            "plan, so there is no suggestion."
+        )
+    first, last = this_week.shift(-12).start, this_week.shift(-1).end
+    found = actuals.figure(known.key, [person.pk], first, last)
+    what = "closed" if known.key == "win_rate" else "won"
+    if found.value is None or (found.deals or 0) < MIN_DEALS_FOR_A_RATE:
+        return None, (
+            f"Too little history to suggest a target: {found.deals or 0} deals {what} in the "
+            f"last 12 weeks, {MIN_DEALS_FOR_A_RATE} needed."
+        )
+    value = found.value.quantize(Decimal(1).scaleb(-places_for(known.key)), ROUND_HALF_UP)
+    return value, f"{person.first_name}'s own over the last 12 weeks ({found.deals} deals {what})"
 
 
 @transaction.atomic

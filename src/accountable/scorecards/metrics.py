@@ -441,6 +441,20 @@ def cycle_days(people: People, start: date, end: date) -> dict[int, list[int]]:
     return result
 
 
+def cycle_days_once(people: People, start: date, end: date) -> list[int]:
+    """Days from engagement (or creation) to close of each deal won in the span that
+    credits any of `people`, each deal once: a team's cycles (a deal split between two
+    of its people is one sale, not two)."""
+    credited = Deal.objects.filter(credit.credits_people(people)).values("pk")
+    won = Deal.objects.filter(
+        status=DealStatus.WON, closed_on__gte=start, closed_on__lte=end, pk__in=credited
+    )
+    return [
+        (closed - cycle_start(created, engaged)).days
+        for created, engaged, closed in won.values_list("created_on", "engaged_on", "closed_on")
+    ]
+
+
 # --- deal hygiene ---------------------------------------------------------------------
 
 
@@ -595,6 +609,27 @@ def pace_of_sum(targets: Iterable[tuple[Decimal, float]], fallback: float) -> fl
 
 PACED_UNITS = {Unit.MONEY, Unit.COUNT}  # sums that grow through the period
 RATIO_METRICS = {"win_rate", "avg_deal_size", "cycle_days", "revenue_growth"}  # not paced
+
+
+def same_stretch_last_year(period: Period, end: date) -> tuple[date, date]:
+    """What revenue growth compares with: the same stretch of the same period a year
+    before, from its start to the same day of it (`end` within the period), or all of it
+    once the period is over."""
+    before = period.same_period_last_year()
+    stop = before.start + (end - period.start) if end < period.end else before.end
+    return before.start, min(stop, before.end)
+
+
+def metric_pace(metric: str, owner: str, owner_id: int, period: Period, as_of: date) -> float:
+    """The share of a target on `metric` expected by the end of `as_of`, as the board
+    paces it: a sum by the target's parts when it is split into them (`target_paces`),
+    else by the period's working days (`formulas.pace`); a ratio is not paced (1.0: the
+    target itself is expected now). `owner` is "person_id" or "team_id"."""
+    meta = BY_KEY.get(metric)
+    if metric in RATIO_METRICS or meta is None or meta.unit not in PACED_UNITS:
+        return 1.0
+    paces = target_paces(owner, [owner_id], period, as_of)
+    return paces.get(owner_id, {}).get(metric, f.pace(period, as_of))
 
 
 def metric_value(

@@ -518,13 +518,17 @@ def metric_summary(
         owner = team.name
     end = _to_date(period, as_of)
     counted = sum(m.counts(ids, period.start, end).values(), m.Counts())
-    cycle = [days for days_of in m.cycle_days(ids, period.start, end).values() for days in days_of]
+    if team is not None:  # a deal shared by several of the team's people is one deal
+        counted = m.once_per_team(counted, set(ids), m.split_closes(ids, period.start, end))
+        cycle = m.cycle_days_once(ids, period.start, end)
+    else:
+        cycle = [
+            days for days_of in m.cycle_days(ids, period.start, end).values() for days in days_of
+        ]
     last_year = None
     if meta.key == "revenue_growth":
-        before = period.same_period_last_year()
-        # the same stretch of last year's period: to the same day of it, or all of it
-        stop = before.start + (end - period.start) if end < period.end else before.end
-        last_year = sum(m.counts(ids, before.start, min(stop, before.end)).values(), m.Counts())
+        before_start, before_end = m.same_stretch_last_year(period, end)
+        last_year = sum(m.counts(ids, before_start, before_end).values(), m.Counts())
     actual = m.metric_value(meta.key, counted, cycle=cycle, last_year=last_year)
     paced = meta.key not in m.RATIO_METRICS and meta.unit in m.PACED_UNITS
     fraction = pace if paced else 1.0
