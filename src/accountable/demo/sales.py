@@ -151,6 +151,7 @@ DEAL_FIELDS = (
     "closed_on",
     "lost_reason",
     "updated_at",
+    "quantity",
 )
 
 
@@ -257,6 +258,7 @@ class _Writer:
                     plan.closed_on,
                     plan.lost_reason,
                     datetime.combine(plan.last_changed_on, time(17), tzinfo=UTC),
+                    1,  # the demo sells one unit a deal
                 )
             )
         return _insert_returning_ids(self.deal_rows, Deal, rows)

@@ -32,7 +32,6 @@ from django.utils import timezone
 from accountable.audit.models import AuditEntry
 from accountable.crm.models import Deal, DealChange, DealSplit, DealStageChange
 from accountable.goals.models import Target
-from accountable.imports.models import ImportRun
 from accountable.org.models import Organisation, PersonChange, Team
 from accountable.scorecards.models import ActivityRollup, OutcomeRollup, RoleScorecard
 
@@ -53,10 +52,9 @@ _PARTS = [
     (Team, "MAX(id)"),
     (RoleScorecard, "MAX(id)"),
     (RoleScorecard, "COUNT(*)"),
-    # Settings and people change through audited services, sales data through imports
-    # (each one a new run) or audited forms: the trail and the runs move too.
+    # Settings, people, time off and imports change through audited services: the
+    # trail moves with each.
     (AuditEntry, "MAX(id)"),
-    (ImportRun, "MAX(id)"),
     (Organisation, "MAX(time_zone)"),
     (Organisation, "MAX(fiscal_year_start_month)"),
     (Organisation, "MAX(week_start_day)"),

@@ -24,6 +24,7 @@ from accountable.signals.evidence import (
     not_enough_data,
 )
 from accountable.signals.inputs import Window, inputs_gather, reps_in_scope
+from accountable.signals.models import SignalSettings
 from accountable.signals.rights import Rights, rights_assess
 from accountable.signals.rules import Finding
 from accountable.signals.thresholds import Thresholds
@@ -150,6 +151,12 @@ def findings_for(fig: Figures, bench: Benchmarks, t: Thresholds) -> list[Finding
     return sorted((f for f in found if f is not None), key=lambda f: order[f.kind])
 
 
+def thresholds_get() -> Thresholds:
+    """The organisation's thresholds: the defaults with its changes applied."""
+    settings = SignalSettings.objects.filter(pk=1).first()
+    return Thresholds.from_overrides(settings.thresholds if settings else None)
+
+
 def assess(
     *,
     as_of: date,
@@ -158,8 +165,6 @@ def assess(
 ) -> list[Assessment]:
     """Assess every active rep on `as_of` (benchmarks always use everyone), or only
     `people` among them."""
-    from accountable.signals.selectors import thresholds_get
-
     t = thresholds or thresholds_get()
     calendar = organisation_get().calendar
     window = Window.ending(as_of, calendar)

@@ -14,11 +14,10 @@ from accountable.audit.models import AuditEntry
 from accountable.org.calendar import Period
 from accountable.org.models import Person, Team
 from accountable.org.scoping import can_manage_person, visible_people
-from accountable.signals.engine import Assessment, assess
+from accountable.signals.engine import Assessment, assess, thresholds_get
 from accountable.signals.models import (
     PersonAssessment,
     SignalRun,
-    SignalSettings,
     WarningSign,
     WarningStatus,
 )
@@ -31,7 +30,6 @@ from accountable.signals.summaries import (
     flags_sorted,
     rights_from,
 )
-from accountable.signals.thresholds import Thresholds
 
 __all__ = [
     "assessment_list",
@@ -44,12 +42,6 @@ __all__ = [
 ]
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-
-
-def thresholds_get() -> Thresholds:
-    """The organisation's thresholds: the defaults with its changes applied."""
-    settings = SignalSettings.objects.filter(pk=1).first()
-    return Thresholds.from_overrides(settings.thresholds if settings else None)
 
 
 # The status filters a list of warnings takes, by name (the page, the API, the CLI).

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accountable.demo.generator import DemoError, generate_demo
 from accountable.org.models import Person
-from accountable.progress import progress_bar
+from accountable.core.progress import progress_bar
 from accountable.signals.services import signals_run
 
 DEMO_LOGINS = [

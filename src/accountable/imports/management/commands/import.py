@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand
 from accountable.imports import pipeline
 from accountable.imports.errors import ImportFileError
 from accountable.imports.presets import presets
-from accountable.progress import progress_bar
+from accountable.core.progress import progress_bar
 
 KINDS = [*pipeline.KINDS, "maven"]
 

@@ -14,7 +14,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from accountable.progress import progress_bar
+from accountable.core.progress import progress_bar
 from accountable.scorecards import rollups
 
 

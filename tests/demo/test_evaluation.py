@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from accountable.signals.demo_evaluation import demo_evaluate
+from accountable.demo.evaluation import demo_evaluate
 
 pytestmark = pytest.mark.django_db
 
