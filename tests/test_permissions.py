@@ -55,6 +55,18 @@ def url(name: str, **kwargs) -> Callable[[Org], str]:
     return lambda org: reverse(name, kwargs={k: v(org) for k, v in kwargs.items()})
 
 
+def _time_off_of(who: str) -> Callable[[Org], str]:
+    def build(org: Org) -> str:
+        from accountable.org.models import TimeOff
+
+        span, _ = TimeOff.objects.get_or_create(
+            person=getattr(org, who), first_day="2026-08-24", last_day="2026-08-28"
+        )
+        return reverse("org:time_off_delete", kwargs={"pk": span.pk})
+
+    return build
+
+
 MATRIX: dict[str, list[Case]] = {
     "home": [Case(url("home"), everyone(OK))],
     "healthz": [Case(url("healthz"), everyone(OK, anonymous=OK))],
@@ -96,6 +108,43 @@ MATRIX: dict[str, list[Case]] = {
     "org:person_new": [Case(url("org:person_new"), admin_only())],
     "org:team_new": [Case(url("org:team_new"), admin_only())],
     "org:team_edit": [Case(url("org:team_edit", pk=lambda o: o.north_field.pk), admin_only())],
+    "org:time_off": [
+        Case(url("org:time_off"), everyone(OK), note="everyone records their own"),
+        Case(
+            url("org:time_off"),
+            everyone(OK),
+            method="post",
+            note="no data: the form again with its messages",
+        ),
+    ],
+    "org:time_off_delete": [
+        Case(_time_off_of("rep"), everyone(NOT_ALLOWED), note="POST only"),
+        Case(
+            _time_off_of("rep"),
+            {
+                "anonymous": LOGIN,
+                "rep": LOGIN,
+                "manager": LOGIN,
+                "executive": FORBIDDEN,
+                "admin": LOGIN,
+            },
+            method="post",
+            note="the rep's own: removed (back to the page) by them, their manager, an admin; "
+            "an executive sees it but may not remove it",
+        ),
+        Case(
+            _time_off_of("other_rep"),
+            {
+                "anonymous": LOGIN,
+                "rep": HIDDEN,
+                "manager": HIDDEN,
+                "executive": FORBIDDEN,
+                "admin": LOGIN,
+            },
+            method="post",
+            note="a rep of another region's",
+        ),
+    ],
     "audit:list": [Case(url("audit:list"), admin_only())],
     "audit:export": [Case(url("audit:export"), admin_only())],
     "api:api-root": [Case(url("api:api-root"), everyone(HIDDEN, anonymous=HIDDEN))],

@@ -68,6 +68,18 @@ def _bulk(kind: str) -> dict[str, int]:
     return api(allowed)
 
 
+def _time_off_of(who: str):
+    def build(org: Org) -> str:
+        from accountable.org.models import TimeOff
+
+        span, _ = TimeOff.objects.get_or_create(
+            person=getattr(org, who), first_day="2026-08-24", last_day="2026-08-28"
+        )
+        return reverse("api:time_off_delete", kwargs={"time_off_id": span.pk})
+
+    return build
+
+
 CASES: dict[str, list[Case]] = {
     "api:deals": [Case(url("api:deals"), api(everyone(OK)))],
     "api:deal": [
@@ -93,6 +105,31 @@ CASES: dict[str, list[Case]] = {
             note="a run that rejected nothing has no rejected rows: 404 for all (the CSV "
             "itself, and who may fetch it, is in tests/api/test_bulk.py)",
         )
+    ],
+    "api:time_off_list": [Case(url("api:time_off_list"), api(everyone(OK)))],
+    "api:time_off_create": [
+        Case(
+            url("api:time_off_create"),
+            api(everyone(BAD_BODY)),
+            method="post",
+            note="no JSON body: everyone records their own time off",
+        )
+    ],
+    "api:time_off_delete": [
+        Case(_time_off_of("rep"), everyone(405, anonymous=405), note="DELETE only"),
+        Case(
+            _time_off_of("rep"),
+            api({"rep": 204, "manager": 204, "executive": FORBIDDEN, "admin": 204}),
+            method="delete",
+            note="the rep's own: they, their manager and an admin remove it; an executive "
+            "sees it but may not",
+        ),
+        Case(
+            _time_off_of("other_rep"),
+            api({"rep": HIDDEN, "manager": HIDDEN, "executive": FORBIDDEN, "admin": 204}),
+            method="delete",
+            note="a rep of another region's",
+        ),
     ],
     **{
         f"api:bulk_{kind}": [

@@ -232,3 +232,50 @@ class InvitationForm(PasswordResetForm):
 
     def get_users(self, email):
         return Person.objects.filter(email__iexact=email, is_active=True)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """One person chosen by id; an id past what the database holds is an unknown choice."""
+
+    def to_python(self, value):
+        if str(value).isdigit() and int(value) > MAX_ID:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class TimeOffForm(forms.Form):
+    """Days someone is away. Whom it may be for comes from the table of abilities
+    (`RECORD_TIME_OFF`): just the person themself for most, their people for a manager."""
+
+    person = PersonChoiceField(queryset=Person.objects.none(), label="Who", empty_label=None)
+    first_day = CalendarDateField(label="First day away")
+    last_day = CalendarDateField(
+        label="Last day away", help_text="The same as the first day for a single day."
+    )
+    note = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Note (optional)",
+        help_text="E.g. Summer holiday, Training course. Everyone who sees the days sees it.",
+    )
+
+    def __init__(self, *args, people, actor: Person, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        field.queryset = people
+        field.initial = actor.pk
+        field.label_from_instance = lambda person: (
+            f"{person.name} (you)" if person.pk == actor.pk else person.name
+        )
+        self.for_others = people.exclude(pk=actor.pk).exists()
+        if not self.for_others:
+            field.widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", "The last day cannot be before the first.")
+        return data

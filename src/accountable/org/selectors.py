@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accountable.org import abilities
+from accountable.org.calendar import FiscalCalendar
 from accountable.org.models import Organisation, Person, PersonChange, Role, Team, TimeOff
 from accountable.org.scoping import (
     manager_chain,
@@ -161,6 +162,18 @@ def time_off_list(
     if since is not None:
         spans = spans.filter(last_day__gte=since)
     return spans.order_by("first_day", "person__name", "pk")
+
+
+def time_off_rows(viewer: Person, *, since: date, calendar: FiscalCalendar) -> list[TimeOff]:
+    """The time off a page shows the viewer, from spans ending on `since` on: each with
+    `working_days`, the organisation's working days it takes from the person, and
+    `removable`, whether the viewer may remove it (`RECORD_TIME_OFF`)."""
+    may = abilities.grant(viewer, abilities.RECORD_TIME_OFF)
+    rows = list(time_off_list(viewer, since=since))
+    for span in rows:
+        span.working_days = calendar.working_days_between(span.first_day, span.last_day)
+        span.removable = may.allows(span.person_id)
+    return rows
 
 
 def time_off_get(viewer: Person, pk: int) -> TimeOff:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accountable.org import abilities, selectors, services
 from accountable.org.forms import (
@@ -12,6 +16,7 @@ from accountable.org.forms import (
     PersonCreateForm,
     PersonEditForm,
     TeamForm,
+    TimeOffForm,
 )
 from accountable.org.models import Role, Team
 from accountable.org.scoping import ability_required, can_manage_person
@@ -161,3 +166,46 @@ def _team_form(request, *, team: Team | None):
             messages.success(request, f"Saved team {team.name}.")
             return redirect("org:settings")
     return render(request, "org/team_form.html", {"form": form, "team": team})
+
+
+# Past time off the page still lists, so a mistake made last month can be corrected.
+TIME_OFF_PAST_DAYS = 90
+
+
+@require_http_methods(["GET", "POST"])
+@ability_required(abilities.RECORD_TIME_OFF)
+def time_off(request):
+    """Time off: the viewer's own and, for a manager, their people's; a form to record more."""
+    people = selectors.time_off_people(request.user)
+    form = TimeOffForm(request.POST or None, people=people, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            span, status = services.time_off_record(actor=request.user, **form.cleaned_data)
+        except OrgError as error:
+            form.add_error(None, str(error))
+        else:
+            done = "Already recorded" if status == "unchanged" else "Recorded"
+            messages.success(request, f"{done}: {span}.")
+            return redirect("org:time_off")
+    today = timezone.localdate()
+    calendar = services.organisation_get().calendar
+    rows = selectors.time_off_rows(
+        request.user, since=today - timedelta(days=TIME_OFF_PAST_DAYS), calendar=calendar
+    )
+    context = {
+        "form": form,
+        "coming": [row for row in rows if row.last_day >= today],
+        "past": [row for row in reversed(rows) if row.last_day < today],
+        "past_days": TIME_OFF_PAST_DAYS,
+        "today": today,
+    }
+    return render(request, "org/time_off.html", context)
+
+
+@require_POST
+@ability_required(abilities.RECORD_TIME_OFF)
+def time_off_delete(request, pk: int):
+    span = selectors.time_off_get(request.user, pk)
+    services.time_off_delete(actor=request.user, time_off=span)
+    messages.success(request, f"Removed: {span}. Those days are working days again.")
+    return redirect("org:time_off")
