@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "accountable.goals",
     "accountable.scorecards",
     "accountable.signals",
+    "accountable.boards",
     "accountable.imports",
     "accountable.tokens",
     "accountable.jobs",

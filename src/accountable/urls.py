@@ -41,7 +41,7 @@ urlpatterns = [
     path("", include("accountable.goals.urls")),
     path("", include("accountable.imports.urls")),
     path("", include("accountable.tokens.urls")),
-    path("", include("accountable.scorecards.urls")),
+    path("", include("accountable.boards.urls")),
     path("", include("accountable.signals.urls")),
     path("api/", api.urls),
 ]

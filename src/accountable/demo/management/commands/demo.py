@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from accountable.core.progress import progress_bar
 from accountable.demo.generator import DemoError, generate_demo
 from accountable.org.models import Person
-from accountable.core.progress import progress_bar
 from accountable.signals.services import signals_run
 
 DEMO_LOGINS = [

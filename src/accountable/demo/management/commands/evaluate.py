@@ -22,8 +22,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accountable.core.scratch import in_scratch, rerun_in_scratch
 from accountable.demo.errors import DemoError
-from accountable.signals.commandline import as_of_from
 from accountable.demo.evaluation import demo_evaluate
+from accountable.signals.commandline import as_of_from
 
 SCRATCH_FLAG = "ACCOUNTABLE_EVALUATE_SCRATCH"
 

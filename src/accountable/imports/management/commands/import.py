@@ -17,10 +17,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from accountable.core.progress import progress_bar
 from accountable.imports import pipeline
 from accountable.imports.errors import ImportFileError
 from accountable.imports.presets import presets
-from accountable.core.progress import progress_bar
 
 KINDS = [*pipeline.KINDS, "maven"]
 

@@ -18,6 +18,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accountable.boards import tables
+from accountable.boards.charts import Bar, FunnelStage, bar_chart, funnel_bars
+from accountable.boards.csv_export import csv_response, wants_csv
+from accountable.boards.forms import PeriodForm, RoleScorecardForm
 from accountable.crm import deal_history
 from accountable.org import abilities
 from accountable.org.calendar import Period
@@ -25,11 +29,8 @@ from accountable.org.models import Person, Role, Team
 from accountable.org.scoping import ability_required, visible_teams
 from accountable.org.services import organisation_get
 from accountable.scorecards import formulas as f
-from accountable.scorecards import metrics, selectors, services, tables
+from accountable.scorecards import metrics, selectors, services
 from accountable.scorecards.cache import cached_page
-from accountable.scorecards.charts import Bar, FunnelStage, bar_chart, funnel_bars
-from accountable.scorecards.csv_export import csv_response, wants_csv
-from accountable.scorecards.forms import PeriodForm, RoleScorecardForm
 from accountable.signals import selectors as signals
 from accountable.signals.summaries import board_csv_fields
 

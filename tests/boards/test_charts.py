@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from accountable.scorecards import charts
-from accountable.scorecards.charts import Bar, FunnelStage
+from accountable.boards import charts
+from accountable.boards.charts import Bar, FunnelStage
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from django import template
 
+from accountable.boards import charts
 from accountable.crm.templatetags.money import money_short
-from accountable.scorecards import charts
 
 register = template.Library()
 

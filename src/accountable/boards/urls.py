@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accountable.scorecards import views
+from accountable.boards import views
 
 app_name = "scorecards"
 

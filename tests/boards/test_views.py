@@ -23,10 +23,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accountable.audit.models import AuditEntry
+from accountable.boards import tables
 from accountable.crm.models import Feedback
 from accountable.crm.upsert import deals_upsert
 from accountable.goals.models import Target
-from accountable.scorecards import tables
 from accountable.scorecards.models import RoleScorecard
 from accountable.signals.models import WarningSign
 from accountable.signals.services import signals_run, warning_acknowledge

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from accountable.scorecards.glossary import glossary_markdown
+from accountable.boards.glossary import glossary_markdown
 
 
 class Command(BaseCommand):
