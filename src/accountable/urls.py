@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accountable.api.router import api
 from accountable.core import views as core_views
+from accountable.org import views as org_views
 
 auth = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -32,11 +33,11 @@ auth = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", org_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     *auth,
     path("", include("accountable.org.urls")),
-    path("", include("accountable.audit.urls")),
+    path("", include("accountable.org.audit_urls")),
     path("", include("accountable.crm.urls")),
     path("", include("accountable.goals.urls")),
     path("", include("accountable.imports.urls")),

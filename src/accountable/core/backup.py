@@ -30,10 +30,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection
 from django.db.backends.postgresql.client import DatabaseClient
 from django.db.migrations.loader import MigrationLoader
+from django.dispatch import Signal
 from django.template.defaultfilters import filesizeformat
+
+from accountable.core.planner import planner_statistics_refresh
 
 __all__ = [
     "BackupError",
@@ -43,6 +48,10 @@ __all__ = [
     "backup_write",
     "database_describe",
 ]
+
+# Sent once a restore has replaced the database: an app that keeps anything read from
+# it in memory (the organisation's time zone, `org.zone`) forgets it.
+restored = Signal()
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"  # the first bytes of every pg_dump custom-format archive
@@ -386,15 +395,9 @@ def _pg_restore(path: Path) -> None:
 
 
 def _forget_old_data() -> None:
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.cache import cache
-
-    from accountable.core.planner import planner_statistics_refresh
-    from accountable.org.zone import zone_forget
-
     # The scorecard cache keys answers by a fingerprint of the highest ids; after
     # going back in time those ids are handed out again, so old answers could match.
     cache.clear()
     ContentType.objects.clear_cache()
-    zone_forget()
     planner_statistics_refresh(bulk=True)
+    restored.send(sender=None)  # what the apps kept of the old data, they forget

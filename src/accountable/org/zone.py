@@ -38,6 +38,7 @@ def organisation_zone_name(*, fresh: bool = False) -> str:
     global _read
     now = time.monotonic()
     if fresh or _read is None or now - _read[0] > TRUST_SECONDS:
+        # Imported here: the middleware loads this module before the models are ready.
         from accountable.org.models import Organisation
 
         name = Organisation.objects.order_by("pk").values_list("time_zone", flat=True).first()
@@ -45,8 +46,9 @@ def organisation_zone_name(*, fresh: bool = False) -> str:
     return _read[1]
 
 
-def zone_forget() -> None:
-    """Read the zone again next time (it has just changed)."""
+def zone_forget(**_signal) -> None:
+    """Read the zone again next time (it has just changed, or a backup was restored:
+    a receiver of `core.backup.restored`)."""
     global _read
     _read = None
 

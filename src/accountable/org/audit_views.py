@@ -7,9 +7,9 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 
-from accountable.audit.selectors import audit_actions, audit_list
 from accountable.core.csv_cells import cell
 from accountable.org import abilities
+from accountable.org.audit_trail import audit_actions, audit_list
 from accountable.org.scoping import ability_required
 
 FILTERS = ("type", "action", "actor", "q")

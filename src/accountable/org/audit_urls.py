@@ -1,6 +1,8 @@
+"""The audit trail's pages, under the `audit` namespace."""
+
 from django.urls import path
 
-from accountable.audit import views
+from accountable.org import audit_views as views
 
 app_name = "audit"
 

@@ -1,9 +1,13 @@
+"""Reading the audit trail (`audit` records it; the trail is one of the
+administration pages, so its reading lives with the organisation's abilities)."""
+
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
 from accountable.audit.models import AuditEntry
-from accountable.org.models import Person, Role
+from accountable.org import abilities
+from accountable.org.models import Person
 
 
 def audit_list(
@@ -15,7 +19,7 @@ def audit_list(
     "import.applied" and "import.rejected"); `actor` is part of the e-mail or name
     of who did it; `search` part of what was changed or of the action.
     """
-    if not (viewer.is_authenticated and viewer.role == Role.ADMIN):
+    if not (viewer.is_authenticated and abilities.may(viewer, abilities.ADMINISTER)):
         return AuditEntry.objects.none()
     entries = AuditEntry.objects.select_related("actor")
     if object_type:

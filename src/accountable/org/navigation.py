@@ -36,3 +36,12 @@ NAV_ITEMS = [
 
 def nav_for(person: Person) -> list[NavItem]:
     return [item for item in NAV_ITEMS if any(abilities.may(person, a) for a in item.abilities)]
+
+
+def navigation(request) -> dict:
+    """The context processor: the signed-in person's items and the current section."""
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"nav_items": [], "nav_section": None}
+    section = request.path.strip("/").split("/")[0]
+    return {"nav_items": nav_for(user), "nav_section": section}
