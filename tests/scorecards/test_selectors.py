@@ -259,10 +259,11 @@ def test_person_scorecard(sales):
 def test_board_queries_do_not_grow_with_people(sales, django_assert_max_num_queries):
     for _ in range(15):
         PersonFactory(team=sales.north_field)
-    with django_assert_max_num_queries(18):  # 17 August is past: the pipeline from history
+    # 17 August is past: the pipeline from history; time off, one more.
+    with django_assert_max_num_queries(19):
         rows = selectors.scorecard_rows(sales.manager, period=Q3, as_of=AUG17)
     assert len(rows) == 17
-    with django_assert_max_num_queries(15):  # with the split deals a team counts once
+    with django_assert_max_num_queries(16):  # with the split deals a team counts once
         selectors.exec_rollup(sales.executive, period=Q3, as_of=AUG17)
 
 
@@ -349,7 +350,7 @@ def test_the_personal_scorecard_reads_a_bounded_number_of_queries(
 ):
     for _ in range(10):
         PersonFactory(team=sales.north_field)
-    with django_assert_max_num_queries(45):
+    with django_assert_max_num_queries(47):  # time off: one read for the row, one the tiles
         selectors.person_scorecard(sales.manager, sales.rep, period=Q3, as_of=AUG17)
 
 

@@ -60,15 +60,12 @@ def own_calendar(calendar: FiscalCalendar, days: Iterable[date]) -> FiscalCalend
 
 def own_period(period: Period, spans: Iterable[Span]) -> Period:
     """The same period (label, bounds, equality) counted in one person's working days:
-    pace, working days left and weeks left come out net of their time off. Time off
-    is read across the whole year around the period, so the months, weeks or quarters
-    it is split into (`Period.children`) carry it too."""
+    its pace, working days gone and left, and the months or quarters it is split into
+    (`Period.children`, which lie inside it) come out net of their time off."""
     spans = list(spans)
     if not spans:
         return period
-    start = period.start - timedelta(days=400)
-    end = period.end + timedelta(days=400)
-    calendar = own_calendar(period.calendar, days_away(spans, start, end))
+    calendar = own_calendar(period.calendar, days_away(spans, period.start, period.end))
     if calendar is period.calendar:
         return period
     return replace(period, calendar=calendar)

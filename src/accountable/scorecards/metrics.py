@@ -55,6 +55,8 @@ from accountable.goals.catalogue import BY_KEY, Unit
 from accountable.goals.models import Target
 from accountable.org.calendar import Kind, Period
 from accountable.org.models import Role
+from accountable.org.selectors import time_off_spans
+from accountable.org.time_off import own_period
 from accountable.scorecards import formulas as f
 from accountable.scorecards.models import (
     ACTIVITY_COLUMNS,
@@ -549,7 +551,11 @@ PART_KINDS = {Kind.YEAR: (Kind.MONTH, Kind.QUARTER), Kind.QUARTER: (Kind.MONTH,)
 
 
 def target_paces(
-    owner: str, ids: Iterable[int], period: Period, as_of: date
+    owner: str,
+    ids: Iterable[int],
+    period: Period,
+    as_of: date,
+    periods: dict[int, Period] | None = None,
 ) -> dict[int, dict[str, float]]:
     """{owner id: {metric: pace}} for the targets of `period` that are split into parts:
     a target for each of its months (or quarters), the same owner and metric. Such a
@@ -557,10 +563,13 @@ def target_paces(
     in full, the current one by its working days gone, each weighing its own target.
     Split by last year's seasons, that is pace by seasonality; a target with no parts
     paces by the period's working days (`formulas.pace`), and is not in the result.
-    `owner` is "person_id" or "team_id". The finest complete set of parts wins."""
+    `owner` is "person_id" or "team_id". The finest complete set of parts wins.
+    `periods`: the period in a person's own working days (`own_periods`), so that
+    inside each part their time off is not a day they are expected to sell on."""
     kinds = PART_KINDS.get(period.kind, ())
     if not kinds:
         return {}
+    periods = periods or {}
     parts = {kind: period.children(kind) for kind in kinds}
     kind_of = {part.label: kind for kind, periods in parts.items() for part in periods}
     found: dict[tuple[int, str, Kind], dict[str, Decimal]] = defaultdict(dict)
@@ -575,9 +584,52 @@ def target_paces(
             if of_kind != kind or metric in result[owner_id]:
                 continue
             if len(values) == len(parts[kind]):
-                weighted = [(part, float(values[part.label])) for part in parts[kind]]
+                own = periods.get(owner_id)
+                theirs = own.children(kind) if own is not None else parts[kind]
+                weighted = [(part, float(values[part.label])) for part in theirs]
                 result[owner_id][metric] = f.seasonal_pace(weighted, as_of)
     return result
+
+
+def own_periods(ids: Iterable[int], period: Period) -> dict[int, Period]:
+    """{person id: `period` counted in their own working days} for the people with time
+    off in it (`org.time_off.own_period`); one query. Everyone else's pace, required
+    weekly rate and working weeks left are the period's own."""
+    spans = time_off_spans(ids, period.start, period.end)
+    return {person_id: own_period(period, theirs) for person_id, theirs in spans.items()}
+
+
+@dataclass(frozen=True)
+class PersonPaces:
+    """Where each person should be in `period` at the end of `as_of`: by the working
+    days they had — the organisation's, net of their time off — or, for a target split
+    into parts, by those parts (`target_paces`), each part's days net of it too."""
+
+    period: Period
+    as_of: date
+    periods: dict[int, Period]
+    by_target: dict[int, dict[str, float]]
+
+    def period_of(self, person_id: int) -> Period:
+        """The period in the person's own working days (the period itself without time off)."""
+        return self.periods.get(person_id, self.period)
+
+    def fraction(self, person_id: int) -> float:
+        """The share of the person's working days in the period gone."""
+        return f.pace(self.period_of(person_id), self.as_of)
+
+    def of(self, person_id: int, metric: str) -> float:
+        """The pace of the person's target on `metric`."""
+        paced = self.by_target.get(person_id, {})
+        return paced[metric] if metric in paced else self.fraction(person_id)
+
+
+def person_paces(ids: Iterable[int], period: Period, as_of: date) -> PersonPaces:
+    """Each person's pace on `period` as of a day: two queries whatever their number."""
+    ids = list(ids)
+    periods = own_periods(ids, period)
+    by_target = target_paces("person_id", ids, period, as_of, periods)
+    return PersonPaces(period, as_of, periods, by_target)
 
 
 def team_target(

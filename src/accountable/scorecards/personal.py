@@ -38,9 +38,10 @@ def tiles(
     card = m.role_scorecards().get(person.role) or m.DEFAULT_SCORECARDS[Role.REP]
     team_ids = list(team_counts)
     end = min(as_of, period.end)
-    fraction = f.pace(period, as_of)
+    paces = m.person_paces([person.pk], period, as_of)
+    fraction = paces.fraction(person.pk)  # their own working days, net of time off
     mine_targets = m.person_targets([person.pk], period).get(person.pk, {})
-    mine_paces = m.target_paces("person_id", [person.pk], period, as_of).get(person.pk, {})
+    mine_paces = paces.by_target.get(person.pk, {})
     own = team_counts.get(person.pk) or m.Counts()
     own_cycle = team_cycles.get(person.pk, [])
     # 13 weeks of the organisation's calendar, ending with the as-of week.

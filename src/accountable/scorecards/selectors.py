@@ -158,9 +158,8 @@ def _rows_computed(people: list[Person], period: Period, as_of: date) -> list[Sc
     cycles = m.cycle_days(ids, period.start, end)
     flags = m.deal_flags(ids, period, as_of)
     targets = m.person_targets(ids, period)
-    paces = m.target_paces("person_id", ids, period, as_of)
+    paces = m.person_paces(ids, period, as_of)
     cards = m.role_scorecards()
-    fraction = f.pace(period, as_of)
     rows = []
     for person in people:
         c = counted.get(person.pk) or m.Counts()
@@ -171,7 +170,9 @@ def _rows_computed(people: list[Person], period: Period, as_of: date) -> list[Sc
         rate = f.win_rate(c.won_count, c.lost_count)
         size = f.average_deal_size(c.won_amount, c.won_count)
         median_cycle = f.median(cycle)
-        my_paces = paces.get(person.pk, {})
+        # Paced by the person's own working days: their time off is not expected of them.
+        fraction = paces.fraction(person.pk)
+        my_paces = paces.by_target.get(person.pk, {})
         scored = m.scores(cards.get(person.role, []), c, mine, fraction, cycle, my_paces)
         rows.append(
             ScoreRow(
@@ -197,10 +198,10 @@ def _rows_computed(people: list[Person], period: Period, as_of: date) -> list[Sc
                 **_revenue(
                     f.money(c.won_amount),
                     mine.get("revenue"),
-                    period,
+                    paces.period_of(person.pk),
                     as_of,
                     pipe,
-                    my_paces.get("revenue", fraction),
+                    paces.of(person.pk, "revenue"),
                 ),
                 **_activity(c),
                 first_to_second_meeting=f.ratio(c.second_meetings, c.first_meetings),
@@ -283,9 +284,10 @@ def _team_summaries_computed(
     own = m.team_targets(paths, period)
     own_paces = m.target_paces("team_id", paths, period, as_of)
     fraction = f.pace(period, as_of)
-    person_paces = m.target_paces("person_id", person_ids, period, as_of)
+    # The sum of its people's targets paces as theirs do: each by their own working days.
+    person_paces = m.person_paces(person_ids, period, as_of)
     person_revenue_targets = {
-        pid: (t["revenue"], person_paces.get(pid, {}).get("revenue", fraction))
+        pid: (t["revenue"], person_paces.of(pid, "revenue"))
         for pid, t in m.person_targets(person_ids, period).items()
         if "revenue" in t
     }
@@ -489,8 +491,10 @@ def metric_summary(
         ids = [p.pk for p in scorecard_people(viewer, period=period, person=person)]
         targets = m.person_targets(ids, period).get(person.pk, {})
         target = targets.get(meta.key)
-        paces = m.target_paces("person_id", ids, period, as_of).get(person.pk, {})
-        pace = paces.get(meta.key, period_pace)
+        paces = m.person_paces(ids, period, as_of)
+        pace = paces.of(person.pk, meta.key)
+        # Projected and still required in the person's own working days.
+        period = paces.period_of(person.pk)
         owner = person.email
     else:
         if not visible_teams(viewer).filter(pk=team.pk).exists():
@@ -502,9 +506,9 @@ def metric_summary(
         target = m.team_targets([team.pk], period).get(team.pk, {}).get(meta.key)
         people_targets: list[tuple[Decimal, float]] = []
         if target is None:  # the sum of its people's, paced as theirs are
-            paces = m.target_paces("person_id", ids, period, as_of)
+            paces = m.person_paces(ids, period, as_of)
             people_targets = [
-                (t[meta.key], paces.get(pid, {}).get(meta.key, period_pace))
+                (t[meta.key], paces.of(pid, meta.key))
                 for pid, t in m.person_targets(ids, period).items()
                 if meta.key in t
             ]

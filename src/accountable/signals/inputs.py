@@ -31,7 +31,7 @@ from accountable.goals.models import Target
 from accountable.org.calendar import FiscalCalendar, Kind, Period
 from accountable.org.models import Person, Role
 from accountable.org.selectors import time_off_spans
-from accountable.scorecards.metrics import target_paces
+from accountable.scorecards.metrics import person_paces
 
 __all__ = [
     "ClosedDeal",
@@ -139,8 +139,9 @@ class PersonInputs:
     open: list[OpenDeal] = field(default_factory=list)
     created: list[tuple[date, float]] = field(default_factory=list)
     revenue_targets: dict[str, float] = field(default_factory=dict)
-    # The running quarter's pace when its revenue target is split into months
-    # (`scorecards.metrics.target_paces`); None: its working days gone.
+    # The running quarter's pace when its revenue target is split into months, or the
+    # person has time off in it (`scorecards.metrics.person_paces`); None: its working
+    # days gone.
     current_pace: float | None = None
     complaints: list[date] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
@@ -160,7 +161,7 @@ def reps_in_scope(as_of: date, people: Iterable[int] | None = None) -> list[Pers
 
 
 def inputs_gather(reps: list[Person], window: Window) -> dict[int, PersonInputs]:
-    """{person id: their inputs} for `reps`: six queries whatever their number."""
+    """{person id: their inputs} for `reps`: seven queries whatever their number."""
     n = len(window.weeks)
     found = {
         rep.pk: PersonInputs(
@@ -190,11 +191,11 @@ def inputs_gather(reps: list[Person], window: Window) -> dict[int, PersonInputs]
         period__in=[q.label for q in (*window.quarters, window.current)],
     ).values_list("person_id", "period", "value"):
         found[person_id].revenue_targets[label] = float(value)
-    # Judged as of the day before, as `evidence` counts the quarter gone.
-    paces = target_paces("person_id", ids, window.current, window.as_of - timedelta(days=1))
-    for person_id, paced in paces.items():
-        if "revenue" in paced:
-            found[person_id].current_pace = paced["revenue"]
+    # Judged as of the day before, as `evidence` counts the quarter gone; by the person's
+    # own working days when they have time off in it, as on their scorecard.
+    paces = person_paces(ids, window.current, window.as_of - timedelta(days=1))
+    for person_id in {*paces.periods, *paces.by_target}:
+        found[person_id].current_pace = paces.of(person_id, "revenue")
     spans = time_off_spans(ids, window.weeks[0].start, window.weeks[-1].end)
     for person_id, theirs in spans.items():
         found[person_id].time_off = theirs
