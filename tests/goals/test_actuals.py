@@ -120,6 +120,7 @@ def test_history_and_funnel_counts(sales, django_assert_num_queries):
         "lost": 1,
         "opportunities": 3,
         "meetings": 2,
+        "first_meetings": 1,
         "calls": 1,
         "emails": 1,
     }

@@ -129,9 +129,10 @@ def test_work_back_a_revenue_goal():
     assert plan.lines == (
         "To win 410,000 at an average deal of 23,500 you need 18 deals.",
         "At a 31% win rate that is 58 opportunities.",
-        "If 40% of meetings lead to an opportunity, that is 145 meetings.",
-        "If 8% of calls and e-mails lead to a meeting, that is 1,813 calls and e-mails.",
-        "Each week for 13 weeks: 2 deals, 5 opportunities, 12 meetings and 140 calls and e-mails.",
+        "If 40% of first meetings lead to an opportunity, that is 145 first meetings.",
+        "If 8% of calls and e-mails lead to a first meeting, that is 1,813 calls and e-mails.",
+        "Each week for 13 weeks: 2 deals, 5 opportunities, 12 "
+        "first meetings and 140 calls and e-mails.",
     )
     assert plan.complete and plan.missing == ()
     assert not any(s.adjusted for s in plan.stages)
@@ -159,9 +160,12 @@ def test_borrowed_rates_are_named_in_the_explanation():
     assert plan.lines[1] == (
         "At the team's 40% win rate (too little history of your own yet) that is 10 opportunities."
     )
-    assert plan.lines[2] == "If 40% of meetings lead to an opportunity, that is 25 meetings."
+    assert (
+        plan.lines[2]
+        == "If 40% of first meetings lead to an opportunity, that is 25 first meetings."
+    )
     assert plan.lines[3] == (
-        "If 5% of calls and e-mails lead to a meeting, that is 500 calls and e-mails."
+        "If 5% of calls and e-mails lead to a first meeting, that is 500 calls and e-mails."
     )
     assert plan.sources == sources
 
@@ -171,7 +175,8 @@ def test_a_deals_won_goal_enters_at_deals():
     assert totals(plan) == {"deals": 12, "opportunities": 39, "meetings": 98, "touches": 1225}
     assert plan.lines[0] == "The goal is 12 deals won."
     assert plan.lines[-1] == (
-        "Each week for 12 weeks: 1 deal, 4 opportunities, 9 meetings and 103 calls and e-mails."
+        "Each week for 12 weeks: 1 deal, 4 opportunities, 9 "
+        "first meetings and 103 calls and e-mails."
     )
 
 
@@ -182,7 +187,8 @@ def test_what_is_already_done_comes_off_the_weekly_figures():
     assert (opportunities.remaining, opportunities.per_week) == (0, 0)
     assert plan.lines[-2] == "Already done: 5 deals and 60 opportunities."
     assert plan.lines[-1] == (
-        "Each week for 9 weeks: 2 deals, 0 opportunities, 17 meetings and 202 calls and e-mails."
+        "Each week for 9 weeks: 2 deals, 0 opportunities, 17 "
+        "first meetings and 202 calls and e-mails."
     )
 
 
@@ -292,3 +298,96 @@ def test_per_week_times_weeks_covers_what_remains(
         assert stage.per_week * span >= stage.remaining
         if stage.per_week:  # and no more than needed
             assert (stage.per_week - 1) * span < stage.remaining
+
+
+# ---- from what is still to go, and when it would close ----------------------------------
+
+
+def test_mid_period_the_chain_starts_from_what_is_still_to_go():
+    done = {"deals": 10, "opportunities": 40, "meetings": 90, "touches": 1000}
+    plan = work_back(D("410000"), RATES, 6, done, won=D("300000"))
+    # 110,000 still to go / 23,500 = 4.7 → 5 deals more; / 0.3125 = 16 opportunities;
+    # / 0.4 = 40 first meetings; / 0.08 = 500 calls and e-mails — each on top of what is done.
+    assert {s.key: s.remaining for s in plan.stages} == {
+        "deals": 5,
+        "opportunities": 16,
+        "meetings": 40,
+        "touches": 500,
+    }
+    assert totals(plan) == {"deals": 15, "opportunities": 56, "meetings": 130, "touches": 1500}
+    assert weekly(plan) == {"deals": 1, "opportunities": 3, "meetings": 7, "touches": 84}
+    assert plan.to_go == D(110000)
+    assert plan.lines[0] == "Still to go: 110,000 of 410,000 (300,000 won so far)."
+    assert plan.lines[1] == "To win 110,000 at an average deal of 23,500 you need 5 deals more."
+
+
+def test_a_target_already_reached_needs_nothing_more():
+    plan = work_back(D("100000"), RATES, 6, {"deals": 5}, won=D("120000"))
+    assert {s.key: s.remaining for s in plan.stages} == dict.fromkeys(STAGES, 0)
+
+
+def test_prospecting_is_spread_over_the_weeks_a_first_meeting_still_closes_in_time():
+    plan = work_back(D("110000"), RATES, 10, won=D(0), prospecting_weeks=4)
+    assert weekly(plan) == {"deals": 1, "opportunities": 4, "meetings": 10, "touches": 125}
+    assert plan.lines[-2:] == (
+        "Each week for 10 weeks: 1 deal.",
+        "Each week for the 4 weeks in which a first meeting still closes in time: "
+        "4 opportunities, 10 first meetings and 125 calls and e-mails.",
+    )
+
+
+def test_the_managers_adjustment_still_works_from_what_is_still_to_go():
+    plan = work_back(D("410000"), RATES, 6, {"opportunities": 40}, won=D("300000"))
+    adjusted = adjust(plan, {"opportunities": 70})
+    opportunities = adjusted.stage("opportunities")
+    assert (opportunities.total, opportunities.remaining, opportunities.adjusted) == (70, 30, True)
+    # The 30 still to open follow through: 30 / 0.4 = 75 first meetings.
+    assert adjusted.stage("meetings").remaining == 75
+    assert adjusted.won == D("300000")
+
+
+def test_too_late_says_so_with_the_figures():
+    from datetime import date
+
+    from accountable.goals.funnel import timing
+
+    late = timing(date(2026, 9, 1), "2026-Q3", date(2026, 9, 30), 47, 12, who="Rita's")
+    assert late.too_late and late.close_on == date(2026, 10, 18)
+    assert late.words == (
+        "It is already too late for 2026-Q3 to be won from new prospecting. At Rita's "
+        "median sales cycle of 47 days, a first meeting held today (1 Sep 2026) would close "
+        "around 18 Oct 2026, after 2026-Q3 ends on 30 Sep 2026: what is still to go has to "
+        "come from deals already open."
+    )
+    early = timing(date(2026, 7, 6), "2026-Q3", date(2026, 9, 30), 47, 12, who="Rita's")
+    assert not early.too_late and early.last_first_meeting == date(2026, 8, 14)
+    assert "first meetings held after 14 Aug 2026 would close too late" in early.words
+    thin = timing(date(2026, 7, 6), "2026-Q3", date(2026, 9, 30), 30, 3, who="Rita's")
+    assert thin.cycle_days is None and not thin.too_late
+    assert "rests on 3 deals won, too few (5 needed)" in thin.words
+
+
+def test_too_few_closed_deals_anywhere_are_said_not_guessed():
+    person = rates_from_counts(D(9000), won=1, lost=1, opportunities=4, meetings=25, touches=300)
+    team = rates_from_counts(D(9000), won=2, lost=1, opportunities=30, meetings=90, touches=900)
+    rates, sources = choose_rates(person, team)
+    assert sources["win_rate"] == sources["avg_deal_size"] == "thin"
+    assert rates.win_rate is None and rates.avg_deal_size is None
+    plan = work_back(D(50000), rates, 10, sources=sources)
+    assert plan.missing == ("avg_deal_size",)
+    assert "too few deals have closed, yours or the team's" in plan.lines[0]
+    assert "the plan does not guess" in plan.lines[0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    target=st.integers(min_value=0, max_value=2_000_000),
+    won=st.integers(min_value=0, max_value=2_000_000),
+    more=st.integers(min_value=0, max_value=500_000),
+)
+def test_more_still_to_go_never_needs_less_activity(target, won, more):
+    """Monotonic: a bigger target (or less won so far) never asks for fewer of anything."""
+    less = work_back(D(target), RATES, 8, won=D(won))
+    bigger = work_back(D(target + more), RATES, 8, won=D(won))
+    for a, b in zip(less.stages, bigger.stages, strict=True):
+        assert b.remaining >= a.remaining and b.per_week >= a.per_week

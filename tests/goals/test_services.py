@@ -327,7 +327,7 @@ def test_activity_targets_from_the_funnel_with_an_adjustment(org):
             owner=org.rep,
             stage=won,
             amount=10000,
-            created_on=date(2025, 9, 1),
+            created_on=date(2025, 12, 20),
             closed_on=date(2026, 1, 5 + n),
         )
         DealFactory(
@@ -335,7 +335,10 @@ def test_activity_targets_from_the_funnel_with_an_adjustment(org):
         )
     for _n in range(20):
         ActivityFactory(
-            person=org.rep, kind="meeting", occurred_at=datetime(2026, 2, 2, 9, tzinfo=UTC)
+            person=org.rep,
+            kind="meeting",
+            meeting_number=1,
+            occurred_at=datetime(2026, 2, 2, 9, tzinfo=UTC),
         )
     for _n in range(60):
         ActivityFactory(
@@ -355,10 +358,10 @@ def test_activity_targets_from_the_funnel_with_an_adjustment(org):
     saved = services.activity_targets_save(actor=org.manager, goal=goal, overrides={"meetings": 40})
     values = {t.metric: t.value for t in saved}
     # 50,000 / 10,000 = 5 deals; / 50% = 10 opportunities; meetings adjusted to 40;
-    # 20 meetings from 80 touches = 25% → 160 touches, split 3:1 calls to e-mails.
+    # 20 first meetings from 80 touches = 25% → 160 touches, split 3:1 calls to e-mails.
     assert values == {
         "opportunities_created": 10,
-        "meetings": 40,
+        "first_meetings": 40,
         "calls": 120,
         "emails": 40,
     }

@@ -216,7 +216,7 @@ def test_accountability_measures_page_and_save(client, org):
             owner=org.rep,
             stage=won,
             amount=10000,
-            created_on=date(2025, 9, 1),
+            created_on=date(2025, 12, 20),
             closed_on=date(2026, 1, 5),
         )
         DealFactory(
@@ -224,7 +224,10 @@ def test_accountability_measures_page_and_save(client, org):
         )
     for _n in range(20):
         ActivityFactory(
-            person=org.rep, kind="meeting", occurred_at=datetime(2026, 2, 2, 9, tzinfo=UTC)
+            person=org.rep,
+            kind="meeting",
+            meeting_number=1,
+            occurred_at=datetime(2026, 2, 2, 9, tzinfo=UTC),
         )
         ActivityFactory(
             person=org.rep, kind="call", occurred_at=datetime(2026, 2, 2, 9, tzinfo=UTC)
@@ -248,9 +251,9 @@ def test_accountability_measures_page_and_save(client, org):
         reverse("goals:goal_measures", args=[goal.pk]), {"meetings": "30"}, follow=True
     )
     assert "Saved 4 activity targets for 2026-Q3" in response.content.decode()
-    assert Target.objects.get(person=org.rep, metric="meetings").value == 30
+    assert Target.objects.get(person=org.rep, metric="first_meetings").value == 30
     assert "Activity targets set" in response.content.decode()
-    assert "30 meetings booked" in response.content.decode()
+    assert "30 first meetings" in response.content.decode()
     response = client.post(
         reverse("goals:goal_measures", args=[goal.pk]), {"meetings": "-3"}, follow=True
     )

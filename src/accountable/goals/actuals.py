@@ -434,6 +434,7 @@ def funnel_counts(people: Iterable[int], start: date, end: date) -> dict[str, De
         .order_by()
         .aggregate(
             meetings=Count("pk", filter=Q(kind=ActivityKind.MEETING)),
+            first_meetings=Count("pk", filter=Q(kind=ActivityKind.MEETING, meeting_number=1)),
             calls=Count("pk", filter=Q(kind=ActivityKind.CALL)),
             emails=Count("pk", filter=Q(kind=ActivityKind.EMAIL)),
         )
@@ -444,6 +445,7 @@ def funnel_counts(people: Iterable[int], start: date, end: date) -> dict[str, De
         "lost": deals["lost"],
         "opportunities": deals["opportunities"],
         "meetings": acts["meetings"],
+        "first_meetings": acts["first_meetings"],
         "calls": acts["calls"],
         "emails": acts["emails"],
     }

@@ -7,7 +7,7 @@ below them; executives and admins everything.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
@@ -18,9 +18,11 @@ from accountable.goals import actuals
 from accountable.goals.catalogue import Unit, metric_get
 from accountable.goals.funnel import (
     FunnelPlan,
+    Timing,
     choose_rates,
     plain_number,
     rates_from_counts,
+    timing,
     work_back,
 )
 from accountable.goals.models import Goal, Target
@@ -373,7 +375,11 @@ def smart_context_for(goal: GoalInput, today: date | None = None) -> SmartContex
 
 @dataclass(frozen=True)
 class Measures:
-    """A goal's worked-back funnel, with the history its rates came from."""
+    """A goal's worked-back funnel, with the history its rates came from.
+
+    `period` is the period the plan is for: the goal's, or — when it is already too late
+    for new prospecting to win it (`timing`) — the next one, for `target` (that period's
+    own target, else the goal's again, as `target_note` says)."""
 
     goal: Goal
     plan: FunnelPlan
@@ -381,21 +387,35 @@ class Measures:
     calls: int
     emails: int
     weeks: Decimal
+    timing: Timing | None = None
+    period: str = ""
+    target: Decimal | None = None
+    target_note: str = ""
 
     @property
     def rows(self) -> list[tuple]:
-        """Each stage with whose rate led into it: "own" or "team"."""
+        """Each stage with whose rate led into it: "own", "team" or "thin" (too little)."""
         from accountable.goals.funnel import RATES
 
+        words = {"person": "own", "team": "team", "thin": "thin"}
         return [
-            (stage, "own" if self.sources.get(rate) == "person" else "team")
+            (stage, words.get(self.sources.get(rate, "team"), "team"))
             for stage, rate in zip(self.plan.stages, RATES, strict=True)
         ]
 
 
+def _working_weeks(cal, first: date, last: date) -> Decimal:
+    """Working weeks from `first` to `last` inclusive, at least one."""
+    days = cal.working_days_between(first, last) if first <= last else 0
+    return max(Decimal(days) / len(cal.working_days), Decimal(1))
+
+
 def funnel_plan_for(goal: Goal, today: date | None = None) -> Measures:
-    """funnel.work_back from the person's last four quarters (the team's rates where theirs
-    are too thin), spread over the weeks left in the goal's period."""
+    """The activity a revenue or deals goal takes from today, worked back (`funnel`) from
+    what is still to go through the person's rates of the last four quarters (the team's
+    where theirs are too thin; neither: the plan says so). The person's median sales
+    cycle says by when a first meeting must be held to close in the period; when that
+    is already past, the plan is for the next period instead."""
     today = today or timezone.localdate()
     cal = calendar()
     period = cal.parse(goal.period)
@@ -412,31 +432,90 @@ def funnel_plan_for(goal: Goal, today: date | None = None) -> Measures:
             c["won"],
             c["lost"],
             c["opportunities"],
-            c["meetings"],
+            c["first_meetings"],
             c["calls"] + c["emails"],
         )
 
     chosen, sources = choose_rates(rates(mine), rates(team))
-    first = max(today, period.start)
-    days_left = cal.working_days_between(first, period.end) if first <= period.end else 0
-    weeks = max(Decimal(days_left) / len(cal.working_days), Decimal(1))
-    done = actuals.funnel_counts([person.pk], period.start, min(today, period.end))
-    already = {
-        "deals": done["won"],
-        "opportunities": done["opportunities"],
-        "meetings": done["meetings"],
-        "touches": done["calls"] + done["emails"],
-    }
     metric = "deals_won" if goal.metric == "deals_won" else "revenue"
-    plan = work_back(
-        goal.target_value, chosen, float(weeks), already, metric=metric, sources=sources
+    cycles = board.cycle_days([person.pk], start, end).get(person.pk, [])
+    first = max(today, period.start)
+    when = timing(
+        first,
+        period.label,
+        period.end,
+        f.median(cycles),
+        len(cycles),
+        who=f"{person.first_name}'s",
     )
+    target, note, plan_period = goal.target_value, "", period
+    if first > period.end:  # the period is over: nothing can be planned for it any more
+        when = None
+    if when is not None and when.too_late:
+        plan_period = period.shift(1)
+        own = (
+            Target.objects.filter(
+                person=person, metric=goal.metric, period=plan_period.label, product_line=""
+            )
+            .filter(deal_type="")
+            .values_list("value", flat=True)
+            .first()
+        )
+        target = own if own is not None else goal.target_value
+        note = "its own target" if own is not None else f"the same target as {period.label}"
+        weeks = _working_weeks(cal, plan_period.start, plan_period.end)
+        close_by = plan_period.end - timedelta(days=int(when.cycle_days))
+        prospecting = _working_weeks(cal, first, close_by)
+        plan = work_back(
+            target,
+            chosen,
+            float(weeks),
+            {},
+            metric=metric,
+            sources=sources,
+            won=ZERO,
+            prospecting_weeks=float(prospecting),
+        )
+    else:
+        weeks = _working_weeks(cal, first, period.end)
+        prospecting = (
+            _working_weeks(cal, first, when.last_first_meeting)
+            if when is not None and when.last_first_meeting is not None
+            else None
+        )
+        done = actuals.funnel_counts([person.pk], period.start, min(today, period.end))
+        already = {
+            "deals": done["won"],
+            "opportunities": done["opportunities"],
+            "meetings": done["first_meetings"],
+            "touches": done["calls"] + done["emails"],
+        }
+        won = done["won_amount"] if metric == "revenue" else Decimal(done["won"])
+        plan = work_back(
+            target,
+            chosen,
+            float(weeks),
+            already,
+            metric=metric,
+            sources=sources,
+            won=won,
+            prospecting_weeks=None if prospecting is None else float(prospecting),
+        )
     return Measures(
-        goal, plan, sources, mine["calls"], mine["emails"], weeks.quantize(Decimal("0.1"))
+        goal,
+        plan,
+        sources,
+        mine["calls"],
+        mine["emails"],
+        weeks.quantize(Decimal("0.1")),
+        when,
+        plan_period.label,
+        target,
+        note,
     )
 
 
-ACTIVITY_TARGET_METRICS = ("opportunities_created", "meetings", "calls", "emails")
+ACTIVITY_TARGET_METRICS = ("opportunities_created", "first_meetings", "calls", "emails")
 
 
 def activity_targets_for(goal: Goal) -> list[Target]:

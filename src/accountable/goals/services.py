@@ -762,7 +762,7 @@ def goal_mark_done(*, actor: Person, goal: Goal, done: bool) -> Goal:
 
 # ---- accountability measures -----------------------------------------------------------
 
-ACTIVITY_METRICS = {"opportunities": "opportunities_created", "meetings": "meetings"}
+ACTIVITY_METRICS = {"opportunities": "opportunities_created", "meetings": "first_meetings"}
 
 
 @transaction.atomic
@@ -790,7 +790,7 @@ def activity_targets_save(
                     actor=actor,
                     owner=goal.person,
                     metric=metric,
-                    period_label=goal.period,
+                    period_label=measures.period or goal.period,
                     value=total,
                 )
             )
@@ -806,7 +806,7 @@ def activity_targets_save(
                     actor=actor,
                     owner=goal.person,
                     metric=metric,
-                    period_label=goal.period,
+                    period_label=measures.period or goal.period,
                     value=value,
                 )
             )

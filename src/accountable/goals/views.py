@@ -330,7 +330,8 @@ def goal_measures(request, pk: int):
         except GoalsError as error:
             messages.error(request, f"Nothing was saved: {error}")
         else:
-            messages.success(request, f"Saved {len(saved)} activity targets for {goal.period}.")
+            period = saved[0].period if saved else goal.period
+            messages.success(request, f"Saved {len(saved)} activity targets for {period}.")
     target = (
         reverse("goals:person", args=[goal.person_id]) if goal.person_id else reverse("goals:goals")
     )
