@@ -286,3 +286,16 @@ def test_growth_has_the_sign_of_the_change(now, before):
 
 def test_calendar_is_the_default(org):
     assert organisation_get().calendar.parse("2026-Q3") == Q3
+
+
+def test_a_goal_paces_by_the_persons_own_working_days_as_the_board_does(org):
+    from accountable.org import services as org_services
+
+    org_services.time_off_record(
+        actor=None, person=org.rep, first_day=date(2026, 8, 3), last_day=date(2026, 8, 7)
+    )
+    as_of = date(2026, 8, 17)
+    board = metric_summary(org.admin, metric="calls", period=Q3, as_of=as_of, person=org.rep)
+    progress = goal_progress(goal(org.rep, "calls", 100), today=as_of)
+    assert progress.expected_percent == round(board.pace * 100)
+    assert progress.expected_percent < round(f.pace(Q3, as_of) * 100)

@@ -675,11 +675,14 @@ def same_stretch_last_year(period: Period, end: date) -> tuple[date, date]:
 def metric_pace(metric: str, owner: str, owner_id: int, period: Period, as_of: date) -> float:
     """The share of a target on `metric` expected by the end of `as_of`, as the board
     paces it: a sum by the target's parts when it is split into them (`target_paces`),
-    else by the period's working days (`formulas.pace`); a ratio is not paced (1.0: the
-    target itself is expected now). `owner` is "person_id" or "team_id"."""
+    else by the working days — a person's own, net of their time off (`person_paces`),
+    a team's the period's (`formulas.pace`); a ratio is not paced (1.0: the target
+    itself is expected now). `owner` is "person_id" or "team_id"."""
     meta = BY_KEY.get(metric)
     if metric in RATIO_METRICS or meta is None or meta.unit not in PACED_UNITS:
         return 1.0
+    if owner == "person_id":
+        return person_paces([owner_id], period, as_of).of(owner_id, metric)
     paces = target_paces(owner, [owner_id], period, as_of)
     return paces.get(owner_id, {}).get(metric, f.pace(period, as_of))
 
