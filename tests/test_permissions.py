@@ -2,6 +2,12 @@
 
 A new URL that is not listed in MATRIX fails `test_every_url_is_in_the_matrix`,
 so nobody can add a page or endpoint without saying who may use it.
+
+Who may open a page comes from the one table of abilities (`org.abilities`): the
+expectations are written with `holders(ability)`, and
+`test_guarded_pages_follow_the_abilities_table` checks every page guarded by
+`ability_required` against the table itself, so a page's cases cannot say a role
+gets in that the table keeps out, nor the other way round.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accountable.org import abilities
+from accountable.org.abilities import Ability
 from tests.conftest import Org
 
 ROLES = ["anonymous", "rep", "manager", "executive", "admin"]
@@ -33,18 +41,25 @@ def everyone(status: int, anonymous: int = LOGIN) -> dict[str, int]:
     return {"anonymous": anonymous, **{role: status for role in ROLES[1:]}}
 
 
+def holders(*needed: Ability, anonymous: int = LOGIN, yes: int = OK) -> dict[str, int]:
+    """`yes` for each role the abilities table gives one of `needed`, 403 for the others."""
+    return {
+        "anonymous": anonymous,
+        **{
+            role: yes if any(role in ability.reach for ability in needed) else FORBIDDEN
+            for role in ROLES[1:]
+        },
+    }
+
+
 def staff_only(anonymous: int = LOGIN) -> dict[str, int]:
-    return {"anonymous": anonymous, "rep": FORBIDDEN, "manager": OK, "executive": OK, "admin": OK}
+    """The team pages: whoever may see teams."""
+    return holders(abilities.SEE_TEAMS, anonymous=anonymous)
 
 
 def admin_only(anonymous: int = LOGIN) -> dict[str, int]:
-    return {
-        "anonymous": anonymous,
-        "rep": FORBIDDEN,
-        "manager": FORBIDDEN,
-        "executive": FORBIDDEN,
-        "admin": OK,
-    }
+    """The administration pages."""
+    return holders(abilities.ADMINISTER, anonymous=anonymous)
 
 
 def api(status_by_role: dict[str, int]) -> dict[str, int]:
@@ -185,15 +200,49 @@ def _app_cases() -> dict[str, list[Case]]:
 MATRIX.update(_app_cases())
 
 
-def url_names() -> set[str]:
+def url_views() -> dict[str, Callable]:
+    """Every named URL and its view."""
+
     def walk(patterns, namespace=None):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 yield from walk(pattern.url_patterns, pattern.namespace or namespace)
             elif isinstance(pattern, URLPattern):
-                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                yield name, pattern.callback
 
-    return set(walk(get_resolver().url_patterns))
+    return dict(walk(get_resolver().url_patterns))
+
+
+def url_names() -> set[str]:
+    return set(url_views())
+
+
+def test_guarded_pages_follow_the_abilities_table():
+    """Each page behind `ability_required`: a role the table gives none of its abilities
+    is refused (403) in every case, and a role it gives one is never refused for its role
+    alone (a 403 there would have to come from the record, not the page)."""
+    guarded = {
+        name: view.required_abilities
+        for name, view in url_views().items()
+        if hasattr(view, "required_abilities")
+    }
+    assert len(guarded) > 20, "the pages are guarded by ability_required"
+    wrong = []
+    for name, needed in guarded.items():
+        table = holders(*needed)
+        for index, case in enumerate(MATRIX[name]):
+            for role in ROLES[1:]:
+                if table[role] == FORBIDDEN and case.expect[role] not in (FORBIDDEN, NOT_ALLOWED):
+                    wrong.append(f"{name}[{index}] {role}: the table gives no {needed}")
+            if (
+                case.method == "get"
+                and not case.note
+                and all(case.expect[role] in (OK, FORBIDDEN) for role in ROLES[1:])
+            ):
+                refused = [r for r in ROLES[1:] if table[r] == OK and case.expect[r] != OK]
+                wrong.extend(f"{name}[{index}] {r}: the table lets them in" for r in refused)
+    assert not wrong, "\n".join(wrong)
 
 
 def test_every_url_is_in_the_matrix():

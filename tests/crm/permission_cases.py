@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from accountable.crm.models import Deal, DealSplit, Milestone
+from accountable.org import abilities
 from accountable.org.models import Person
 from tests.crm.factories import DealFactory, ensure_pipeline
 from tests.test_permissions import (
@@ -20,6 +21,7 @@ from tests.test_permissions import (
     OK,
     Case,
     everyone,
+    holders,
     url,
 )
 
@@ -53,8 +55,8 @@ def prospecting_milestone(org) -> int:
 
 
 def writers(anonymous: int = LOGIN) -> dict[str, int]:
-    """Reps, managers and admins write sales data; executives only read it."""
-    return {"anonymous": anonymous, "rep": OK, "manager": OK, "executive": FORBIDDEN, "admin": OK}
+    """Who writes sales data (reps, managers and admins; executives only read it)."""
+    return holders(abilities.WRITE_SALES_DATA, anonymous=anonymous)
 
 
 TICK = {"done": "1"}

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from accountable.goals.models import Goal, KeyResult, Objective
+from accountable.org import abilities
 from accountable.org.models import Person
 from tests.test_permissions import (
     FORBIDDEN,
@@ -21,6 +22,7 @@ from tests.test_permissions import (
     Case,
     api,
     everyone,
+    holders,
     url,
 )
 
@@ -57,24 +59,12 @@ def _key_result(org) -> int:
 
 
 def setters(ok: int = LOGIN) -> dict[str, int]:
-    """Managers and admins set targets; reps and executives may not."""
-    return {
-        "anonymous": LOGIN,
-        "rep": FORBIDDEN,
-        "manager": ok,
-        "executive": FORBIDDEN,
-        "admin": ok,
-    }
+    """Who sets targets (managers and admins; reps and executives may not)."""
+    return holders(abilities.SET_TARGETS, yes=ok)
 
 
 def api_setters(ok: int) -> dict[str, int]:
-    return {
-        "anonymous": UNAUTHORISED,
-        "rep": FORBIDDEN,
-        "manager": ok,
-        "executive": FORBIDDEN,
-        "admin": ok,
-    }
+    return holders(abilities.SET_TARGETS, yes=ok, anonymous=UNAUTHORISED)
 
 
 CASES: dict[str, list[Case]] = {

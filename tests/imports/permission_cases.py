@@ -11,17 +11,13 @@ from django.urls import reverse
 
 from accountable.imports.models import ImportRun
 from accountable.imports.rejects import run_dir_fresh
-from tests.test_permissions import FORBIDDEN, HIDDEN, LOGIN, NOT_ALLOWED, OK, Case, url
+from accountable.org import abilities
+from tests.test_permissions import HIDDEN, LOGIN, NOT_ALLOWED, OK, Case, holders, url
 
 
 def importers(status: int = OK) -> dict[str, int]:
-    return {
-        "anonymous": LOGIN,
-        "rep": FORBIDDEN,
-        "manager": status,
-        "executive": FORBIDDEN,
-        "admin": status,
-    }
+    """Whoever may import something."""
+    return holders(*abilities.ANY_IMPORT, yes=status)
 
 
 def _run(person, status=ImportRun.Status.PREVIEWED, summary=None, **extra) -> ImportRun:

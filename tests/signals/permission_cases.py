@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from accountable.org import abilities
 from accountable.org.models import Person
 from accountable.signals.models import WarningSign
 from tests.test_permissions import (
@@ -22,6 +23,7 @@ from tests.test_permissions import (
     admin_only,
     api,
     everyone,
+    holders,
     url,
 )
 
@@ -43,13 +45,8 @@ def warning_of(person: Person) -> int:
 
 
 def handlers() -> dict[str, int]:
-    return {
-        "anonymous": LOGIN,
-        "rep": FORBIDDEN,
-        "manager": LOGIN,
-        "executive": FORBIDDEN,
-        "admin": LOGIN,
-    }
+    """Who handles a person's warnings: whoever may act as their manager."""
+    return holders(abilities.MANAGE_PERSON, yes=LOGIN)
 
 
 def write_cases(name: str) -> list[Case]:
@@ -76,13 +73,7 @@ def write_cases(name: str) -> list[Case]:
 def api_write_cases(name: str) -> list[Case]:
     mine = url(name, warning_id=lambda o: warning_of(o.rep))
     theirs = url(name, warning_id=lambda o: warning_of(o.other_rep))
-    handlers = {
-        "anonymous": UNAUTHORISED,
-        "rep": FORBIDDEN,
-        "manager": 400,
-        "executive": FORBIDDEN,
-        "admin": 400,
-    }
+    handlers = holders(abilities.MANAGE_PERSON, yes=400, anonymous=UNAUTHORISED)
     return [
         Case(mine, everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED), note="POST only"),
         Case(mine, handlers, method="post", note="no JSON body: 400"),

@@ -90,6 +90,7 @@ def ability_required(*needed: abilities.Ability):
                 raise PermissionDenied("Your role does not give access to this page.")
             return view(request, *args, **kwargs)
 
+        wrapped.required_abilities = needed  # read by the permission matrix test
         return wrapped
 
     return decorator
