@@ -244,3 +244,57 @@ def test_the_documented_table_is_the_table():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "organisation.md").read_text()
     block = doc.split("<!-- abilities: generated from src/accountable/org/abilities.py -->\n")[1]
     assert block.split("<!-- /abilities -->")[0] == abilities.abilities_markdown()
+
+
+# --- time off -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def olgas_leave(org):
+    from accountable.org.models import TimeOff
+
+    return TimeOff.objects.create(
+        person=org.other_rep, first_day=date(2026, 8, 3), last_day=date(2026, 8, 7), note="Hers"
+    )
+
+
+def _leave_state(org) -> list[tuple]:
+    from accountable.org.models import TimeOff
+
+    return sorted(TimeOff.objects.values_list("person_id", "first_day", "last_day", "note"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_time_off_of_another_team_through_every_path(client, org, olgas_leave, role, tmp_path):
+    """The page, the API, a bulk call and a file: Olga's time off is written and removed by
+    an admin only; everyone else is refused and her days stay as they were."""
+    person = getattr(org, role)
+    before = _leave_state(org)
+    client.force_login(person)
+    new = {"first_day": "2026-09-07", "last_day": "2026-09-08", "note": "Not hers"}
+    client.post(reverse("org:time_off"), {"person": org.other_rep.pk, **new})
+    client.post(
+        reverse("api:time_off_create"),
+        {"person": org.other_rep.email, **new},
+        content_type="application/json",
+    )
+    rows = [{"person_email": org.other_rep.email, **new}]
+    path = tmp_path / "time_off.csv"
+    path.write_text("person_email,first_day,last_day,note\n" + ",".join(rows[0].values()) + "\n")
+    if role in ("manager", "admin"):
+        result = import_file(kind="time_off", path=path, actor=person, source="upload")
+        assert result.applied == (role == "admin")
+    else:
+        with pytest.raises(ImportNotAllowed):
+            import_file(kind="time_off", path=path, actor=person, source="upload")
+    if role != "admin":
+        assert _leave_state(org) == before
+    page = client.post(reverse("org:time_off_delete", args=[olgas_leave.pk]))
+    api = client.delete(reverse("api:time_off_delete", args=[olgas_leave.pk]))
+    if role == "admin":
+        assert page.status_code == 302 and api.status_code == 404  # the page removed it
+        assert not any(start == date(2026, 8, 3) for _, start, _, _ in _leave_state(org))
+    else:
+        assert page.status_code in (403, 404) and api.status_code in (403, 404)
+        assert _leave_state(org) == before
+    assert abilities.may(person, abilities.RECORD_TIME_OFF, person)

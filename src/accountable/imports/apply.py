@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ from accountable.goals.models import Target
 from accountable.imports.findings import Findings
 from accountable.org import services as org
 from accountable.org.abilities import Grant
-from accountable.org.models import Person, Role, Team, TeamKind
+from accountable.org.models import Person, Role, Team, TeamKind, TimeOff
 from accountable.org.services import OrgError
 
 BATCH_SIZE = 1000
@@ -286,6 +287,39 @@ class TargetWriter(Writer):
         return counts
 
 
+class TimeOffWriter(Writer):
+    """Time off through the organisation's service (audited, overlaps refused): the same
+    days again only update the note, so a file imported twice changes nothing."""
+
+    def __init__(self, actor: Person | None) -> None:
+        super().__init__(self._upsert_rows)
+        self.actor = actor
+
+    def _upsert_rows(self, rows: list[dict[str, Any]]) -> Counts:
+        counts = Counts()
+        for values in rows:
+            note = values.get("note")
+            if note is None:  # no note column: a span already there keeps its own
+                same = TimeOff.objects.filter(
+                    person=values["person"],
+                    first_day=values["first_day"],
+                    last_day=values["last_day"],
+                ).first()
+                note = same.note if same is not None else ""
+            try:
+                _, status = org.time_off_record(
+                    actor=self.actor,
+                    person=values["person"],
+                    first_day=values["first_day"],
+                    last_day=values["last_day"],
+                    note=note,
+                )
+            except PermissionDenied as error:
+                raise ValueError(str(error)) from None
+            setattr(counts, status, getattr(counts, status) + 1)
+        return counts
+
+
 def writer_for(kind: str, actor: Person | None, findings: Findings, grant: Grant) -> Writer:
     """The writer of `kind`; sales data is written within the importer's `grant`, so an
     existing record of someone out of reach is refused whatever its row says."""
@@ -293,6 +327,8 @@ def writer_for(kind: str, actor: Person | None, findings: Findings, grant: Grant
         return PersonWriter(actor, findings)
     if kind == "targets":
         return TargetWriter(actor)
+    if kind == "time_off":
+        return TimeOffWriter(actor)
     if kind == "accounts":
         return AccountWriter()
     if kind == "products":

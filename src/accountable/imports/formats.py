@@ -11,7 +11,16 @@ import csv
 import io
 from dataclasses import dataclass
 
-KINDS = ("people", "deals", "activities", "targets", "feedback", "accounts", "products")
+KINDS = (
+    "people",
+    "deals",
+    "activities",
+    "targets",
+    "feedback",
+    "time_off",
+    "accounts",
+    "products",
+)
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,14 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("received_on", True, "When it was received (YYYY-MM-DD).", "2026-03-04"),
         Field("account", False, "The customer who gave it.", "Acme Corporation"),
         Field("note", False, "What they said.", "Quick, clear answers."),
+    ),
+    "time_off": (
+        Field("person_email", True, "Who is away: e-mail (or exact name).", "ava.hart@example.com"),
+        Field("first_day", True, "The first day away (YYYY-MM-DD).", "2026-08-03"),
+        Field(
+            "last_day", False, "The last day away, inclusive (blank: the first day).", "2026-08-07"
+        ),
+        Field("note", False, "A short note, e.g. Summer holiday (at most 120 characters).", ""),
     ),
     "accounts": (
         Field(

@@ -20,6 +20,7 @@ KIND_LABELS = {
     "activities": "Activities (calls, e-mails, meetings…)",
     "targets": "Targets (quotas)",
     "feedback": "Customer feedback",
+    "time_off": "Time off (days away)",
     "accounts": "Accounts (customers)",
     "products": "Products",
 }

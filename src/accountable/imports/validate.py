@@ -38,6 +38,7 @@ from accountable.imports.readers import EXTRA_CELLS
 from accountable.org.abilities import IMPORT_ABILITIES, IMPORT_DEALS, grant, may
 from accountable.org.calendar import FiscalCalendar, PeriodError
 from accountable.org.models import Person, Role, Team
+from accountable.org.services import TIME_OFF_NOTE_MAX
 
 
 def _key(text: str) -> str:
@@ -509,6 +510,33 @@ class FeedbackValidator(Validator):
         }
 
 
+class TimeOffValidator(Validator):
+    """Time off: who is away, from which day to which (inclusive). The same days of the
+    same person are one record (a second import only updates the note); days that
+    overlap another span of theirs are refused when written (`org.services`)."""
+
+    kind = "time_off"
+    kept_when_absent = {"note": "note"}
+
+    def check(self, row: dict) -> dict[str, Any]:
+        first = v.parse_date("first_day", row.get("first_day"))
+        if first is None:
+            raise RowError("first_day is missing")
+        last = v.parse_date("last_day", row.get("last_day")) or first
+        if last < first:
+            raise RowError(f"last_day {last.isoformat()} is before first_day {first.isoformat()}")
+        found = self.names(row, owner="person_email")
+        return {
+            "person": found["owner"],
+            "first_day": first,
+            "last_day": last,
+            "note": bounded("note", row.get("note"), TIME_OFF_NOTE_MAX),
+        }
+
+    def identity(self, values: dict[str, Any]) -> Any:
+        return (values["person"].email, values["first_day"], values["last_day"])
+
+
 class AccountValidator(Validator):
     """Accounts: matched by external id when the file has one, else by name.
     The parent is resolved when the rows are written (it may come later in the file)."""
@@ -644,6 +672,7 @@ VALIDATORS: dict[str, type[Validator]] = {
     "products": ProductValidator,
     "people": PersonValidator,
     "targets": TargetValidator,
+    "time_off": TimeOffValidator,
 }
 
 

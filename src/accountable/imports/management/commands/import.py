@@ -27,7 +27,8 @@ KINDS = [*pipeline.KINDS, "maven"]
 
 class Command(BaseCommand):
     help = (
-        "Import people, deals, activities, targets, feedback, accounts or products from a "
+        "Import people, deals, activities, targets, feedback, time off, accounts or products "
+        "from a "
         "CSV or XLSX file (or `maven FOLDER` for the CRM Sales Opportunities data set). "
         "All or nothing: if any row is rejected, nothing is imported."
     )
