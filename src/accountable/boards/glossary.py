@@ -9,6 +9,7 @@ import inspect
 
 from accountable.crm import credit
 from accountable.goals.catalogue import CATALOGUE, Unit
+from accountable.org import time_off
 from accountable.scorecards import formulas as f
 from accountable.signals import rules
 
@@ -16,6 +17,7 @@ UNITS = {Unit.MONEY: "money", Unit.COUNT: "count", Unit.PERCENT: "%", Unit.DAYS:
 
 # The figures of a board row, in the order a sales manager reads them.
 FIGURES = [
+    ("A person's working days", time_off.working_days_of),
     ("Pace", f.pace),
     ("Pace by seasonality", f.seasonal_pace),
     ("Expected to date", f.expected_to_date),
@@ -41,7 +43,8 @@ roll-up, the leaderboard, in a goal or an OKR, in a warning's evidence, in the
 API and on the command line — comes from these definitions. This page is
 printed by `accountable metrics` from the definitions in the code
 (`src/accountable/goals/catalogue.py`, `src/accountable/scorecards/formulas.py`,
-`src/accountable/crm/credit.py`); a test keeps it identical.
+`src/accountable/crm/credit.py`, `src/accountable/org/time_off.py`); a test keeps it
+identical.
 """
 
 

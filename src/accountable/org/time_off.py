@@ -73,7 +73,10 @@ def own_period(period: Period, spans: Iterable[Span]) -> Period:
 
 def working_days_of(calendar: FiscalCalendar, spans: Iterable[Span], start: date, end: date) -> int:
     """A person's working days from `start` through `end` inclusive: the organisation's
-    working days (holidays taken out) that none of their time off covers."""
+    working days — its working weekdays, less its public holidays and own days off —
+    that none of the person's time off covers (time off on a holiday or a weekend takes
+    nothing more). A person's pace and expected to date, their required weekly rate and
+    the activity the warnings expect of them each week all count these days."""
     if end < start:
         return 0
     away = days_away(spans, start, end)

@@ -44,7 +44,10 @@ def ratio(part: Decimal | float | int, whole: Decimal | float | int) -> float | 
 
 def pace(period: Period, as_of: date) -> float:
     """The share of the period gone at the end of `as_of`, in working days (0.0 to 1.0):
-    what share of the target should be done by now."""
+    what share of the target should be done by now. For a person, their own working
+    days: the organisation's net of their time off (a week away is not a week they are
+    expected to sell in); a team's target built from its people's expects the sum of
+    what each of them is expected to have done."""
     return period.elapsed_fraction(as_of)
 
 
@@ -54,7 +57,8 @@ def seasonal_pace(parts: Sequence[tuple[Period, float]], as_of: date) -> float:
 
     With weights (Jan 1, Feb 1, Mar 2) on 15 February (half of February's working days
     gone): (1 * 1.0 + 1 * 0.5 + 2 * 0.0) ÷ 4 = 0.375. Weights are normalised; all-zero
-    weights fall back to the working-day pace over the parts.
+    weights fall back to the working-day pace over the parts. A person's time off is
+    taken out of the working days of the sub-periods it falls in.
     """
     total = sum(max(weight, 0.0) for _, weight in parts)
     if total <= 0:
@@ -146,7 +150,7 @@ def required_weekly(
     target: Decimal | None, actual: Decimal, period: Period, as_of: date
 ) -> Decimal | None:
     """The weekly run rate needed from now on to still reach the target: what is left to
-    do ÷ working weeks left.
+    do ÷ working weeks left (a person's own: their time off to come is not a week left).
 
     None (shown "—") when there is no target, when the target is already met, and after
     the period's end (nothing can be caught up any more — the gap says how far short it
