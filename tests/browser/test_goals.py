@@ -17,11 +17,12 @@ from tests.conftest import PASSWORD
 from tests.crm.factories import ActivityFactory, DealFactory, ensure_pipeline, stage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = "/tmp/shots"
 
 
 @pytest.fixture
 def history(org):
-    """A year of Rita's selling: three wins and three losses, ten meetings and forty
+    """A year of Rita's selling: three wins and three losses, ten first meetings and forty
     calls a quarter, so her own funnel rates are used."""
     ensure_pipeline()
     cal = organisation_get().calendar
@@ -37,7 +38,7 @@ def history(org):
             DealFactory(owner=org.rep, stage=lost, created_on=day, closed_on=day)
         at = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
         for _n in range(10):
-            ActivityFactory(person=org.rep, kind="meeting", occurred_at=at)
+            ActivityFactory(person=org.rep, kind="meeting", meeting_number=1, occurred_at=at)
         for _n in range(40):
             ActivityFactory(person=org.rep, kind="call", occurred_at=at)
     return quarter
@@ -89,11 +90,12 @@ def test_manager_sets_allocates_and_derives_activity_targets(page, shoot, org, h
     expect(page.locator(".measures-table")).to_contain_text("Opportunities")
     expect(page.locator(".explanation")).to_contain_text("win rate")
     shoot(page, "goals-4-measures")
-    page.get_by_label("Adjust meetings").fill("30")
+    page.get_by_label("Adjust first meetings").fill("30")
     page.get_by_role("button", name="Save as Rita's activity targets").click()
     expect(page.locator(".messages")).to_contain_text("Saved 4 activity targets")
-    assert Target.objects.get(person=org.rep, metric="meetings", period=quarter).value == 30
-    expect(page.locator(".saved-targets")).to_contain_text("30 meetings booked")
+    target = Target.objects.get(person=org.rep, metric="first_meetings", period=quarter)
+    assert target.value == 30
+    expect(page.locator(".saved-targets")).to_contain_text("30 first meetings")
     shoot(page, "goals-5-measures-saved")
 
 
@@ -119,7 +121,7 @@ def test_okr_tree_with_computed_progress_and_confidence(page, shoot, org, histor
     page.goto("/okrs/")
     page.get_by_text("Add a key result").click()
     page.get_by_label("Metric").select_option("meetings")
-    page.get_by_label("Target").fill("60")
+    page.get_by_label("Target", exact=True).fill("60")
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Added a key result")
     page.get_by_label("Confidence").fill("7")
@@ -127,3 +129,78 @@ def test_okr_tree_with_computed_progress_and_confidence(page, shoot, org, histor
     expect(page.locator(".messages")).to_contain_text("now 7/10")
     assert team.key_results.get().confidence == 7
     shoot(page, "goals-6-okrs")
+
+
+@pytest.fixture
+def slow_history(org):
+    """A year of Rita's selling with a long sales cycle — 120 days, longer than any quarter
+    — so a first meeting held today closes after the quarter: too late for it. In this
+    quarter so far: one 100-day win."""
+    ensure_pipeline()
+    cal = organisation_get().calendar
+    today = timezone.localdate()
+    quarter = cal.period("quarter", today)
+    won, lost = stage("Won"), stage("Lost")
+    for back in range(1, 5):
+        day = quarter.shift(-back).start + timedelta(days=20)
+        for _n in range(3):
+            DealFactory(
+                owner=org.rep,
+                stage=won,
+                amount=Decimal(20000),
+                created_on=day - timedelta(days=120),
+                closed_on=day,
+            )
+        for _n in range(2):
+            DealFactory(owner=org.rep, stage=lost, created_on=day, closed_on=day)
+        at = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+        for _n in range(10):
+            ActivityFactory(person=org.rep, kind="meeting", meeting_number=1, occurred_at=at)
+        for _n in range(40):
+            ActivityFactory(person=org.rep, kind="call", occurred_at=at)
+    DealFactory(
+        owner=org.rep,
+        stage=won,
+        amount=Decimal(15000),
+        created_on=today - timedelta(days=100),
+        closed_on=today,
+    )
+    return quarter
+
+
+def test_a_cycle_goal_reads_lower_is_better_and_the_funnel_says_too_late(
+    page, shoot, org, slow_history
+):
+    quarter = slow_history
+    common = {
+        "person": org.rep,
+        "created_by": org.manager,
+        "period": quarter.label,
+        "period_start": quarter.start,
+        "period_end": quarter.end,
+    }
+    cycle = Goal.objects.create(metric="cycle_days", target_value=Decimal(60), **common)
+    Goal.objects.create(metric="revenue", target_value=Decimal(80000), **common)
+    sign_in(page, org.manager.email, PASSWORD)
+
+    # A goal on the sales cycle: 100 days against 60 is 60 % attained, lower is better.
+    page.goto(f"/goals/{cycle.pk}/")
+    expect(page.get_by_role("heading", name="Sales cycle length: 60 days")).to_be_visible()
+    progress = page.locator(".goal-progress")
+    expect(progress).to_contain_text("100 days against 60 days")
+    expect(progress).to_contain_text("60% attained (lower is better)")
+    shoot(page, "goals-7-cycle-goal")
+    page.screenshot(path=f"{SHOTS}/goals-7-cycle-goal.png", full_page=True)
+
+    # The revenue goal's funnel: too late for this quarter, planned for the next.
+    page.goto(f"/goals/person/{org.rep.pk}/")
+    timing = page.locator(".timing.too-late")
+    expect(timing).to_contain_text(f"Too late for {quarter.label}.")
+    expect(timing).to_contain_text("median sales cycle of 120 days")
+    closes_in = organisation_get().calendar.period(
+        "quarter", timezone.localdate() + timedelta(days=120)
+    )
+    expect(timing).to_contain_text(f"The plan below is for {closes_in.label}")
+    expect(page.locator(".measures-table")).to_contain_text("First meetings")
+    shoot(page, "goals-8-funnel-too-late")
+    page.screenshot(path=f"{SHOTS}/goals-8-funnel-too-late.png", full_page=True)

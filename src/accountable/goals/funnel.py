@@ -327,6 +327,12 @@ def _weeks(weeks: Decimal) -> str:
     return plain_number(weeks, 1).removesuffix(".0")
 
 
+def _n_weeks(weeks: Decimal) -> str:
+    """ "13 weeks", "1 week"."""
+    shown = _weeks(weeks)
+    return f"{shown} week" if shown == "1" else f"{shown} weeks"
+
+
 def _of(n: int, key: str) -> str:
     singular, plural = _NAMES[key]
     return f"{plain_number(n)} {singular if n == 1 else plural}"
@@ -454,15 +460,15 @@ def _plan(
         deals = [_of(s.per_week or 0, s.key) for s in reached if s.key == "deals"]
         rest = [_of(s.per_week or 0, s.key) for s in reached if s.key != "deals"]
         if deals:
-            lines.append(f"Each week for {_weeks(weeks)} weeks: {_and(deals)}.")
+            lines.append(f"Each week for {_n_weeks(weeks)}: {_and(deals)}.")
         if rest:
             lines.append(
-                f"Each week for the {_weeks(prospecting_weeks)} weeks in which a first "
-                f"meeting still closes in time: {_and(rest)}."
+                f"Each week for the {_n_weeks(prospecting_weeks)} in which a first meeting "
+                f"still closes in time: {_and(rest)}."
             )
     elif reached:
         weekly = [_of(s.per_week or 0, s.key) for s in reached]
-        lines.append(f"Each week for {_weeks(weeks)} weeks: {_and(weekly)}.")
+        lines.append(f"Each week for {_n_weeks(weeks)}: {_and(weekly)}.")
     return FunnelPlan(
         target=target,
         metric=metric,

@@ -208,8 +208,9 @@ class KeyResultRow:
     note: str = ""
 
     @property
-    def bar_percent(self) -> int:
-        return min(max(self.percent or 0, 0), 100)
+    def attainment(self) -> float | None:
+        """Attainment as the board's bar takes it (1.0 = the target)."""
+        return None if self.percent is None else self.percent / 100
 
     @property
     def actual_text(self) -> str:

@@ -266,9 +266,13 @@ class Progress:
     note: str = ""
 
     @property
-    def bar_percent(self) -> int:
-        """The bar's fill: the percent held between 0 and 100."""
-        return min(max(self.percent or 0, 0), 100)
+    def attainment(self) -> float | None:
+        """Attainment as the board's bar takes it (1.0 = the target)."""
+        return None if self.percent is None else self.percent / 100
+
+    @property
+    def pace(self) -> float | None:
+        return None if self.expected_percent is None else self.expected_percent / 100
 
     @property
     def actual_text(self) -> str:
@@ -378,8 +382,9 @@ class Measures:
     """A goal's worked-back funnel, with the history its rates came from.
 
     `period` is the period the plan is for: the goal's, or — when it is already too late
-    for new prospecting to win it (`timing`) — the next one, for `target` (that period's
-    own target, else the goal's again, as `target_note` says)."""
+    for new prospecting to win it (`timing`) — the first one a first meeting held today
+    can still close in, for `target` (that period's own target, else the goal's again,
+    as `target_note` says)."""
 
     goal: Goal
     plan: FunnelPlan
@@ -415,7 +420,8 @@ def funnel_plan_for(goal: Goal, today: date | None = None) -> Measures:
     what is still to go through the person's rates of the last four quarters (the team's
     where theirs are too thin; neither: the plan says so). The person's median sales
     cycle says by when a first meeting must be held to close in the period; when that
-    is already past, the plan is for the next period instead."""
+    is already past, the plan is for the first period a first meeting held today can
+    still close in."""
     today = today or timezone.localdate()
     cal = calendar()
     period = cal.parse(goal.period)
@@ -452,7 +458,10 @@ def funnel_plan_for(goal: Goal, today: date | None = None) -> Measures:
     if first > period.end:  # the period is over: nothing can be planned for it any more
         when = None
     if when is not None and when.too_late:
+        # The first period a first meeting held today can still close in.
         plan_period = period.shift(1)
+        while plan_period.end < when.close_on:
+            plan_period = plan_period.shift(1)
         own = (
             Target.objects.filter(
                 person=person, metric=goal.metric, period=plan_period.label, product_line=""
@@ -473,7 +482,6 @@ def funnel_plan_for(goal: Goal, today: date | None = None) -> Measures:
             {},
             metric=metric,
             sources=sources,
-            won=ZERO,
             prospecting_weeks=float(prospecting),
         )
     else:
