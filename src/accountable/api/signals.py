@@ -16,8 +16,9 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from accountable.api.auth import callers
+from accountable.org import abilities
 from accountable.org.calendar import parse_date
-from accountable.org.models import Person, Role
+from accountable.org.models import Person
 from accountable.org.scoping import can_manage_person, visible_people
 from accountable.signals import services
 from accountable.signals.models import WarningSign
@@ -25,7 +26,7 @@ from accountable.signals.selectors import STATUS_FILTERS, assessment_list, warni
 from accountable.tokens.models import Scope
 
 router = Router(tags=["warnings"])
-HANDLERS = (Role.ADMIN, Role.MANAGER)
+HANDLERS = abilities.roles_with(abilities.MANAGE_PERSON)  # who handles warnings
 
 
 class WarningOut(Schema):

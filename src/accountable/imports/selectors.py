@@ -9,16 +9,17 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accountable.imports.models import ImportRun, SavedMapping
-from accountable.org.models import Person, Role
+from accountable.org import abilities
+from accountable.org.models import Person
 
 
 def run_list(viewer: Person) -> QuerySet[ImportRun]:
     """Import runs the viewer may see, newest first."""
     runs = ImportRun.objects.select_related("created_by").order_by("-created_at", "-pk")
-    if viewer.role == Role.ADMIN:
+    if abilities.may(viewer, abilities.ADMINISTER):
         return runs
-    if viewer.role == Role.MANAGER:
-        return runs.filter(created_by=viewer)
+    if any(abilities.may(viewer, ability) for ability in abilities.ANY_IMPORT):
+        return runs.filter(created_by=viewer)  # their own runs
     return runs.none()
 
 

@@ -56,7 +56,8 @@ def person_detail(request, pk: int):
         "person": person,
         "managers": selectors.person_managers(person),
         "history": selectors.person_history(person),
-        "can_edit": can_manage_person(request.user, person) and request.user.role == Role.ADMIN,
+        "can_edit": can_manage_person(request.user, person)
+        and abilities.may(request.user, abilities.ADMINISTER),
     }
     return render(request, "org/person_detail.html", context)
 
@@ -225,7 +226,7 @@ def home(request):
         "quarter_week": calendar.period("quarter", today).week_of_period(today),
         "managers": selectors.person_managers(user),
     }
-    if user.role in (Role.REP, Role.OUTSIDE_SALES):
+    if not abilities.may(user, abilities.SEE_TEAMS):  # a rep's home: their own place
         context["teammates"] = selectors.teammates(user)
         return render(request, "org/home_rep.html", context)
     context["roots"] = selectors.org_tree(user)

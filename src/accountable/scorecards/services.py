@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accountable.audit.services import audit_record
 from accountable.goals.catalogue import BY_KEY
+from accountable.org import abilities
 from accountable.org.models import Person, Role
 from accountable.org.services import organisation_get
 from accountable.scorecards.metrics import role_scorecards
@@ -58,7 +59,7 @@ def role_scorecard_set(
     current ones. Each item is a metric, its kind (activity or outcome) and a weight;
     weights are relative (they are normalised when the score is computed). No items
     puts the role back on the default scorecard. Audited."""
-    if not (actor.is_authenticated and actor.role == Role.ADMIN):
+    if not (actor.is_authenticated and abilities.may(actor, abilities.ADMINISTER)):
         raise NotAllowed("Only admins change the scorecards of roles.")
     if role not in Role.values:
         raise ScorecardError(f'"{role}" is not a role; use one of {", ".join(Role.values)}.')

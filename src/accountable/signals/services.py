@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
-from accountable.org.models import Person, Role
+from accountable.org import abilities
+from accountable.org.models import Person
 from accountable.org.scoping import can_manage_person
 from accountable.org.services import organisation_get
 from accountable.signals.engine import Assessment, assess
@@ -233,7 +234,7 @@ def thresholds_update(*, actor: Person, changes: dict[str, Any]) -> Thresholds:
     Every change is checked (a number, in its range, not crossing a related edge)
     before anything is written: one bad value changes nothing. The new values
     apply from the next run (nightly, after the sales data changed, or on demand)."""
-    if actor.role != Role.ADMIN:
+    if not abilities.may(actor, abilities.ADMINISTER):
         raise SignalsError("Only admins change the warning thresholds.")
     unknown = sorted(set(changes) - set(INFO))
     if unknown:  # even to reset: a name nobody knows is a typo worth saying

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accountable.org.models import Person, Role
+from accountable.org import abilities
+from accountable.org.models import Person
 from accountable.tokens.models import ApiToken
 
 
@@ -14,7 +15,7 @@ def token_list(viewer: Person) -> QuerySet[ApiToken]:
     if not viewer.is_authenticated:
         return ApiToken.objects.none()
     tokens = ApiToken.objects.select_related("person")
-    if viewer.role == Role.ADMIN:
+    if abilities.may(viewer, abilities.ADMINISTER):
         return tokens
     return tokens.filter(person=viewer)
 
@@ -29,4 +30,6 @@ def token_get(viewer: Person, pk: int) -> ApiToken:
 
 def can_manage_token(viewer: Person, token: ApiToken) -> bool:
     """Its owner, and admins, may revoke a token."""
-    return viewer.is_authenticated and (token.person_id == viewer.pk or viewer.role == Role.ADMIN)
+    return viewer.is_authenticated and (
+        token.person_id == viewer.pk or abilities.may(viewer, abilities.ADMINISTER)
+    )

@@ -20,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
-from accountable.org.models import Person, Role
+from accountable.org import abilities
+from accountable.org.models import Person
 from accountable.tokens.models import ApiToken, Scope, TokenStatus
 from accountable.tokens.selectors import can_manage_token
 
@@ -28,9 +29,8 @@ SECRET_PREFIX = "acc"  # noqa: S105 - the marker every secret starts with, not a
 # last_used_at is for people deciding which token to revoke, not an access
 # log: one write a minute per token keeps busy integrations off the database.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-# Uploading data is for admins and managers (people for admins alone); a
+# Uploading data is for whoever may import something (`abilities.ANY_IMPORT`); a
 # write token for anyone else could never be used, so none is made.
-WRITE_ROLES = (Role.ADMIN, Role.MANAGER)
 AUDITED_FIELDS = ["person", "name", "scopes", "expires_at", "revoked_at"]
 # Compared against when no token has the prefix, so that an unknown prefix
 # costs the same time as a wrong secret.
@@ -48,7 +48,7 @@ def hash_secret(secret: str) -> str:
 
 def scopes_allowed(person: Person) -> list[str]:
     """The scopes a token of this person can usefully carry."""
-    if person.role in WRITE_ROLES:
+    if any(abilities.may(person, ability) for ability in abilities.ANY_IMPORT):
         return [Scope.READ, Scope.WRITE]
     return [Scope.READ]
 
