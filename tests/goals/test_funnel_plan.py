@@ -153,3 +153,33 @@ def test_too_few_closed_deals_say_so_instead_of_guessing(org):
     assert measures.plan.stage("deals").total is None
     assert "too few deals have closed, yours or the team's" in measures.plan.explanation
     assert "rests on 1 deal won, too few (5 needed)" in measures.timing.words
+
+
+def test_the_command_line_reads_the_same_progress_and_funnel(history, org):
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command(
+        "goals", "--person", org.rep.email, "--as-of", "2026-09-01", "--format", "json", stdout=out
+    )
+    (item,) = json.loads(out.getvalue())
+    assert (item["metric"], item["actual"], item["attained_percent"]) == ("revenue", "30000.00", 30)
+    funnel = item["funnel"]
+    assert funnel["too_late"] and funnel["period"] == "2026-Q4"
+    assert funnel["stages"][0] == {
+        "stage": "deals",
+        "total": 10,
+        "done": 0,
+        "still_needed": 10,
+        "per_week": 1,
+        "rate_from": "own",
+    }
+    table = StringIO()
+    call_command("goals", "--person", org.rep.email, "--as-of", "2026-09-01", stdout=table)
+    assert "It is already too late for 2026-Q3" in table.getvalue()
+    assert "Plan for 2026-Q4:" in table.getvalue()
+    with pytest.raises(CommandError, match="may not see"):
+        call_command("goals", "--person", org.other_rep.email, "--viewer", org.rep.email)
