@@ -39,7 +39,7 @@ def test_a_rep_sees_their_own_time_off_and_no_one_elses(client, org):
     html = response.content.decode()
     assert "Rita Rep" in html and "Summer" in html and "Rob away" not in html
     assert 'type="hidden" name="person"' in html  # only for themself: no choice to make
-    assert "Mon 24 Aug \N{EN DASH} Fri 28 Aug 2026" in html
+    assert "Mon 24 Aug \N{EN DASH}" in html and "Fri 28 Aug 2026" in html
 
 
 def test_a_manager_sees_and_records_their_teams_time_off(client, org):

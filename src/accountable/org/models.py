@@ -269,9 +269,12 @@ class TimeOff(models.Model):
         ]
 
     def __str__(self) -> str:
+        def day(on: date) -> str:
+            return f"{on:%a} {on.day} {on:%b %Y}"
+
         if self.first_day == self.last_day:
-            return f"{self.person} off on {self.first_day}"
-        return f"{self.person} off {self.first_day} to {self.last_day}"
+            return f"{self.person} off on {day(self.first_day)}"
+        return f"{self.person} off from {day(self.first_day)} to {day(self.last_day)}"
 
     @property
     def days(self) -> int:
