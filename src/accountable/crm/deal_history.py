@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from operator import itemgetter
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accountable.core.local_day import day_start
@@ -56,19 +56,25 @@ def open_on(day: date) -> QuerySet[Deal]:
 
 def deals_on(deals: QuerySet[Deal], day: date) -> dict[int, DealOn]:
     """{deal id: DealOn} for `deals` (say, `open_on(day)` narrowed to some people) at
-    the end of `day`, in the organisation's time zone. The histories are read by deal
-    id, a chunk at a time, through their deal indexes."""
+    the end of `day`, in the organisation's time zone. One query reads the deals with
+    the stage each was in that day and whether it changed since, through the history's
+    deal indexes; a second reads the changes of those that did (few for a recent day)."""
     stages = {stage.pk: stage for stage in Stage.objects.all()}
     first_open = next((s for s in stages.values() if not s.is_closed), None)
+    after = day_start(day + timedelta(days=1))
+    changed_since = DealChange.objects.filter(deal_id=OuterRef("pk"), changed_at__gte=after)
     rows = list(
-        deals.order_by().values_list("pk", "owner_id", "amount", "expected_close_on", "stage_id")
+        deals.order_by()
+        .annotate(entered=_stage_then(day), changed=Exists(changed_since))
+        .values_list(
+            "pk", "owner_id", "amount", "expected_close_on", "stage_id", "entered", "changed"
+        )
     )
-    ids = [row[0] for row in rows]
-    amounts, closes = _values_then(ids, day)
-    entered = _stages_then(ids, day)
+    amounts, closes = _values_then([row[0] for row in rows if row[6]], after)
     found: dict[int, DealOn] = {}
-    for pk, owner_id, amount, expected_close_on, stage_id in rows:
-        stage = stages.get(entered.get(pk, stage_id))
+    for pk, owner_id, amount, expected_close_on, stage_id, entered, _ in rows:
+        # No history: the stage it is in; UNKNOWN: its history does not say.
+        stage = stages.get(stage_id if entered is None else entered)
         if stage is None or stage.is_closed:  # not on record; an open deal was in no closed stage
             stage = first_open or stages[stage_id]
         found[pk] = DealOn(
@@ -80,12 +86,33 @@ def deals_on(deals: QuerySet[Deal], day: date) -> dict[int, DealOn]:
     return found
 
 
-def _values_then(ids: list[int], day: date) -> tuple[dict[int, Decimal], dict[int, date | None]]:
-    """The amount and expected close of the deals changed after `day`, as they were:
-    the old value of each field's first change after the day."""
+UNKNOWN = 0  # no stage has this id: "its history starts after the day, from no stage"
+
+
+def _stage_then(day: date) -> Coalesce:
+    """For a deal with a stage history (`DealStageChange`), the stage it was in at the
+    end of `day`: the stage it entered last on or before the day; when its history
+    starts after the day, the stage its first change left (UNKNOWN when that is not on
+    record). None for a deal without history. Two correlated lookups by deal id, in the
+    order the history happened (day, then the moment it was recorded)."""
+    history = DealStageChange.objects.filter(deal_id=OuterRef("pk"))
+    entered = history.filter(changed_on__lte=day).order_by("-changed_on", "-recorded_at", "-pk")
+    first = history.order_by("changed_on", "recorded_at", "pk")
+    left = Coalesce("from_stage_id", Value(UNKNOWN))
+    return Coalesce(
+        Subquery(entered.values("to_stage_id")[:1]),
+        Subquery(first.annotate(left=left).values("left")[:1]),
+        output_field=IntegerField(),
+    )
+
+
+def _values_then(
+    ids: list[int], after: datetime
+) -> tuple[dict[int, Decimal], dict[int, date | None]]:
+    """The amount and expected close of the deals changed since `after` (the end of the
+    day), as they were: the old value of each field's first change since."""
     amounts: dict[int, Decimal] = {}
     closes: dict[int, date | None] = {}
-    after = day_start(day + timedelta(days=1))
     changes = (
         DealChange.objects.filter(deal_id__in=chunk, changed_at__gte=after)
         .order_by("deal_id", "field", "changed_at", "pk")
@@ -100,24 +127,6 @@ def _values_then(ids: list[int], day: date) -> tuple[dict[int, Decimal], dict[in
         elif field == DealChange.Field.EXPECTED_CLOSE and deal_id not in closes:
             closes[deal_id] = _day(old_value)
     return amounts, closes
-
-
-def _stages_then(ids: list[int], day: date) -> dict[int, int | None]:
-    """{deal id: the stage it was in at the end of `day`} for deals with a stage history
-    (None when its history starts after the day without saying where from)."""
-    stage_then: dict[int, int | None] = {}
-    history = (
-        DealStageChange.objects.filter(deal_id__in=chunk)
-        .order_by("deal_id", "changed_on", "recorded_at", "pk")
-        .values_list("deal_id", "from_stage_id", "to_stage_id", "changed_on")
-        for chunk in in_chunks(ids)
-    )
-    rows = itertools.chain.from_iterable(history)
-    for deal_id, grouped in itertools.groupby(rows, key=itemgetter(0)):
-        changes = list(grouped)  # (deal id, from, to, on) in the order they happened
-        before = [to_stage for _, _, to_stage, on in changes if on <= day]
-        stage_then[deal_id] = before[-1] if before else changes[0][1]
-    return stage_then
 
 
 def _amount(text: str) -> Decimal | None:

@@ -191,6 +191,9 @@ class Deal(models.Model):
             models.Index(fields=["owner", "status", "closed_on"]),
             models.Index(fields=["owner", "created_on"]),
             models.Index(fields=["status", "expected_close_on"]),
+            # The deals open on a past day (open now, or closed after it) and those
+            # closed in a period, found without reading every deal.
+            models.Index(fields=["status", "closed_on"]),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_not_negative"),

@@ -265,6 +265,7 @@ def _team_summaries_computed(
     people counted are those a board shows (reps), so a team's line adds up its board."""
     paths = {t.pk: t.path for t in teams}
     members: dict[int, list[int]] = defaultdict(list)  # team id -> person ids in subtree
+    teams_of: dict[int, list[int]] = defaultdict(list)  # person id -> their teams here
     person_ids: list[int] = []
     roster = _in_period(people if people is not None else Person.objects.all(), period).filter(
         Q(team__in=Team.objects.subtree_of(teams)), role__in=SCORED_ROLES
@@ -275,11 +276,12 @@ def _team_summaries_computed(
         for part in (path or "").strip("/").split("/"):
             if part and int(part) in paths:
                 members[int(part)].append(pk)
+                teams_of[pk].append(int(part))
     end = _to_date(period, as_of)
     everyone = people is None or len(person_ids) > 5000
     source = None if everyone else person_ids
     counted = m.counts(source, period.start, end)
-    closes = m.split_closes(source, period.start, end)
+    overlaps = m.team_overlaps(m.split_closes(source, period.start, end), teams_of)
     pipes = m.pipeline(source, _window(period, as_of), on=end)
     own = m.team_targets(paths, period)
     own_paces = m.target_paces("team_id", paths, period, as_of)
@@ -294,9 +296,9 @@ def _team_summaries_computed(
     result = []
     for team in teams:
         ids = members.get(team.pk, [])
-        c = sum((counted[i] for i in ids if i in counted), m.Counts())
+        c = m.counts_sum(counted[i] for i in ids if i in counted)
         # A deal shared by several of the team's people is one deal won for the team.
-        c = m.once_per_team(c, set(ids), closes)
+        c = m.less_overlap(c, overlaps.get(team.pk))
         pipe = m.Pipeline()
         for i in ids:
             if i in pipes:
