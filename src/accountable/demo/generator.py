@@ -44,7 +44,13 @@ from accountable.demo.sales import DEFAULT_WEEKS, SalesWindow, sales_data_create
 from accountable.demo.timeline import RepTimeline
 from accountable.org.calendar import FiscalCalendar
 from accountable.org.models import Person, PersonChange, Role, Team, TeamKind
-from accountable.org.services import organisation_update, person_create, team_create, team_update
+from accountable.org.services import (
+    organisation_update,
+    person_create,
+    team_create,
+    team_update,
+    time_off_record,
+)
 from accountable.scorecards import rollups
 
 __all__ = [
@@ -579,6 +585,27 @@ def _write_ground_truth(
     path.write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n")
 
 
+def _create_time_off(plan: OrganisationPlan) -> None:
+    """A little time off to come, so the demo shows it: the demo rep's week of holiday
+    three weeks on, and two days of a course for another steady rep next week. Both lie
+    ahead, so the activity behind the planted archetypes is judged as it was drawn."""
+    monday = plan.today + timedelta(days=7 - plan.today.weekday())
+    steady = [p for p in plan.people if p.archetype == "steady" and p.email != REP_EMAIL]
+    spans = [(REP_EMAIL, monday + timedelta(weeks=2), 4, "Holiday")]
+    if steady:
+        spans.append((steady[0].email, monday + timedelta(days=3), 1, "Training course"))
+    people = {p.email: p for p in Person.objects.filter(email__in=[s[0] for s in spans])}
+    for email, first, extra_days, note in spans:
+        if email in people:
+            time_off_record(
+                actor=None,
+                person=people[email],
+                first_day=first,
+                last_day=first + timedelta(days=extra_days),
+                note=note,
+            )
+
+
 def _write_plan(
     plan: OrganisationPlan, progress: Callable[[int, int], None]
 ) -> list[tuple[str, str, str]]:
@@ -605,6 +632,7 @@ def _write_plan(
 
     _bulk_create_reps([p for p in plan.people if p.role == Role.REP], teams, on_batch)
     _assign_managers(plan, teams)
+    _create_time_off(plan)
     logins = _set_login_passwords(plan)
     audit_record(
         actor=None,
