@@ -198,3 +198,54 @@ def test_the_board_a_goal_and_a_key_result_agree_on_win_rate_deal_size_and_cycle
             progress = goal_progress(goal, today=AS_OF).actual
             assert float(progress) == pytest.approx(float(expected)), (metric, owner)
             assert float(results[(objective.pk, metric)]) == pytest.approx(float(expected))
+
+
+def test_units_sold_are_the_quantities_won_by_share_on_the_board_and_in_a_goal(org):
+    from accountable.goals.models import Goal
+    from accountable.goals.selectors import goal_progress
+
+    deals_upsert(
+        [
+            {
+                "external_id": "SEATS",
+                "name": "Seats",
+                "owner": org.rep,
+                "stage": stage("Won"),
+                "amount": Decimal("9000"),
+                "quantity": 10,
+                "created_on": date(2026, 7, 1),
+                "closed_on": date(2026, 8, 14),
+                "splits": [(org.rep, 60), (org.rep2, 40)],
+            },
+            {
+                "external_id": "MORE",
+                "name": "More seats",
+                "owner": org.rep2,
+                "stage": stage("Won"),
+                "amount": Decimal("900"),
+                "quantity": 3,
+                "created_on": date(2026, 7, 2),
+                "closed_on": date(2026, 8, 20),
+            },
+        ]
+    )
+    quarter = organisation_get().calendar.parse("2026-Q3")
+    rows = {
+        r.person_id: r for r in scorecards.scorecard_rows(org.admin, period=quarter, as_of=AS_OF)
+    }
+    team = scorecards.metric_summary(
+        org.admin, metric="units", period=quarter, as_of=AS_OF, team=org.north_field
+    )
+    assert (rows[org.rep.pk].won_units, rows[org.rep2.pk].won_units) == (6, 7)
+    assert team.actual == 13
+    for owner, expected in ((org.rep, 6), (org.rep2, 7), (org.north_field, 13)):
+        goal = Goal.objects.create(
+            person=owner if owner != org.north_field else None,
+            team=owner if owner == org.north_field else None,
+            metric="units",
+            target_value=Decimal(20),
+            period="2026-Q3",
+            period_start=date(2026, 7, 1),
+            period_end=date(2026, 9, 30),
+        )
+        assert goal_progress(goal, today=AS_OF).actual == expected

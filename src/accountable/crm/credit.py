@@ -58,6 +58,12 @@ def sql_credited_amount(share: str) -> str:
     return f"ROUND(d.amount * {share} / 100.0, 2)"
 
 
+def sql_credited_units(share: str) -> str:
+    """The SQL of a deal's quantity credited at `share` percent (units sold by share, to
+    the hundredth: a 10-unit deal split 60/40 is 6 and 4)."""
+    return f"ROUND(d.quantity * {share} / 100.0, 2)"
+
+
 def credited_amount(amount: Decimal | float | int, share: Decimal | float | int) -> Decimal:
     """A deal's amount credited at `share` percent, in cents (half up, as in SQL)."""
     value = Decimal(str(amount)) * Decimal(str(share)) / HUNDRED

@@ -116,6 +116,7 @@ class Counts:
     lost_count: int = 0
     created_amount: Decimal = ZERO
     created_count: int = 0
+    won_units: Decimal = ZERO
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(
@@ -740,7 +741,7 @@ def metric_value(
     (percent metrics as 0-100). None for what the data cannot say (custom, new accounts)."""
     simple = {
         "revenue": c.won_amount,
-        "units": c.won_count,
+        "units": c.won_units,
         "deals_won": c.won_count,
         "renewals": c.won_renewals,
         "pipeline_created": c.created_amount,

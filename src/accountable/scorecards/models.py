@@ -46,6 +46,7 @@ OUTCOME_COLUMNS = [
     "lost_count",
     "created_amount",
     "created_count",
+    "won_units",
 ]
 
 
@@ -101,6 +102,8 @@ class OutcomeRollup(models.Model):
     lost_count = models.PositiveIntegerField(default=0)
     created_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     created_count = models.PositiveIntegerField(default=0)
+    # The quantity of the deals won, credited by split share (units sold).
+    won_units = models.DecimalField(max_digits=16, decimal_places=2, default=0)
 
     class Meta:
         constraints = [

@@ -116,7 +116,7 @@ def _activity_days(people: list[int] | None, start: date | None, end: date | Non
     )
 
 
-def _credited(amount: str) -> dict[str, list[str]]:
+def _credited(amount: str, units: str) -> dict[str, list[str]]:
     """The outcome columns a deal adds on its close day and on its created day."""
     won, lost = "d.status = 'won'", "d.status = 'lost'"
     return {
@@ -128,8 +128,9 @@ def _credited(amount: str) -> dict[str, list[str]]:
             f"CASE WHEN {lost} THEN 1 ELSE 0 END",
             "0",
             "0",
+            f"CASE WHEN {won} THEN {units} ELSE 0 END",
         ],
-        "created_on": ["0", "0", "0", "0", "0", amount, "1"],
+        "created_on": ["0", "0", "0", "0", "0", amount, "1", "0"],
     }
 
 
@@ -142,7 +143,8 @@ def _outcome_days_sql(people: list[int] | None, start: date | None, end: date | 
     # split (`crm.credit`): two sources, each a plain join the planner can serve from
     # the indexes.
     for tables, person, share, condition in credit.SQL_SOURCES:
-        for column, values in _credited(credit.sql_credited_amount(share)).items():
+        units = credit.sql_credited_units(share)
+        for column, values in _credited(credit.sql_credited_amount(share), units).items():
             where = [f"d.{column} IS NOT NULL"] + ([condition] if condition else [])
             if column == "closed_on":
                 where.append("d.status IN ('won', 'lost')")

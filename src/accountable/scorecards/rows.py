@@ -105,6 +105,8 @@ class ScoreRow(_Json):
     deals_missing_milestones: int
     # Won per working week so far: shown while it is too early to project.
     run_rate_weekly: Decimal | None = None
+    # Units sold: the quantity of the deals won, credited by split share.
+    won_units: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,7 @@ def _rows_computed(people: list[Person], period: Period, as_of: date) -> list[Sc
                 target=mine.get("revenue"),
                 won_amount=f.money(c.won_amount),
                 won_count=c.won_count,
+                won_units=c.won_units,
                 lost_count=c.lost_count,
                 win_rate=rate,
                 win_rate_value=f.win_rate_value(c.won_amount, c.lost_amount),
@@ -357,7 +358,7 @@ def exec_rollup(viewer: Person, *, period: Period, as_of: date) -> list[TeamSumm
 LEADERBOARD_FIELDS = {
     "revenue": "won_amount",
     "deals_won": "won_count",
-    "units": "won_count",
+    "units": "won_units",
     "win_rate": "win_rate",
     "avg_deal_size": "avg_deal_size",
     "attainment": "attainment",
