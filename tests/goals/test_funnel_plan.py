@@ -171,6 +171,7 @@ def test_the_command_line_reads_the_same_progress_and_funnel(history, org):
     assert funnel["too_late"] and funnel["period"] == "2026-Q4"
     assert funnel["stages"][0] == {
         "stage": "deals",
+        "label": "deals",
         "total": 10,
         "done": 0,
         "still_needed": 10,

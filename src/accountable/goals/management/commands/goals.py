@@ -56,6 +56,7 @@ def goal_report(viewer: Person, person: Person, today: date) -> list[dict]:
                 "stages": [
                     {
                         "stage": stage.key,
+                        "label": stage.label,
                         "total": stage.total,
                         "done": stage.done,
                         "still_needed": stage.remaining,
@@ -117,7 +118,7 @@ class Command(BaseCommand):
                     total = "—" if stage["total"] is None else stage["total"]
                     per_week = "—" if stage["per_week"] is None else stage["per_week"]
                     self.stdout.write(
-                        f"    {stage['stage']:<14} {total!s:>7} in the period, "
+                        f"    {stage['label']:<18} {total!s:>6} in the period, "
                         f"{per_week!s:>5} a week ({stage['rate_from']})"
                     )
                 self.stdout.write(f"  {funnel['explanation']}")
