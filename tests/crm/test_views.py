@@ -265,3 +265,16 @@ def test_editing_keeps_an_overlay_from_another_team(client, org):
         "Rita Rep": Decimal("80.00"),
         "Olga Other": Decimal("20.00"),
     }
+
+
+def test_a_deal_typed_in_carries_its_quantity_and_shows_it(client, org):
+    client.force_login(org.rep)
+    client.post(reverse("crm:deal_new"), deal_form(quantity="12"))
+    deal = Deal.objects.get(name="Globex rollout")
+    assert deal.quantity == 12
+    page = client.get(reverse("crm:deal", args=[deal.pk])).content.decode()
+    assert "12 units" in page
+    response = client.post(reverse("crm:deal_new"), deal_form(name="Zero", quantity="0"))
+    assert "Ensure this value is greater than or equal to 1" in response.content.decode()
+    client.post(reverse("crm:deal_new"), deal_form(name="Plain"))
+    assert Deal.objects.get(name="Plain").quantity == 1
