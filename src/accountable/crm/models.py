@@ -242,7 +242,9 @@ class DealStageChange(models.Model):
 
     class Meta:
         ordering = ["changed_on", "recorded_at"]
-        indexes = [models.Index(fields=["deal", "changed_on"])]
+        # A deal's history in the order it happened: the stage it was in on a day is
+        # read from it without sorting (`crm.deal_history`).
+        indexes = [models.Index(fields=["deal", "changed_on", "recorded_at"])]
 
     def __str__(self) -> str:
         return f"{self.deal}: {self.from_stage} → {self.to_stage}"

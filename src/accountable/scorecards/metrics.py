@@ -347,22 +347,21 @@ def _pipeline_on(
     if wanted is not None:
         split_to = DealSplit.objects.filter(person_id__in=wanted).values("deal_id")
         deals = deals.filter(Q(owner_id__in=wanted) | Q(pk__in=split_to))
-    then = deal_history.deals_on(deals, day)
+    then = deal_history.states_on(deals, day)
     shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     splits = DealSplit.objects.filter(deal_id__in=deals.order_by().values("pk"))
     for deal_id, person_id, share in splits.values_list("deal_id", "person_id", "share"):
         shares[deal_id].append((person_id, share / 100))
     result: dict[int, Pipeline] = defaultdict(Pipeline)
-    for deal_id, deal in then.items():
-        amount = deal.amount
-        weighted = amount * deal.stage.probability / 100
-        closing = deal.expected_close_on is not None and a <= deal.expected_close_on <= b
+    for deal_id, owner_id, amount, expected_close_on, stage in then:
+        weighted = amount * stage.probability / 100
+        closing = expected_close_on is not None and a <= expected_close_on <= b
         # A deal with a split credits its split people; else its owner, in full.
         credited = shares.get(deal_id)
         if credited is None:
-            if wanted is not None and deal.owner_id not in wanted:
+            if wanted is not None and owner_id not in wanted:
                 continue
-            p = result[deal.owner_id]
+            p = result[owner_id]
             p.open_amount += amount
             p.open_count += 1
             p.weighted += weighted
