@@ -16,10 +16,10 @@ import pytest
 from django.urls import reverse
 
 from accountable.crm.models import Activity, Deal, Feedback
-from accountable.goals.models import Target
 from accountable.imports.errors import ImportNotAllowed
 from accountable.imports.pipeline import import_file
 from accountable.org import abilities
+from accountable.targets.models import Target
 from accountable.tokens.services import token_create
 from tests.crm.factories import ActivityFactory, DealFactory, FeedbackFactory, stage
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accountable.audit.models import AuditEntry
 from accountable.crm.models import Activity, Deal, DealChange, Feedback
-from accountable.goals.models import Target
+from accountable.targets.models import Target
 from tests.crm.factories import ActivityFactory, DealFactory, FeedbackFactory, stage
 
 pytestmark = pytest.mark.django_db

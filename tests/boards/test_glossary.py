@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management import call_command
 
 from accountable.boards.glossary import glossary_markdown
-from accountable.goals.catalogue import CATALOGUE
+from accountable.targets.catalogue import CATALOGUE
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
 

@@ -26,11 +26,11 @@ from accountable.audit.models import AuditEntry
 from accountable.boards import tables
 from accountable.crm.models import Feedback
 from accountable.crm.upsert import deals_upsert
-from accountable.goals.models import Target
 from accountable.scorecards.models import RoleScorecard
 from accountable.signals.models import WarningSign
 from accountable.signals.services import signals_run, warning_acknowledge
 from accountable.signals.summaries import BoardSignals, Flag, RightMark
+from accountable.targets.models import Target
 from tests.factories import PersonFactory
 from tests.scorecards.conftest import Q3, deal
 

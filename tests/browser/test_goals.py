@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accountable.goals.models import Goal, Target
+from accountable.goals.models import Goal
 from accountable.org.services import organisation_get
+from accountable.targets.models import Target
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 from tests.crm.factories import ActivityFactory, DealFactory, ensure_pipeline, stage

@@ -26,8 +26,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from accountable.core import backup as backups
 from accountable.crm.models import ActivityKind, Deal
 from accountable.crm.upsert import activities_upsert, deals_upsert
-from accountable.goals.models import Target
 from accountable.scorecards import selectors
+from accountable.targets.models import Target
 from tests.crm.factories import AccountFactory, FeedbackFactory, ProductFactory
 from tests.factories import PersonFactory
 from tests.scorecards.conftest import Q3, activity, at, deal

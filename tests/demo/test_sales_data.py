@@ -33,10 +33,10 @@ from accountable.crm.models import (
 )
 from accountable.demo.archetypes import BY_KEY
 from accountable.demo.generator import DEMO_CALENDAR, DemoResult, generate_demo
-from accountable.goals.models import Target
 from accountable.org.calendar import Kind
 from accountable.org.models import Person, Role, Team
 from accountable.scorecards import metrics
+from accountable.targets.models import Target
 
 TODAY = date(2026, 3, 16)
 

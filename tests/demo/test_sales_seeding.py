@@ -15,8 +15,8 @@ from accountable.crm.models import Activity, Deal, DealStageChange
 from accountable.demo.bulk import BatchInserter, timestamper
 from accountable.demo.generator import generate_demo
 from accountable.demo.sales import SalesWindow
-from accountable.goals.models import Target
 from accountable.org.calendar import FiscalCalendar
+from accountable.targets.models import Target
 from tests.factories import PersonFactory
 
 TODAY = date(2026, 3, 16)

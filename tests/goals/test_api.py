@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from accountable.goals import services
-from accountable.goals.models import Target
+from accountable.targets.models import Target
 from accountable.tokens.services import token_create
 
 pytestmark = pytest.mark.django_db

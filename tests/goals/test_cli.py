@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accountable.goals import services
-from accountable.goals.models import Target
+from accountable.targets.models import Target
 
 pytestmark = pytest.mark.django_db
 

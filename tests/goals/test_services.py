@@ -10,10 +10,11 @@ import time_machine
 
 from accountable.audit.models import AuditEntry
 from accountable.goals import services
-from accountable.goals.models import Goal, GoalStatus, Target
+from accountable.goals.models import Goal, GoalStatus
 from accountable.goals.selectors import allocation_status
 from accountable.goals.services import GoalInput, GoalsError, NotAllowed, SmartFailed
 from accountable.org.models import PersonChange
+from accountable.targets.models import Target
 from tests.crm.factories import ActivityFactory, DealFactory, stage
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_target_set_creates_then_updates_and_audits(org):
         actor=org.manager, owner=org.rep, metric="revenue", period_label="2026-Q3", value=130000
     )
     assert Target.objects.get().value == Decimal("130000.00")
-    entries = list(AuditEntry.objects.filter(object_type="goals.target").order_by("pk"))
+    entries = list(AuditEntry.objects.filter(object_type="targets.target").order_by("pk"))
     assert [e.action for e in entries] == ["target.create", "target.update"]
     assert entries[1].before == {"value": "120000.00"} and entries[1].after == {
         "value": "130000.00"

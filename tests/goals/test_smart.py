@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from accountable.goals.catalogue import Metric, Unit, metric_get
 from accountable.goals.smart import Best, GoalDraft, SmartContext, smart_check
+from accountable.targets.catalogue import Metric, Unit, metric_get
 
 D = Decimal
 TODAY = date(2026, 3, 10)

@@ -10,8 +10,9 @@ import time_machine
 from django.urls import reverse
 
 from accountable.goals import services
-from accountable.goals.models import Goal, Target
+from accountable.goals.models import Goal
 from accountable.goals.services import GoalInput
+from accountable.targets.models import Target
 from tests.crm.factories import ActivityFactory, DealFactory, stage
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ from openpyxl import Workbook
 
 from accountable.audit.models import AuditEntry
 from accountable.crm.models import Account, Activity, Deal, DealStageChange, Feedback, Product
-from accountable.goals.models import Target
 from accountable.imports.errors import ImportFileError, ImportNotAllowed
 from accountable.imports.models import ImportRun
 from accountable.imports.pipeline import import_file, import_rows
 from accountable.org.models import Person, Team
+from accountable.targets.models import Target
 from tests.imports.conftest import deals_csv
 
 pytestmark = pytest.mark.django_db

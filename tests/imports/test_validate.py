@@ -8,9 +8,9 @@ import pytest
 
 from accountable.audit.models import AuditEntry
 from accountable.crm.models import Account, Activity, Deal, Feedback, Product
-from accountable.goals.models import Target
 from accountable.imports.pipeline import import_rows
 from accountable.org.models import Person, PersonChange, Team, TeamKind
+from accountable.targets.models import Target
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,9 @@ from django.http import Http404
 
 from accountable.crm.models import Stage
 from accountable.crm.upsert import deals_upsert
-from accountable.goals.models import Target
 from accountable.scorecards import selectors
 from accountable.scorecards.services import role_scorecard_set
+from accountable.targets.models import Target
 from tests.factories import PersonFactory
 from tests.scorecards.conftest import Q3, deal
 

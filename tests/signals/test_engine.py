@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from accountable.crm.models import Activity, Deal, DealStatus, Product, Stage
-from accountable.goals.models import Target
 from accountable.org.models import Role
 from accountable.signals.engine import assess
+from accountable.targets.models import Target
 from tests.factories import PersonFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db

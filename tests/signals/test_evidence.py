@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accountable.goals.models import Target
 from accountable.org.calendar import FiscalCalendar
 from accountable.signals.evidence import benchmarks_for, figures_for, ramp_share
 from accountable.signals.inputs import (
@@ -18,6 +17,7 @@ from accountable.signals.inputs import (
     Window,
     inputs_gather,
 )
+from accountable.targets.models import Target
 
 CALENDAR = FiscalCalendar()
 AS_OF = date(2026, 8, 17)  # Monday of week 8 of 2026-Q3

@@ -15,10 +15,10 @@ from ninja.errors import HttpError
 
 from accountable.api.auth import callers
 from accountable.goals import selectors, services
-from accountable.goals.models import Target
 from accountable.goals.services import GoalsError, NotAllowed
 from accountable.org.abilities import SET_TARGETS, roles_with
 from accountable.org.models import Person, Team
+from accountable.targets.models import Target
 from accountable.tokens.models import Scope
 
 router = Router(tags=["targets"])

@@ -17,9 +17,9 @@ from datetime import date
 
 from django import forms
 
-from accountable.goals.catalogue import CATALOGUE
 from accountable.org.calendar import FiscalCalendar, Kind, Period, PeriodError, parse_date
 from accountable.scorecards.services import ScorecardError
+from accountable.targets.catalogue import CATALOGUE
 
 KIND_WORDS = {
     Kind.WEEK: "Week",

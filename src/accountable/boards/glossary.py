@@ -8,10 +8,10 @@ from __future__ import annotations
 import inspect
 
 from accountable.crm import credit
-from accountable.goals.catalogue import CATALOGUE, Unit
 from accountable.org import time_off
 from accountable.scorecards import formulas as f
 from accountable.signals import rules
+from accountable.targets.catalogue import CATALOGUE, Unit
 
 UNITS = {Unit.MONEY: "money", Unit.COUNT: "count", Unit.PERCENT: "%", Unit.DAYS: "days"}
 
@@ -42,7 +42,7 @@ Every figure Accountable shows — on the board, the personal scorecard, the
 roll-up, the leaderboard, in a goal or an OKR, in a warning's evidence, in the
 API and on the command line — comes from these definitions. This page is
 printed by `accountable metrics` from the definitions in the code
-(`src/accountable/goals/catalogue.py`, `src/accountable/scorecards/formulas.py`,
+(`src/accountable/targets/catalogue.py`, `src/accountable/scorecards/formulas.py`,
 `src/accountable/crm/credit.py`, `src/accountable/org/time_off.py`); a test keeps it
 identical.
 """

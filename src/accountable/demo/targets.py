@@ -24,8 +24,8 @@ from accountable.demo.activities import (
 from accountable.demo.archetypes import BASELINE
 from accountable.demo.deals import OPPORTUNITIES_PER_DAY
 from accountable.demo.timeline import RepTimeline
-from accountable.goals.models import Target
 from accountable.org.calendar import FiscalCalendar, Kind, Period
+from accountable.targets.models import Target
 
 __all__ = ["QUOTA_METRICS", "quarters", "rep_targets", "targets_create", "team_targets"]
 

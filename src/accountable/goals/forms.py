@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from accountable.goals.catalogue import CATALOGUE
 from accountable.goals.models import (
     Goal,
     GoalKind,
@@ -19,6 +18,7 @@ from accountable.goals.services import GoalInput, can_propose_goal, can_set_targ
 from accountable.org.forms import CalendarDateField
 from accountable.org.models import Person, Team
 from accountable.org.scoping import visible_people, visible_teams
+from accountable.targets.catalogue import CATALOGUE
 
 METRICS = [(m.key, m.label) for m in CATALOGUE]
 # More of an activity than anyone does in a period; what is worked back from it fits a target.

@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
 from accountable.goals import actuals
-from accountable.goals.catalogue import Unit, metric_get
 from accountable.goals.models import KeyResult, Objective, ObjectiveLevel
 from accountable.goals.selectors import shown
 from accountable.goals.services import (
@@ -41,6 +40,7 @@ from accountable.org import abilities
 from accountable.org.models import Person, Role, Team
 from accountable.org.scoping import SEES_EVERYONE, visible_people, visible_teams
 from accountable.scorecards.formulas import attainment
+from accountable.targets.catalogue import Unit, metric_get
 
 
 def can_set_objective(actor: Person, level: str, owner: Person | Team | None) -> bool:

@@ -15,7 +15,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from accountable.goals import actuals
-from accountable.goals.catalogue import Unit, metric_get
 from accountable.goals.funnel import (
     FunnelPlan,
     Timing,
@@ -25,7 +24,7 @@ from accountable.goals.funnel import (
     timing,
     work_back,
 )
-from accountable.goals.models import Goal, Target
+from accountable.goals.models import Goal
 from accountable.goals.services import (
     GoalInput,
     calendar,
@@ -44,6 +43,8 @@ from accountable.org.scoping import (
 )
 from accountable.scorecards import formulas as f
 from accountable.scorecards import metrics as board
+from accountable.targets.catalogue import Unit, metric_get
+from accountable.targets.models import Target
 
 ZERO = Decimal(0)
 

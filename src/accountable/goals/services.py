@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
 from accountable.goals import actuals
-from accountable.goals.catalogue import Metric, Unit, metric_get
-from accountable.goals.models import Goal, GoalKind, GoalSettings, GoalStatus, Target
+from accountable.goals.models import Goal, GoalKind, GoalSettings, GoalStatus
 from accountable.goals.splits import (
     SplitError,
     allocate,
@@ -35,6 +34,8 @@ from accountable.org import abilities
 from accountable.org.calendar import Kind, Period, PeriodError
 from accountable.org.models import Person, PersonChange, Role, Team
 from accountable.org.services import organisation_get
+from accountable.targets.catalogue import Metric, Unit, metric_get
+from accountable.targets.models import Target
 
 TARGET_FIELDS = ["value"]
 GOAL_FIELDS = [

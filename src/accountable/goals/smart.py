@@ -21,8 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from accountable.goals.actuals import is_computed
-from accountable.goals.catalogue import Metric, metric_get
 from accountable.goals.funnel import plain_number
+from accountable.targets.catalogue import Metric, metric_get
 
 __all__ = ["Best", "GoalDraft", "LetterResult", "SmartContext", "smart_check"]
 

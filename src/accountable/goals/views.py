@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from accountable.goals import okrs as okrs_
 from accountable.goals import selectors, services
-from accountable.goals.catalogue import CATALOGUE, metric_get
 from accountable.goals.forms import (
     AllocateForm,
     ConfidenceForm,
@@ -31,6 +30,7 @@ from accountable.org.calendar import PeriodError
 from accountable.org.models import Person, Team
 from accountable.org.scoping import ability_required, visible_teams
 from accountable.org.services import organisation_get
+from accountable.targets.catalogue import CATALOGUE, metric_get
 
 
 def _grid_url(period: str, metric: str, team: str | int | None) -> str:

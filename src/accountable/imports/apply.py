@@ -24,12 +24,12 @@ from accountable.crm import upsert as crm
 from accountable.crm.errors import CrmError
 from accountable.crm.models import Account
 from accountable.crm.names import name_key
-from accountable.goals.models import Target
 from accountable.imports.findings import Findings
 from accountable.org import services as org
 from accountable.org.abilities import Grant
 from accountable.org.models import Person, Role, Team, TeamKind, TimeOff
 from accountable.org.services import OrgError
+from accountable.targets.models import Target
 
 BATCH_SIZE = 1000
 Numbered = tuple[int, dict[str, Any]]

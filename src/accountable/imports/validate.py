@@ -28,7 +28,6 @@ from accountable.crm.models import (
     Outcome,
 )
 from accountable.crm.names import clean_name, name_key
-from accountable.goals.catalogue import metric_get
 from accountable.imports import names as lookups
 from accountable.imports import values as v
 from accountable.imports.errors import ImportNotAllowed, RowError
@@ -39,6 +38,7 @@ from accountable.org.abilities import IMPORT_ABILITIES, IMPORT_DEALS, grant, may
 from accountable.org.calendar import FiscalCalendar, PeriodError
 from accountable.org.models import Person, Role, Team
 from accountable.org.services import TIME_OFF_NOTE_MAX
+from accountable.targets.catalogue import metric_get
 
 
 def _key(text: str) -> str:

@@ -31,9 +31,9 @@ from django.utils import timezone
 
 from accountable.audit.models import AuditEntry
 from accountable.crm.models import Deal, DealChange, DealSplit, DealStageChange
-from accountable.goals.models import Target
 from accountable.org.models import Organisation, PersonChange, Team
 from accountable.scorecards.models import ActivityRollup, OutcomeRollup, RoleScorecard
+from accountable.targets.models import Target
 
 T = TypeVar("T")
 TIMEOUT = 3600  # seconds; the fingerprint, not the timeout, keeps answers right

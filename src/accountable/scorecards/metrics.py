@@ -52,8 +52,6 @@ from accountable.crm.models import (
     DealStatus,
     Milestone,
 )
-from accountable.goals.catalogue import BY_KEY, Unit
-from accountable.goals.models import Target
 from accountable.org.calendar import Kind, Period
 from accountable.org.models import Role
 from accountable.org.selectors import time_off_spans
@@ -68,6 +66,8 @@ from accountable.scorecards.models import (
     OutcomeRollup,
     RoleScorecard,
 )
+from accountable.targets.catalogue import BY_KEY, Unit
+from accountable.targets.models import Target
 
 ZERO = Decimal(0)
 STALE_DAYS = 30

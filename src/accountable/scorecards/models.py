@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from accountable.goals.models import METRIC_CHOICES
 from accountable.org.models import Role
+from accountable.targets.models import METRIC_CHOICES
 
 
 class Grain(models.TextChoices):

@@ -14,12 +14,12 @@ from typing import Any
 from django.db.models import Q
 
 from accountable.crm.models import Deal, DealStageChange, ForecastCategory, Stage
-from accountable.goals.catalogue import BY_KEY
 from accountable.org.calendar import Kind, Period
 from accountable.org.models import Person, Role
 from accountable.scorecards import formulas as f
 from accountable.scorecards import metrics as m
 from accountable.scorecards.rows import FunnelStep, MetricTile
+from accountable.targets.catalogue import BY_KEY
 
 SPARK_WEEKS = 13
 BASELINE_PERIODS = 4

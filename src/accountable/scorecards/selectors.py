@@ -25,7 +25,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accountable.crm import deal_history
-from accountable.goals.catalogue import metric_get
 from accountable.org.calendar import Period
 from accountable.org.models import Person, Role, Team
 from accountable.org.scoping import SEES_EVERYONE, team_shared_people, visible_people, visible_teams
@@ -41,6 +40,7 @@ from accountable.scorecards.rows import (
     ScoreRow,
     TeamSummary,
 )
+from accountable.targets.catalogue import metric_get
 
 __all__ = [
     "FunnelStep",

@@ -8,12 +8,12 @@ from typing import Any
 from django.db import transaction
 
 from accountable.audit.services import audit_record
-from accountable.goals.catalogue import BY_KEY
 from accountable.org import abilities
 from accountable.org.models import Person, Role
 from accountable.org.services import organisation_get
 from accountable.scorecards.metrics import role_scorecards
 from accountable.scorecards.models import MetricKind, RoleScorecard
+from accountable.targets.catalogue import BY_KEY
 
 MAX_WEIGHT = 1000
 

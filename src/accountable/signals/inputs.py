@@ -27,11 +27,11 @@ from django.db.models import Count, Q
 from accountable.core.local_day import day_start, local_day
 from accountable.crm import credit
 from accountable.crm.models import Activity, ActivityKind, Channel, Deal, DealStatus, Feedback
-from accountable.goals.models import Target
 from accountable.org.calendar import FiscalCalendar, Kind, Period
 from accountable.org.models import Person, Role
 from accountable.org.selectors import time_off_spans
 from accountable.scorecards.metrics import person_paces
+from accountable.targets.models import Target
 
 __all__ = [
     "ClosedDeal",
