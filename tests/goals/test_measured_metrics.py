@@ -16,6 +16,7 @@ from accountable.crm.models import DealSplit
 from accountable.goals import actuals, okrs, services
 from accountable.goals.models import Goal
 from accountable.goals.selectors import goal_progress, smart_context_for
+from accountable.goals.suggest import target_suggest
 from accountable.org.calendar import DEFAULT_CALENDAR
 from accountable.org.services import organisation_get
 from accountable.scorecards import formulas as f
@@ -234,10 +235,10 @@ def test_suggestions_for_rates_are_unscaled_and_need_enough_deals(org):
         DealFactory(owner=org.rep, stage=won, amount=3000, created_on=day, closed_on=day)
         DealFactory(owner=org.rep, stage=lost, created_on=day, closed_on=day)
     with time_machine.travel(date(2026, 7, 15), tick=False):
-        rate, note = services.target_suggest(org.rep, "win_rate", "2026-Q3")
-        size, _ = services.target_suggest(org.rep, "avg_deal_size", "2026-Q4")
-        thin, why = services.target_suggest(org.rep2, "win_rate", "2026-Q3")
-        growth, plainly = services.target_suggest(org.rep, "revenue_growth", "2026-Q3")
+        rate, note = target_suggest(org.rep, "win_rate", "2026-Q3")
+        size, _ = target_suggest(org.rep, "avg_deal_size", "2026-Q4")
+        thin, why = target_suggest(org.rep2, "win_rate", "2026-Q3")
+        growth, plainly = target_suggest(org.rep, "revenue_growth", "2026-Q3")
     assert rate == Decimal("50.00") and "12 deals closed" in note
     assert size == Decimal("3000.00")
     assert thin is None and "Too little history" in why and "5 needed" in why

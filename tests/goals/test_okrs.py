@@ -11,8 +11,10 @@ from django.urls import reverse
 
 from accountable.audit.models import AuditEntry
 from accountable.goals import okrs
+from accountable.goals.errors import GoalsError, NotAllowed
 from accountable.goals.models import Goal
-from accountable.goals.services import GoalInput, GoalsError, NotAllowed, goal_create
+from accountable.goals.services import goal_create
+from accountable.goals.smart import GoalInput
 from tests.crm.factories import DealFactory, stage
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,11 @@ import time_machine
 
 from accountable.audit.models import AuditEntry
 from accountable.goals import services
+from accountable.goals.errors import GoalsError, NotAllowed, SmartFailed
 from accountable.goals.models import Goal, GoalStatus
 from accountable.goals.selectors import allocation_status
-from accountable.goals.services import GoalInput, GoalsError, NotAllowed, SmartFailed
+from accountable.goals.smart import GoalInput
+from accountable.goals.suggest import target_suggest
 from accountable.org.models import PersonChange
 from accountable.targets.models import Target
 from tests.crm.factories import ActivityFactory, DealFactory, stage
@@ -253,12 +255,12 @@ def test_suggestion_is_the_80th_percentile_of_the_last_12_weeks(org):
             ActivityFactory(
                 person=org.rep, occurred_at=datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
             )
-    suggestion, note = services.target_suggest(org.rep, "calls", "2026-Q3")
+    suggestion, note = target_suggest(org.rep, "calls", "2026-Q3")
     # 11 weeks of 5 and one of 10: the 80th percentile is 5; Q3 has 66 working days = 13.2 weeks.
     assert suggestion == Decimal("66") and "80th percentile" in note
-    assert services.target_suggest(org.rep2, "calls", "2026-Q3")[0] is None
+    assert target_suggest(org.rep2, "calls", "2026-Q3")[0] is None
     org.rep2.start_date = date(2026, 7, 1)
-    assert services.target_suggest(org.rep2, "calls", "2026-Q3")[0] is None
+    assert target_suggest(org.rep2, "calls", "2026-Q3")[0] is None
 
 
 def goal_input(org, **kw) -> GoalInput:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accountable.goals import services
 from accountable.goals.models import Goal
-from accountable.goals.services import GoalInput
+from accountable.goals.smart import GoalInput
 from accountable.targets.models import Target
 from tests.crm.factories import ActivityFactory, DealFactory, stage
 

@@ -15,9 +15,10 @@ from ninja.errors import HttpError
 
 from accountable.api.auth import callers
 from accountable.goals import selectors, services
-from accountable.goals.services import GoalsError, NotAllowed
+from accountable.goals.errors import GoalsError, NotAllowed
 from accountable.org.abilities import SET_TARGETS, roles_with
 from accountable.org.models import Person, Team
+from accountable.org.scoping import visible_people, visible_teams
 from accountable.targets.models import Target
 from accountable.tokens.models import Scope
 
@@ -111,8 +112,6 @@ class AllocationOut(Schema):
 
 def owner_find(viewer: Person, name: str) -> Person | Team:
     """A person by e-mail or a team by name, among those the viewer may see (else 404)."""
-    from accountable.org.scoping import visible_people, visible_teams
-
     text = (name or "").strip()
     person = visible_people(viewer).filter(email__iexact=text).first()
     if person:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import wraps
 from io import BytesIO
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
@@ -34,14 +34,12 @@ from accountable.api.auth import callers
 from accountable.imports import selectors
 from accountable.imports.formats import FIELDS, KINDS
 from accountable.imports.models import ImportRun
+from accountable.imports.pipeline import ImportResult, import_rows
 from accountable.imports.rejects import FILE_NAME as REJECTS_FILE
 from accountable.imports.rejects import run_dir
 from accountable.org.abilities import IMPORT_ABILITIES, roles_with
 from accountable.org.models import Role
 from accountable.tokens.models import Scope
-
-if TYPE_CHECKING:
-    from accountable.imports.pipeline import ImportResult
 
 router = Router(tags=["imports"])
 
@@ -213,8 +211,6 @@ def _bulk_view(kind: str, body: type[Schema]) -> Callable:
                 f"{len(payload.rows):,} rows in one call; the limit is {MAX_ROWS:,}. "
                 "Send them in batches: each batch is applied whole or not at all.",
             )
-        from accountable.imports.pipeline import import_rows
-
         result = import_rows(
             kind=kind,
             rows=_rows(payload.rows),

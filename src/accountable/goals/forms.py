@@ -14,7 +14,8 @@ from accountable.goals.models import (
     ObjectiveLevel,
 )
 from accountable.goals.okrs import objectives_visible_to
-from accountable.goals.services import GoalInput, can_propose_goal, can_set_target
+from accountable.goals.owners import calendar, can_propose_goal, can_set_target
+from accountable.goals.smart import GoalInput
 from accountable.org.forms import CalendarDateField
 from accountable.org.models import Person, Team
 from accountable.org.scoping import visible_people, visible_teams
@@ -126,8 +127,6 @@ class GoalForm(forms.Form):
 
 
 def _this_quarter() -> str:
-    from accountable.goals.services import calendar
-
     return calendar().period("quarter", timezone.localdate()).label
 
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accountable.targets.catalogue import BY_KEY, Unit
 from accountable.targets.models import METRIC_CHOICES, one_owner
 
 DEFAULT_RAMP = [0.25, 0.5, 0.75]
@@ -117,8 +118,6 @@ class Goal(models.Model):
     @property
     def is_money(self) -> bool:
         """True when the goal is counted in the organisation's currency (revenue, …)."""
-        from accountable.targets.catalogue import BY_KEY, Unit
-
         metric = BY_KEY.get(self.metric)
         return metric is not None and metric.unit == Unit.MONEY
 

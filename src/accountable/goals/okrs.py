@@ -24,18 +24,17 @@ from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
 from accountable.goals import actuals
+from accountable.goals.errors import GoalsError, NotAllowed
 from accountable.goals.models import KeyResult, Objective, ObjectiveLevel
-from accountable.goals.selectors import shown
-from accountable.goals.services import (
-    GoalsError,
-    NotAllowed,
-    _metric,
-    _value,
+from accountable.goals.owners import (
     calendar,
     can_set_target,
+    known_metric,
     owner_people,
     period_parse,
 )
+from accountable.goals.selectors import shown
+from accountable.goals.services import _value
 from accountable.org import abilities
 from accountable.org.models import Person, Role, Team
 from accountable.org.scoping import SEES_EVERYONE, visible_people, visible_teams
@@ -113,7 +112,7 @@ def key_result_create(
     """A key result on a metric the system computes, so its progress is counted, not typed."""
     if not can_set_objective(actor, objective.level, objective.owner):
         raise NotAllowed("Only whoever sets this objective adds key results to it.")
-    known = _metric(metric)
+    known = known_metric(metric)
     if not actuals.is_computed(known.key):
         raise GoalsError(
             f"{known.label} is not computed from the data; a key result needs a metric "

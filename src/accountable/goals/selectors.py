@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accountable.goals import actuals
 from accountable.goals.funnel import (
+    RATES,
     FunnelPlan,
     Timing,
     choose_rates,
@@ -25,14 +26,9 @@ from accountable.goals.funnel import (
     work_back,
 )
 from accountable.goals.models import Goal
-from accountable.goals.services import (
-    GoalInput,
-    calendar,
-    can_set_target,
-    owner_people,
-    target_suggest,
-)
-from accountable.goals.smart import Best, SmartContext
+from accountable.goals.owners import calendar, can_set_target, owner_people
+from accountable.goals.smart import Best, GoalInput, SmartContext
+from accountable.goals.suggest import target_suggest
 from accountable.org.calendar import Kind, Period, PeriodError
 from accountable.org.models import Person, Role, Team
 from accountable.org.scoping import (
@@ -401,8 +397,6 @@ class Measures:
     @property
     def rows(self) -> list[tuple]:
         """Each stage with whose rate led into it: "own", "team" or "thin" (too little)."""
-        from accountable.goals.funnel import RATES
-
         words = {"person": "own", "team": "team", "thin": "thin"}
         return [
             (stage, words.get(self.sources.get(rate, "team"), "team"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -19,22 +19,34 @@ from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
 from accountable.goals import actuals
+from accountable.goals.errors import GoalsError, NotAllowed, SmartFailed
+from accountable.goals.funnel import adjust
 from accountable.goals.models import Goal, GoalKind, GoalSettings, GoalStatus
+from accountable.goals.owners import (
+    Owner,
+    calendar,
+    can_propose_goal,
+    can_set_target,
+    known_metric,
+    owner_people,
+    period_parse,
+)
+from accountable.goals.selectors import funnel_plan_for, smart_context_for
+from accountable.goals.smart import GoalDraft, GoalInput, LetterResult, smart_check
 from accountable.goals.splits import (
     SplitError,
     allocate,
     prorate,
     ramp_factor,
     split_by_seasonality,
+    split_by_weights,
     split_by_working_days,
     split_evenly,
-    suggest_target,
 )
-from accountable.org import abilities
+from accountable.goals.suggest import places_for
 from accountable.org.calendar import Kind, Period, PeriodError
 from accountable.org.models import Person, PersonChange, Role, Team
-from accountable.org.services import organisation_get
-from accountable.targets.catalogue import Metric, Unit, metric_get
+from accountable.targets.catalogue import Unit
 from accountable.targets.models import Target
 
 TARGET_FIELDS = ["value"]
@@ -56,40 +68,7 @@ GOAL_FIELDS = [
 DEAL_TYPES = ("", "new_business", "renewal", "expansion")
 
 
-class GoalsError(ValueError):
-    """A target or goal change that cannot be made; the message says why, in plain words."""
-
-
-class NotAllowed(GoalsError):
-    """The actor's role does not let them make this change."""
-
-
-class SmartFailed(GoalsError):
-    """The goal fails the SMART check and no override (with a reason) was given."""
-
-    def __init__(self, message: str, results: list) -> None:
-        super().__init__(message)
-        self.results = results
-
-
-Owner = Person | Team
-
-
 # ---- who may -------------------------------------------------------------------------
-
-
-def can_set_target(actor: Person, owner: Owner) -> bool:
-    """Admins; managers for the people and teams below them. Never a rep for themself."""
-    if isinstance(owner, Team):
-        return abilities.may_team(actor, abilities.SET_TARGETS, owner)
-    return abilities.may(actor, abilities.SET_TARGETS, owner)
-
-
-def can_propose_goal(actor: Person, owner: Owner) -> bool:
-    """Whoever may set the owner's targets, and a rep for themself (as a draft)."""
-    if can_set_target(actor, owner):
-        return True
-    return isinstance(owner, Person) and actor.is_authenticated and actor.pk == owner.pk
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -98,29 +77,6 @@ def _require(allowed: bool, message: str) -> None:
 
 
 # ---- small readers used by the services ----------------------------------------------
-
-
-def calendar():
-    return organisation_get().calendar
-
-
-def period_parse(label: str) -> Period:
-    try:
-        return calendar().parse(label)
-    except PeriodError as error:
-        raise GoalsError(str(error)) from error
-
-
-def _metric(key: str):
-    try:
-        return metric_get(key)
-    except KeyError as error:
-        raise GoalsError(error.args[0]) from None
-
-
-def places_for(metric_key: str) -> int:
-    """Counts are whole numbers; money, percentages and days have cents."""
-    return 0 if metric_get(metric_key).unit == Unit.COUNT else 2
 
 
 # Targets and goals are kept with 16 digits, 2 of them cents.
@@ -148,17 +104,6 @@ def _deal_type(value: str) -> str:
             f'Deal type is new_business, renewal or expansion (or blank), not "{value}".'
         )
     return value
-
-
-def owner_people(owner: Owner) -> list[Person]:
-    """The owner as a list of people: the person, or the active reps in the team's subtree."""
-    if isinstance(owner, Person):
-        return [owner]
-    return list(
-        Person.objects.filter(team__in=Team.objects.subtree_of([owner]), role=Role.REP).filter(
-            is_active=True
-        )
-    )
 
 
 def ramp_get() -> list[float]:
@@ -210,7 +155,7 @@ def target_set(
         f"You may not set targets for {owner}: managers set them for the people and "
         "teams they manage, admins for everyone.",
     )
-    known = _metric(metric)
+    known = known_metric(metric)
     period = period_parse(period_label)
     number = _value(value)
     if known.unit == Unit.COUNT and number != number.to_integral_value():
@@ -269,7 +214,7 @@ def target_split(
     add up to the whole to the cent; each is written with `target_set` (audited).
     """
     _require(can_set_target(actor, owner), f"You may not set targets for {owner}.")
-    known = _metric(metric)
+    known = known_metric(metric)
     period = period_parse(year_label)
     parent = Target.objects.filter(
         **_owner_filter(owner),
@@ -378,7 +323,7 @@ def target_allocate(
     people may then add up to less than the team: the allocation status says by how much.
     """
     _require(can_set_target(actor, team), f"You may not allocate {team}'s targets.")
-    known = _metric(metric)
+    known = known_metric(metric)
     period = period_parse(period_label)
     team_target = Target.objects.filter(
         team=team,
@@ -476,59 +421,6 @@ def target_allocate(
     return AllocationResult(team_target, targets, result.method, result.note, adjustments)
 
 
-def target_suggest(
-    person: Person, metric: str, period_label: str | Period
-) -> tuple[Decimal | None, str]:
-    """A target the data supports: the 80th percentile of the person's last 12 weeks,
-    scaled to the period's length in working weeks. None (with why) without 4 weeks of data."""
-    known = _metric(metric)
-    if not actuals.is_computed(known.key):
-        return None, f"{known.label} is not computed from the data, so nothing to suggest from."
-    period = period_label if isinstance(period_label, Period) else period_parse(period_label)
-    cal = period.calendar
-    this_week = cal.period("week", timezone.localdate())
-    if actuals.is_ratio(known.key):
-        return _ratio_suggest(person, known, this_week)
-    weekly = actuals.trailing_weeks(known.key, person.pk, this_week, 12)
-    # Weeks before the person started are not history, they are absence.
-    weekly = [
-        v
-        for w, v in zip(range(12, 0, -1), weekly, strict=True)
-        if this_week.shift(-w).end >= person.start_date
-    ]
-    weeks = Decimal(period.working_days) / len(cal.working_days)
-    suggestion = suggest_target(weekly, float(weeks), places=places_for(known.key))
-    if suggestion is None:
-        return None, "Too little history to suggest a target (fewer than 4 weeks)."
-    if not any(weekly):
-        return None, f"No {known.label.lower()} in the last {len(weekly)} weeks to suggest from."
-    return suggestion, f"80th percentile of the last {len(weekly)} weeks, over {weeks:.1f} weeks"
-
-
-# A rate suggested from fewer closed (or won) deals than this would be a guess.
-MIN_DEALS_FOR_A_RATE = 5
-
-
-def _ratio_suggest(person: Person, known: Metric, this_week: Period) -> tuple[Decimal | None, str]:
-    """A rate is suggested as the person's own over the last 12 weeks, unscaled (a win rate
-    does not grow with the period's length); growth is not suggested at all."""
-    if known.key == "revenue_growth":
-        return None, (
-            "Revenue growth compares with last year, not with recent weeks: set it from the "
-            "plan, so there is no suggestion."
-        )
-    first, last = this_week.shift(-12).start, this_week.shift(-1).end
-    found = actuals.figure(known.key, [person.pk], first, last)
-    what = "closed" if known.key == "win_rate" else "won"
-    if found.value is None or (found.deals or 0) < MIN_DEALS_FOR_A_RATE:
-        return None, (
-            f"Too little history to suggest a target: {found.deals or 0} deals {what} in the "
-            f"last 12 weeks, {MIN_DEALS_FOR_A_RATE} needed."
-        )
-    value = found.value.quantize(Decimal(1).scaleb(-places_for(known.key)), ROUND_HALF_UP)
-    return value, f"{person.first_name}'s own over the last 12 weeks ({found.deals} deals {what})"
-
-
 @transaction.atomic
 def target_set_many(
     *, actor: Person, owner: Owner, metric: str, values: dict[str, Any], **narrow: str
@@ -546,28 +438,8 @@ def target_set_many(
 # ---- goals ---------------------------------------------------------------------------
 
 
-@dataclass
-class GoalInput:
-    """A goal as entered: what goal_create / goal_update / the SMART check take."""
-
-    owner: Owner
-    metric: str
-    target_value: Any
-    baseline: Any = None
-    period: str = ""
-    deadline: date | None = None
-    priority: str = ""
-    override: bool = False
-    override_reason: str = ""
-    objective: Any = None  # an Objective the goal serves (else `priority` names it)
-    kind: str = "metric"  # or "milestone": a title and a deadline, done or not
-    title: str = ""
-
-
 def milestone_check(goal: GoalInput, today: date) -> list:
     """SMART for a milestone: a named outcome, done or not, by a deadline that is to come."""
-    from accountable.goals.smart import LetterResult
-
     title = " ".join((goal.title or "").split())
     serves = (goal.objective.title if goal.objective else "") or goal.priority.strip()
     deadline = goal.deadline
@@ -612,8 +484,6 @@ def smart_results(goal: GoalInput) -> list:
     """The five SMART letters for a goal as entered, with the owner's history looked up."""
     if goal.kind == GoalKind.MILESTONE:
         return milestone_check(goal, timezone.localdate())
-    from accountable.goals.selectors import smart_context_for
-    from accountable.goals.smart import GoalDraft, LetterResult, smart_check
 
     def number(value):
         try:
@@ -665,7 +535,7 @@ def _apply(goal: Goal, data: GoalInput, results: list) -> None:
         goal.metric, goal.target_value = "", Decimal(0)
     else:
         goal.title = ""
-        goal.metric = _metric(data.metric).key
+        goal.metric = known_metric(data.metric).key
         goal.target_value = _value(data.target_value)
     goal.baseline = (
         _value(data.baseline, "The baseline") if data.baseline not in (None, "") else None
@@ -772,9 +642,6 @@ def activity_targets_save(
 ) -> list[Target]:
     """Save the goal's worked-back funnel (with the manager's adjustments) as the person's
     activity targets for the goal's period: opportunities created, meetings, calls, e-mails."""
-    from accountable.goals.funnel import adjust
-    from accountable.goals.selectors import funnel_plan_for
-
     if goal.person is None or not goal.period:
         raise GoalsError("Activity targets are worked out for a person's goal with a period.")
     _require(
@@ -797,8 +664,6 @@ def activity_targets_save(
             )
     touches = plan.stage("touches").total
     if touches is not None:
-        from accountable.goals.splits import split_by_weights
-
         mix = {"calls": measures.calls or 0, "emails": measures.emails or 0}
         split = split_by_weights(touches, mix, places=0)
         for metric, value in split.values.items():

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from accountable.goals.actuals import is_computed
 from accountable.goals.funnel import plain_number
+from accountable.goals.owners import Owner
 from accountable.targets.catalogue import Metric, metric_get
 
 __all__ = ["Best", "GoalDraft", "LetterResult", "SmartContext", "smart_check"]
@@ -30,6 +31,24 @@ Letter = Literal["S", "M", "A", "R", "T"]
 TIMES = "\N{MULTIPLICATION SIGN}"
 # How far beyond the best anyone on the team has done a target may go before it fails A.
 STRETCH_LIMIT = Decimal("1.5")
+
+
+@dataclass
+class GoalInput:
+    """A goal as entered: what goal_create / goal_update / the SMART check take."""
+
+    owner: Owner
+    metric: str
+    target_value: Any
+    baseline: Any = None
+    period: str = ""
+    deadline: date | None = None
+    priority: str = ""
+    override: bool = False
+    override_reason: str = ""
+    objective: Any = None  # an Objective the goal serves (else `priority` names it)
+    kind: str = "metric"  # or "milestone": a title and a deadline, done or not
+    title: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accountable.goals import okrs as okrs_
 from accountable.goals import selectors, services
+from accountable.goals.errors import GoalsError, NotAllowed, SmartFailed
 from accountable.goals.forms import (
     AllocateForm,
     ConfidenceForm,
@@ -24,7 +25,6 @@ from accountable.goals.forms import (
     ObjectiveForm,
     SplitForm,
 )
-from accountable.goals.services import GoalsError, NotAllowed, SmartFailed
 from accountable.org import abilities
 from accountable.org.calendar import PeriodError
 from accountable.org.models import Person, Team

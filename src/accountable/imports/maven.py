@@ -33,7 +33,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from accountable.crm.models import Product
 from accountable.crm.names import name_key
+from accountable.imports.errors import ImportFileError
+from accountable.imports.values import parse_date, parse_decimal
 
 EMAIL_DOMAIN = "maven.example"
 FILES = {
@@ -187,8 +190,6 @@ def expand_deal(row: dict[str, Any], state: dict[str, Any]) -> Iterable[dict[str
 def _list_price(product: str, state: dict[str, Any]) -> Decimal | None:
     prices = state.get("prices")
     if prices is None:
-        from accountable.crm.models import Product
-
         prices = {p.key: p.list_price for p in Product.objects.all()}
         state["prices"] = prices
     return prices.get(name_key(product))
@@ -196,8 +197,6 @@ def _list_price(product: str, state: dict[str, Any]) -> Decimal | None:
 
 def pipeline_facts(table: Any) -> dict[str, Any]:
     """First and last date in sales_pipeline.csv, and the agents who have deals."""
-    from accountable.imports.values import parse_date
-
     first = last = None
     agents: set[str] = set()
     for _, row in table.rows():
@@ -215,8 +214,6 @@ def pipeline_facts(table: Any) -> dict[str, Any]:
 
 def product_prices(table: Any) -> dict[str, Decimal]:
     """products.csv's sales_price by product name key."""
-    from accountable.imports.values import parse_decimal
-
     prices = {}
     for _, row in table.rows():
         try:
@@ -230,8 +227,6 @@ def product_prices(table: Any) -> dict[str, Decimal]:
 
 def folder_files(folder: Path) -> dict[str, Path]:
     """The four files of the layout, in import order; ImportFileError names any missing."""
-    from accountable.imports.errors import ImportFileError
-
     folder = Path(folder)
     if not folder.is_dir():
         raise ImportFileError(f"{folder} is not a folder of the CRM Sales Opportunities layout.")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from accountable.imports import maven
 from accountable.imports.formats import KINDS, field_names
 
 Row = dict[str, Any]
@@ -170,9 +171,6 @@ HUBSPOT = Preset(
 
 
 def _maven() -> Preset:
-    # Imported here: the Maven layout's rules live with the folder importer.
-    from accountable.imports import maven
-
     return Preset(
         "maven",
         "CRM Sales Opportunities (Maven Analytics) folder layout",

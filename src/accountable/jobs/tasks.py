@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tasks import task
 
+from accountable.core.planner import planner_statistics_refresh
 from accountable.jobs.models import ScheduledRun
 
 KEEP_FOR = timedelta(days=30)
@@ -28,8 +29,6 @@ def prune_task_results() -> dict[str, int]:
 @task()
 def planner_statistics() -> str:
     """Refresh the query planner's statistics (see core/planner.py)."""
-    from accountable.core.planner import planner_statistics_refresh
-
     planner_statistics_refresh()
     return "statistics refreshed"
 

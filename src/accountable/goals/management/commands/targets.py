@@ -16,8 +16,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from accountable.goals import services
+from accountable.goals.errors import GoalsError
 from accountable.goals.selectors import allocation_status
-from accountable.goals.services import GoalsError
 from accountable.org.models import Person, Role, Team
 
 
