@@ -23,7 +23,14 @@ from accountable.crm.models import (
     Product,
     Stage,
 )
+from accountable.core import changes
+from accountable.crm import touched
 from tests.factories import PersonFactory
+
+
+def announce_deals(deals) -> None:
+    """Announce deals written straight in the table (`core.changes`), as a write would."""
+    changes.days_changed(touched.deal_keys([d.pk for d in deals]), tables=[changes.OUTCOMES])
 
 
 def ensure_pipeline() -> None:
@@ -58,10 +65,20 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
 
 class DealFactory(factory.django.DjangoModelFactory):
-    """An open deal in Prospecting. Pass `stage=stage("Won")` and the status follows."""
+    """An open deal in Prospecting. Pass `stage=stage("Won")` and the status follows.
+
+    Made straight in the table, it is announced as every write is (`core.changes`), so
+    the scorecards' rollups count it. (Splits added afterwards are not: write those
+    through `crm.upsert`, or announce them with `announce_deals`.)"""
 
     class Meta:
         model = Deal
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        deal = super()._create(model_class, *args, **kwargs)
+        announce_deals([deal])
+        return deal
 
     external_id = factory.Sequence(lambda n: f"D-{n}")
     name = factory.Sequence(lambda n: f"Deal {n}")
@@ -84,8 +101,17 @@ class DealFactory(factory.django.DjangoModelFactory):
 
 
 class ActivityFactory(factory.django.DjangoModelFactory):
+    """An activity made straight in the table, announced as every write is."""
+
     class Meta:
         model = Activity
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        activity = super()._create(model_class, *args, **kwargs)
+        keys = touched.activity_keys([(activity.person_id, activity.occurred_at)])
+        changes.days_changed(keys, tables=[changes.ACTIVITIES])
+        return activity
 
     external_id = factory.Sequence(lambda n: f"A-{n}")
     person = factory.SubFactory(PersonFactory)

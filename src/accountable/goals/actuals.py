@@ -2,9 +2,11 @@
 
 Targets are split by last year's seasons, allocated by last year's shares, suggested
 from recent weeks and checked for achievability against past periods: all of that
-reads actuals. Each function here runs ONE aggregate query per metric over the whole
-span asked for, grouped by person and day, and buckets the rows into periods in
-Python — never a query per period.
+reads actuals. Each function here runs ONE query per metric over the whole span asked
+for, by person and day, and buckets the rows into periods in Python — never a query
+per period. The sums come from the scorecards' day rollups (`metrics.daily_column`), the
+ratios from the board's own definitions (`metrics.metric_value`), so a goal, a key
+result and the board count the same thing the same way.
 
 Which date decides the period: a won deal's `closed_on` (revenue, deals won, units),
 a deal's `created_on` (opportunities and pipeline created), an activity's
@@ -48,6 +50,24 @@ _ACTIVITY_METRICS = {
     "first_meetings": Q(kind=ActivityKind.MEETING, meeting_number=1),
     "second_meetings": Q(kind=ActivityKind.MEETING, meeting_number=2),
     "prospecting_activities": Q(is_prospecting=True),
+}
+# The sums the scorecards keep in their rollups, by column: read from there, so a goal
+# counts what the board counts. Narrowed to a product line or deal type (which the
+# rollups do not keep), or new accounts, they are read from the deals, credited by the
+# same rule (`crm.credit`).
+ROLLUP_COLUMNS = {
+    "revenue": "won_amount",
+    "deals_won": "won_count",
+    "units": "won_units",
+    "renewals": "won_renewals",
+    "opportunities_created": "created_count",
+    "pipeline_created": "created_amount",
+    "calls": "calls",
+    "emails": "emails",
+    "meetings": "meetings",
+    "first_meetings": "first_meetings",
+    "second_meetings": "second_meetings",
+    "prospecting_activities": "prospecting",
 }
 # Ratios of a span's deals, computed as the board computes them (`scorecards.metrics`):
 # never a sum of daily values, so each period is worked out from its own counts.
@@ -100,6 +120,8 @@ def daily_by_person(
 ) -> list[tuple[int, date, Decimal]]:
     """(person id, day, amount) rows for `metric` from `start` to `end` inclusive: one query."""
     ids = list(people)
+    if metric in ROLLUP_COLUMNS and not (product_line or deal_type):
+        return board.daily_column(ROLLUP_COLUMNS[metric], ids, start, end)
     if metric == "new_accounts":
         return list(
             credit.credited_totals(_new_account_deals(start, end), ids, "closed_on", "count")

@@ -247,6 +247,24 @@ def daily(people: People, start: date, end: date) -> dict[int, dict[date, Counts
     return result
 
 
+def daily_column(
+    column: str, people: People, start: date, end: date
+) -> list[tuple[int, date, Decimal]]:
+    """(person id, day, value) of one rollup column from `start` to `end` inclusive, from
+    the day rollups (one query): what goals, suggestions and history read, day by day, so
+    they count exactly what the board counts."""
+    model = ActivityRollup if column in ACTIVITY_COLUMNS else OutcomeRollup
+    if column not in ACTIVITY_COLUMNS and column not in OUTCOME_COLUMNS:
+        raise KeyError(f"No rollup column {column!r}.")
+    rows = (
+        model.objects.order_by()
+        .filter(grain=Grain.DAY, person_id__in=people, start__gte=start, start__lte=end)
+        .exclude(**{column: 0})
+        .values_list("person_id", "start", column)
+    )
+    return [(pid, day, Decimal(value)) for pid, day, value in rows]
+
+
 # --- open pipeline -----------------------------------------------------------------------
 
 
