@@ -115,3 +115,16 @@ def test_the_nightly_run_prunes(org):
     assert list(
         PersonAssessment.objects.filter(as_of__year=2020).values_list("as_of", flat=True)
     ) == [date(2020, 1, 3)]
+
+
+# Each service commits on its own: real transactions.
+@pytest.mark.django_db(transaction=True)
+def test_time_off_recorded_or_removed_enqueues_a_run(org):
+    from accountable.org.services import time_off_delete, time_off_record
+
+    span, _ = time_off_record(
+        actor=org.rep, person=org.rep, first_day=date(2026, 8, 10), last_day=date(2026, 8, 14)
+    )
+    time_off_delete(actor=org.rep, time_off=span)
+    names = list(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert names == ["accountable.signals.tasks.signals_after_change"] * 2

@@ -2,8 +2,9 @@
 
 Every write to the CRM's tables — a form, the bulk API, a file import, a first load of
 millions of activities — ends by announcing what it changed: whose days, in which
-tables. The apps that keep something derived from the sales data subscribe here from
-their app configuration, so the writers never reach up to them:
+tables. So does a change of a person's working days (time off), in no table. The apps
+that keep something derived from the sales data subscribe here from their app
+configuration, so the writers never reach up to them:
 
 - the scorecards refresh their rollups of those people and days, inside the writer's
   transaction, so every figure is right as soon as it commits;
@@ -30,7 +31,8 @@ class Changed:
 
     `runs`: (person id, first day, last day) — the days of each person the write touched,
     before and after it (a deal moved from one owner to another touches both).
-    `tables`: which of the derived tables those days need recomputing in.
+    `tables`: which of the derived tables those days need recomputing in; none when
+    only who was working changed (time off), which the warnings still follow.
     `everyone`: the write replaced most of the table (a first load), so recomputing
     everyone's days at once is cheaper than person by person.
     `everything`: every day of everyone may have moved (the time zone changed).

@@ -365,6 +365,7 @@ def time_off_record(
         obj=time_off,
         after=snapshot(time_off, TIME_OFF_FIELDS),
     )
+    _working_days_changed(time_off)
     return time_off, "created"
 
 
@@ -375,4 +376,12 @@ def time_off_delete(*, actor: Person | None, time_off: TimeOff) -> None:
         raise PermissionDenied(f"You cannot remove time off of {time_off.person.name}.")
     before = snapshot(time_off, TIME_OFF_FIELDS)
     audit_record(actor=actor, action="time_off.delete", obj=time_off, before=before)
+    _working_days_changed(time_off)
     time_off.delete()
+
+
+def _working_days_changed(time_off: TimeOff) -> None:
+    """The person's working days moved: announced (`core.changes`), so the warnings judge
+    again once the change has committed. No sales data changed: no rollup is touched."""
+    run = (time_off.person_id, time_off.first_day, time_off.last_day)
+    changes.announce(changes.Changed(runs=(run,), tables=()))

@@ -23,5 +23,5 @@ def rollups_follow(changed: Changed) -> None:
     or queue a rebuild of every day once the change has committed."""
     if changed.everything:
         transaction.on_commit(rollups_rebuild.enqueue)
-    else:
+    elif changed.tables:  # working days (time off) change no sales figure
         refresh_runs(changed.runs, tables=changed.tables, everyone=changed.everyone)
