@@ -12,6 +12,8 @@ from decimal import Decimal
 import factory
 from django.apps import apps
 
+from accountable.core import changes
+from accountable.crm import touched
 from accountable.crm.models import (
     Account,
     Activity,
@@ -23,8 +25,6 @@ from accountable.crm.models import (
     Product,
     Stage,
 )
-from accountable.core import changes
-from accountable.crm import touched
 from tests.factories import PersonFactory
 
 
