@@ -21,7 +21,7 @@ from accountable.org.calendar import DEFAULT_CALENDAR
 from accountable.org.services import organisation_get
 from accountable.scorecards import formulas as f
 from accountable.scorecards.selectors import metric_summary
-from tests.crm.factories import AccountFactory, DealFactory, stage
+from tests.crm.factories import AccountFactory, DealFactory, announce_deals, stage
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,7 @@ def sales(org):
     )
     DealSplit.objects.create(deal=shared, person=org.rep, share=60)
     DealSplit.objects.create(deal=shared, person=org.rep2, share=40)
+    announce_deals([shared])  # splits written straight in the table
     DealFactory(
         owner=org.rep,
         account=old,

@@ -229,70 +229,11 @@ def total(metric: str, people: Iterable[int], start: date, end: date, **narrow: 
 # ---- ratios, and deals counted once for a team ----------------------------------------
 
 
-@dataclass(frozen=True)
-class _Closed:
-    """One credit of a deal won or lost: who, their share, and what the board reads of it."""
-
-    person_id: int
-    share: Decimal
-    deal_id: int
-    status: str
-    amount: Decimal
-    closed_on: date
-    cycle: int  # days from engagement (or creation) to close (`metrics.cycle_start`)
-
-
-def _closed(ids: list[int], start: date, end: date) -> list[_Closed]:
-    """Every credit (`crm.credit`) of the deals won or lost in the span, among `ids`."""
-    deals = Deal.objects.filter(
-        status__in=[DealStatus.WON, DealStatus.LOST], closed_on__gte=start, closed_on__lte=end
-    )
-    fields = ["pk", "status", "amount", "closed_on", "created_on", "engaged_on"]
-    return [
-        _Closed(
-            pid,
-            Decimal(share),
-            pk,
-            status,
-            amount,
-            closed,
-            (closed - board.cycle_start(created, engaged)).days,
-        )
-        for pid, share, pk, status, amount, closed, created, engaged in credit.credited_rows(
-            deals, ids, fields
-        )
-    ]
-
-
-def _board_counts(rows: Iterable[_Closed], members: set[int]) -> tuple[board.Counts, list[int]]:
-    """The board's counts of these credits for `members` taken together, and the cycle
-    of each deal won: money by share; a deal shared by several members counts once
-    (`metrics.once_per_team`), and its cycle once."""
-    counted = board.Counts()
-    closes: dict[int, tuple[str, list[int]]] = {}
-    cycles: dict[tuple[int, int], int] = {}
-    for row in rows:
-        amount = credit.credited_amount(row.amount, row.share)
-        if row.status == DealStatus.WON:
-            counted.won_amount += amount
-            counted.won_count += 1
-            cycles[(row.deal_id, row.person_id)] = row.cycle
-        else:
-            counted.lost_amount += amount
-            counted.lost_count += 1
-        closes.setdefault(row.deal_id, (row.status, []))[1].append(row.person_id)
-    if len(members) > 1:
-        counted = board.once_per_team(counted, members, closes)
-        cycles = {(deal_id, 0): days for (deal_id, _), days in cycles.items()}
-    return counted, list(cycles.values())
-
-
 def _ratio(
-    metric: str, rows: Iterable[_Closed], members: set[int], last_year: Decimal | None = None
+    metric: str, counted: board.Counts, cycles: list[int], last_year: Decimal | None = None
 ) -> tuple[Decimal | None, int]:
     """The ratio as the board computes it (`metrics.metric_value`) and how many deals it
     rests on: closed deals for a win rate, won deals otherwise."""
-    counted, cycles = _board_counts(rows, members)
     before = board.Counts(won_amount=last_year) if last_year is not None else None
     value = board.metric_value(metric, counted, cycle=cycles, last_year=before)
     sample = counted.won_count + (counted.lost_count if metric == "win_rate" else 0)
@@ -302,15 +243,11 @@ def _ratio(
 def _ratios_by_person_and_period(
     metric: str, ids: list[int], periods: Sequence[Period]
 ) -> dict[int, dict[str, Decimal | None]]:
-    """Each person's ratio in each period, from that period's own deals (two queries, and
-    last year's revenue for growth)."""
-    find = _bucketer(periods)
-    grouped: dict[tuple[int, str], list[_Closed]] = defaultdict(list)
-    start, end = min(p.start for p in periods), max(p.end for p in periods)
-    for row in _closed(ids, start, end):
-        period = find(row.closed_on)
-        if period is not None:
-            grouped[(row.person_id, period.label)].append(row)
+    """Each person's ratio in each period, from that period's own counts in the rollups
+    and its own won deals' cycles (a query each, and last year's revenue for growth)."""
+    spans = [(p.start, p.end) for p in periods]
+    counted = board.counts_by_span(ids, spans)
+    cycles = board.cycle_days_by_span(ids, spans) if metric == "cycle_days" else [{} for _ in spans]
     before: dict[int, dict[str, Decimal]] = {}
     if metric == "revenue_growth":
         last_year = [p.same_period_last_year() for p in periods]
@@ -322,9 +259,12 @@ def _ratios_by_person_and_period(
     return {
         pid: {
             p.label: _ratio(
-                metric, grouped.get((pid, p.label), []), {pid}, before.get(pid, {}).get(p.label)
+                metric,
+                counted[i].get(pid) or board.Counts(),
+                cycles[i].get(pid, []),
+                before.get(pid, {}).get(p.label),
             )[0]
-            for p in periods
+            for i, p in enumerate(periods)
         }
         for pid in ids
     }
@@ -371,14 +311,14 @@ def figure(
     deals. Revenue growth compares with the same stretch of `period` a year before."""
     ids = list(people)
     if metric in RATIOS:
-        rows = _closed(ids, start, end) if end >= start else []
+        counted, cycles = board.counted_together(ids, start, end)
         last_year = None
         if metric == "revenue_growth":
             if period is None:
                 raise ActualsError("Revenue growth is measured within a period.")
             a, b = board.same_stretch_last_year(period, end)
             last_year = total("revenue", ids, a, b)
-        value, deals = _ratio(metric, rows, set(ids), last_year)
+        value, deals = _ratio(metric, counted, cycles, last_year)
         return Figure(value, deals, _NO_FIGURE[metric] if value is None else "")
     if end < start:
         return Figure(ZERO)
@@ -428,48 +368,24 @@ def history(
 
 
 def funnel_counts(people: Iterable[int], start: date, end: date) -> dict[str, Decimal | int]:
-    """What funnel.rates_from_counts needs: two queries (deals, activities)."""
+    """What funnel.rates_from_counts needs, as the board counts it (`counted_together`):
+    money by share, and a deal shared by several of the people once."""
     ids = list(people)
-    # A deal credits its owner or its split people (`crm.credit`): money by share, and
-    # a deal shared by several of the people counts once for them together.
-    won = Deal.objects.filter(status=DealStatus.WON, closed_on__gte=start, closed_on__lte=end)
-    won_amount = sum((v for _, _, v in credit.credited_totals(won, ids, "status", "sum")), ZERO)
-    deals = (
-        Deal.objects.filter(pk__in=Deal.objects.filter(credit.credits_people(ids)).values("pk"))
-        .order_by()
-        .aggregate(
-            won=Count(
-                "pk", filter=Q(status=DealStatus.WON, closed_on__gte=start, closed_on__lte=end)
-            ),
-            lost=Count(
-                "pk", filter=Q(status=DealStatus.LOST, closed_on__gte=start, closed_on__lte=end)
-            ),
-            opportunities=Count("pk", filter=Q(created_on__gte=start, created_on__lte=end)),
-        )
-    )
-    acts = (
-        Activity.objects.filter(
-            person_id__in=ids,
-            occurred_at__gte=day_start(start),
-            occurred_at__lt=day_start(end + timedelta(days=1)),
-        )
-        .order_by()
-        .aggregate(
-            meetings=Count("pk", filter=Q(kind=ActivityKind.MEETING)),
-            first_meetings=Count("pk", filter=Q(kind=ActivityKind.MEETING, meeting_number=1)),
-            calls=Count("pk", filter=Q(kind=ActivityKind.CALL)),
-            emails=Count("pk", filter=Q(kind=ActivityKind.EMAIL)),
-        )
+    counted, _ = board.counted_together(ids, start, end)
+    opportunities = (
+        _deals_once("opportunities_created", ids, start, end)
+        if len(ids) > 1
+        else counted.created_count
     )
     return {
-        "won_amount": won_amount,
-        "won": deals["won"],
-        "lost": deals["lost"],
-        "opportunities": deals["opportunities"],
-        "meetings": acts["meetings"],
-        "first_meetings": acts["first_meetings"],
-        "calls": acts["calls"],
-        "emails": acts["emails"],
+        "won_amount": counted.won_amount,
+        "won": counted.won_count,
+        "lost": counted.lost_count,
+        "opportunities": int(opportunities),
+        "meetings": counted.meetings,
+        "first_meetings": counted.first_meetings,
+        "calls": counted.calls,
+        "emails": counted.emails,
     }
 
 

@@ -521,6 +521,37 @@ def cycle_days_once(people: People, start: date, end: date) -> list[int]:
     ]
 
 
+def cycle_days_by_span(
+    people: People, spans: list[tuple[date, date]]
+) -> list[dict[int, list[int]]]:
+    """`cycle_days` for each of several disjoint spans, in one query."""
+    result: list[dict[int, list[int]]] = [defaultdict(list) for _ in spans]
+    if not spans:
+        return result
+    first, last = min(a for a, _ in spans), max(b for _, b in spans)
+    won = Deal.objects.filter(status=DealStatus.WON, closed_on__gte=first, closed_on__lte=last)
+    fields = ["created_on", "engaged_on", "closed_on"]
+    for person_id, _, created, engaged, closed in credit.credited_rows(won, people, fields):
+        for index, (start, end) in enumerate(spans):
+            if start <= closed <= end:
+                result[index][person_id].append((closed - cycle_start(created, engaged)).days)
+    return result
+
+
+def counted_together(people: list[int], start: date, end: date) -> tuple[Counts, list[int]]:
+    """What `people` did over a span taken together, as the board reads a person or a
+    team: their counts summed (money by split share), a deal shared by several of them
+    counted once, and the cycle of each deal won, each deal once. Every figure of a span
+    — goal progress, a key result, a metric's summary — is read from this."""
+    if end < start or not people:
+        return Counts(), []
+    counted = counts_sum(counts(people, start, end).values())
+    if len(people) > 1:
+        counted = once_per_team(counted, set(people), split_closes(people, start, end))
+        return counted, cycle_days_once(people, start, end)
+    return counted, cycle_days(people, start, end).get(people[0], [])
+
+
 # --- deal hygiene ---------------------------------------------------------------------
 
 

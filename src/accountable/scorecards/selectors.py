@@ -524,14 +524,8 @@ def metric_summary(
         )
         owner = team.name
     end = _to_date(period, as_of)
-    counted = sum(m.counts(ids, period.start, end).values(), m.Counts())
-    if team is not None:  # a deal shared by several of the team's people is one deal
-        counted = m.once_per_team(counted, set(ids), m.split_closes(ids, period.start, end))
-        cycle = m.cycle_days_once(ids, period.start, end)
-    else:
-        cycle = [
-            days for days_of in m.cycle_days(ids, period.start, end).values() for days in days_of
-        ]
+    # A team's shared deals once, its cycles each deal once (`metrics.counted_together`).
+    counted, cycle = m.counted_together(ids, period.start, end)
     last_year = None
     if meta.key == "revenue_growth":
         before_start, before_end = m.same_stretch_last_year(period, end)
