@@ -45,6 +45,12 @@ printed by `accountable metrics` from the definitions in the code
 (`src/accountable/targets/catalogue.py`, `src/accountable/scorecards/formulas.py`,
 `src/accountable/crm/credit.py`, `src/accountable/org/time_off.py`); a test keeps it
 identical.
+
+They are computed once, in the scorecards' read model (`src/accountable/scorecards/`):
+the sums from its rollups of each person's days, a span's figures for a person or a
+team from `metrics.counted_together`. Goals, key results, suggested targets, the SMART
+check's history and the funnel read the same functions; the warning engine reads the
+same credited deals and the same pace.
 """
 
 
