@@ -346,6 +346,18 @@ def pipeline(
     return _in_money(result)
 
 
+def pipelines_sum(many: Iterable[Pipeline]) -> Pipeline:
+    """The sum of several people's (or teams') pipelines."""
+    total = Pipeline()
+    for p in many:
+        total.open_amount += p.open_amount
+        total.open_count += p.open_count
+        total.weighted += p.weighted
+        total.in_window += p.in_window
+        total.weighted_in_window += p.weighted_in_window
+    return total
+
+
 def _in_money(pipes: dict[int, Pipeline]) -> dict[int, Pipeline]:
     """Each pipeline's sums rounded to money, as they are shown."""
     for p in pipes.values():
@@ -619,12 +631,16 @@ def deal_flags(people: People | None, period: Period, as_of: date) -> dict[int, 
 # --- targets --------------------------------------------------------------------------
 
 
-def person_targets(people: People, period: Period) -> dict[int, dict[str, Decimal]]:
-    """{person id: {metric: target}} for the period (overall targets, not per product line)."""
+def person_targets(people: People | None, period: Period) -> dict[int, dict[str, Decimal]]:
+    """{person id: {metric: target}} for the period (overall targets, not per product line);
+    `people` None: everyone's."""
     result: dict[int, dict[str, Decimal]] = defaultdict(dict)
     rows = Target.objects.filter(
-        person_id__in=people, period=period.label, product_line="", deal_type=""
-    ).values_list("person_id", "metric", "value")
+        person__isnull=False, period=period.label, product_line="", deal_type=""
+    )
+    if people is not None:
+        rows = rows.filter(person_id__in=people)
+    rows = rows.values_list("person_id", "metric", "value")
     for person_id, metric, value in rows:
         result[person_id][metric] = value
     return result
@@ -647,7 +663,7 @@ PART_KINDS = {Kind.YEAR: (Kind.MONTH, Kind.QUARTER), Kind.QUARTER: (Kind.MONTH,)
 
 def target_paces(
     owner: str,
-    ids: Iterable[int],
+    ids: Iterable[int] | None,
     period: Period,
     as_of: date,
     periods: dict[int, Period] | None = None,
@@ -660,7 +676,8 @@ def target_paces(
     paces by the period's working days (`formulas.pace`), and is not in the result.
     `owner` is "person_id" or "team_id". The finest complete set of parts wins.
     `periods`: the period in a person's own working days (`own_periods`), so that
-    inside each part their time off is not a day they are expected to sell on."""
+    inside each part their time off is not a day they are expected to sell on. `ids`
+    None: every owner's."""
     kinds = PART_KINDS.get(period.kind, ())
     if not kinds:
         return {}
@@ -669,8 +686,11 @@ def target_paces(
     kind_of = {part.label: kind for kind, periods in parts.items() for part in periods}
     found: dict[tuple[int, str, Kind], dict[str, Decimal]] = defaultdict(dict)
     rows = Target.objects.filter(
-        **{f"{owner}__in": list(ids)}, period__in=list(kind_of), product_line="", deal_type=""
-    ).values_list(owner, "metric", "period", "value")
+        **{f"{owner}__isnull": False}, period__in=list(kind_of), product_line="", deal_type=""
+    )
+    if ids is not None:
+        rows = rows.filter(**{f"{owner}__in": list(ids)})
+    rows = rows.values_list(owner, "metric", "period", "value")
     for owner_id, metric, label, value in rows:
         found[(owner_id, metric, kind_of[label])][label] = value
     result: dict[int, dict[str, float]] = defaultdict(dict)
@@ -686,7 +706,7 @@ def target_paces(
     return result
 
 
-def own_periods(ids: Iterable[int], period: Period) -> dict[int, Period]:
+def own_periods(ids: Iterable[int] | None, period: Period) -> dict[int, Period]:
     """{person id: `period` counted in their own working days} for the people with time
     off in it (`org.time_off.own_period`); one query. Everyone else's pace, required
     weekly rate and working weeks left are the period's own."""
@@ -719,9 +739,10 @@ class PersonPaces:
         return paced[metric] if metric in paced else self.fraction(person_id)
 
 
-def person_paces(ids: Iterable[int], period: Period, as_of: date) -> PersonPaces:
-    """Each person's pace on `period` as of a day: two queries whatever their number."""
-    ids = list(ids)
+def person_paces(ids: Iterable[int] | None, period: Period, as_of: date) -> PersonPaces:
+    """Each person's pace on `period` as of a day: two queries whatever their number
+    (`ids` None: everyone's)."""
+    ids = list(ids) if ids is not None else None
     periods = own_periods(ids, period)
     by_target = target_paces("person_id", ids, period, as_of, periods)
     return PersonPaces(period, as_of, periods, by_target)

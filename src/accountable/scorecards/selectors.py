@@ -267,17 +267,22 @@ def _team_summaries_computed(
     paths = {t.pk: t.path for t in teams}
     members: dict[int, list[int]] = defaultdict(list)  # team id -> person ids in subtree
     teams_of: dict[int, list[int]] = defaultdict(list)  # person id -> their teams here
+    own_team: dict[int, list[int]] = defaultdict(list)  # team id -> its own people
+    above: dict[int, list[int]] = {}  # a people's team id -> the teams shown it counts in
     person_ids: list[int] = []
     roster = _in_period(people if people is not None else Person.objects.all(), period).filter(
         Q(team__in=Team.objects.subtree_of(teams)), role__in=SCORED_ROLES
     )
-    for pk, path in roster.values_list("pk", "team__path"):
+    for pk, team_id, path in roster.values_list("pk", "team_id", "team__path"):
         person_ids.append(pk)
-        # The path holds the ids from the root down: the person counts in each of them.
-        for part in (path or "").strip("/").split("/"):
-            if part and int(part) in paths:
-                members[int(part)].append(pk)
-                teams_of[pk].append(int(part))
+        own_team[team_id].append(pk)
+        if team_id not in above:
+            # The path holds the ids from the root down: its people count in each.
+            parts = (int(part) for part in (path or "").strip("/").split("/") if part)
+            above[team_id] = [part for part in parts if part in paths]
+        for shown in above[team_id]:
+            members[shown].append(pk)
+            teams_of[pk].append(shown)
     end = _to_date(period, as_of)
     everyone = people is None or len(person_ids) > 5000
     source = None if everyone else person_ids
@@ -288,26 +293,29 @@ def _team_summaries_computed(
     own_paces = m.target_paces("team_id", paths, period, as_of)
     fraction = f.pace(period, as_of)
     # The sum of its people's targets paces as theirs do: each by their own working days.
-    person_paces = m.person_paces(person_ids, period, as_of)
+    person_paces = m.person_paces(source, period, as_of)
     person_revenue_targets = {
         pid: (t["revenue"], person_paces.of(pid, "revenue"))
-        for pid, t in m.person_targets(person_ids, period).items()
+        for pid, t in m.person_targets(source, period).items()
         if "revenue" in t
     }
+    # Each team's own people are added up once, and that sum into every team shown above
+    # it: a person is added once, not once per team over them.
+    counts_in: dict[int, list[m.Counts]] = defaultdict(list)
+    pipes_in: dict[int, list[m.Pipeline]] = defaultdict(list)
+    for team_id, theirs in own_team.items():
+        own_counts = m.counts_sum(counted[i] for i in theirs if i in counted)
+        own_pipe = m.pipelines_sum(pipes[i] for i in theirs if i in pipes)
+        for shown in above[team_id]:
+            counts_in[shown].append(own_counts)
+            pipes_in[shown].append(own_pipe)
     result = []
     for team in teams:
         ids = members.get(team.pk, [])
-        c = m.counts_sum(counted[i] for i in ids if i in counted)
+        c = m.counts_sum(counts_in.get(team.pk, []))
         # A deal shared by several of the team's people is one deal won for the team.
         c = m.less_overlap(c, overlaps.get(team.pk))
-        pipe = m.Pipeline()
-        for i in ids:
-            if i in pipes:
-                p = pipes[i]
-                pipe.open_amount += p.open_amount
-                pipe.weighted += p.weighted
-                pipe.in_window += p.in_window
-                pipe.weighted_in_window += p.weighted_in_window
+        pipe = m.pipelines_sum(pipes_in.get(team.pk, []))
         target, pace = m.team_target(
             own.get(team.pk, {}).get("revenue"),
             own_paces.get(team.pk, {}).get("revenue", fraction),
