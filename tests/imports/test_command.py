@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from accountable.crm.models import Deal
+from accountable.crm.models import Account, Deal
 from accountable.imports.models import ImportRun
 from tests.imports.conftest import deals_csv
 
@@ -104,3 +104,43 @@ def test_a_broken_mapping_file(org, write, capsys):
         )
     assert exit_.value.code == 2
     assert "The mapping file" in capsys.readouterr().err
+
+
+NEW_NAMES = (
+    "D-3,First deal,Initech,rep@acme.test,Stapler Plus,900,new_business,Won,,2026-01-05,2026-03-01,"
+)
+
+
+def test_unknown_accounts_and_products_are_rejected_without_create_missing(
+    org, catalogue, write, capsys
+):
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import", "deals", str(write("d.csv", deals_csv(NEW_NAMES))))
+    assert exit_.value.code == 1
+    assert 'Unknown account "Initech"' in capsys.readouterr().err
+    assert not Account.objects.filter(name="Initech").exists()
+
+
+def test_create_missing_creates_them_and_says_so(org, catalogue, write, capsys):
+    path = write("d.csv", deals_csv(NEW_NAMES, GOOD))
+    call_command("import", "deals", str(path), "--create-missing", "--format", "json")
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["created"], summary["rejected"]) == (2, 0)
+    assert any('Created account "Initech"' in w for w in summary["warnings"])
+    assert any('Created product "Stapler Plus"' in w for w in summary["warnings"])
+    deal = Deal.objects.get(external_id="D-3")
+    assert (deal.account.name, deal.product.name) == ("Initech", "Stapler Plus")
+    # Known names are still found, not made again.
+    assert Account.objects.filter(name__iexact="Acme Corporation").count() == 1
+
+
+def test_create_missing_leaves_a_mapping_files_own_rule_for_unknown_names(
+    org, catalogue, write, capsys
+):
+    mapping = write("m.json", json.dumps({"names": {"account": {"*": "Acme Corporation"}}}))
+    path = write("d.csv", deals_csv(NEW_NAMES))
+    call_command("import", "deals", str(path), "--mapping", str(mapping), "--create-missing")
+    deal = Deal.objects.get(external_id="D-3")
+    assert deal.account.name == "Acme Corporation"  # the file's rule, not a new account
+    assert deal.product.name == "Stapler Plus"  # products: created
+    assert not Account.objects.filter(name="Initech").exists()

@@ -7,7 +7,7 @@ from django import forms
 from accountable.crm.models import Account, Product, Stage
 from accountable.imports.formats import FIELDS, KINDS
 from accountable.imports.models import SavedMapping
-from accountable.imports.names import CREATE, EVERY_UNKNOWN
+from accountable.imports.names import CREATABLE, CREATE, EVERY_UNKNOWN
 from accountable.imports.presets import preset_choices, preset_get
 from accountable.imports.readers import UPLOAD_MAX_BYTES, megabytes
 from accountable.org.abilities import IMPORT_ABILITIES, may
@@ -154,7 +154,7 @@ class NamesForm(forms.Form):
                     initial=current.get(entity, {}).get(name, ""),
                 )
                 self.entries.append((field, entity, name))
-            if entity in ("account", "product"):
+            if entity in CREATABLE:
                 self.fields[f"all_{entity}"] = forms.BooleanField(
                     required=False,
                     label=f"Create every other unknown {entity} too",
@@ -176,7 +176,7 @@ class NamesForm(forms.Form):
         for field, entity, name in self.entries:
             if self.cleaned_data.get(field):
                 mapped.setdefault(entity, {})[name] = self.cleaned_data[field]
-        for entity in ("account", "product"):
+        for entity in CREATABLE:
             if self.cleaned_data.get(f"all_{entity}"):
                 mapped.setdefault(entity, {})[EVERY_UNKNOWN] = CREATE
         return mapped

@@ -28,6 +28,7 @@ from accountable.org.models import Person, Team
 
 CREATE = "+create"
 EVERY_UNKNOWN = "*"
+CREATABLE = ("account", "product")  # what an import may create
 
 # How each kind of name is called in messages and in `names`.
 ENTITIES = {

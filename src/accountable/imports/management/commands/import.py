@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand
 from accountable.core.progress import progress_bar
 from accountable.imports import pipeline
 from accountable.imports.errors import ImportFileError
+from accountable.imports.names import CREATABLE, CREATE, EVERY_UNKNOWN
 from accountable.imports.presets import presets
 
 KINDS = [*pipeline.KINDS, "maven"]
@@ -45,6 +46,12 @@ class Command(BaseCommand):
             help='A JSON file: {"columns": {field: column}, "names": {"owner": {name: e-mail}}}.',
         )
         parser.add_argument(
+            "--create-missing",
+            action="store_true",
+            help="Create every account and product the file names that does not exist yet "
+            "(each is listed in the warnings), as the wizard's checkboxes do.",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="Check and count; change nothing."
         )
         parser.add_argument("--format", choices=["table", "json"], default="table")
@@ -53,6 +60,8 @@ class Command(BaseCommand):
         as_json = options["format"] == "json"
         try:
             columns, names = _read_mapping(options["mapping"])
+            if options["create_missing"]:
+                names = create_missing(names)
             with progress_bar(f"Importing {options['kind']}", total=0) as advance:
                 result = self._import(options, columns, names, advance)
         except ImportFileError as error:
@@ -112,6 +121,18 @@ class Command(BaseCommand):
         self.stderr.write(
             f"All rejected rows with their reasons: {result.summary['rejected_file']}"
         )
+
+
+def create_missing(names: dict | None) -> dict:
+    """The names mapping with every unknown account and product created ("*": "+create"),
+    unless the mapping file already says what to do with unknown ones."""
+    names = dict(names or {})
+    for entity in CREATABLE:
+        mapping = names.get(entity)
+        mapping = dict(mapping) if isinstance(mapping, dict) else {}
+        mapping.setdefault(EVERY_UNKNOWN, CREATE)
+        names[entity] = mapping
+    return names
 
 
 def _read_mapping(path: Path | None) -> tuple[dict[str, str] | None, dict | None]:
