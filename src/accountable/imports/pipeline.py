@@ -33,6 +33,7 @@ from accountable.crm.models import Account, Product
 from accountable.crm.names import name_key
 from accountable.imports import maven
 from accountable.imports.apply import BATCH_SIZE, Counts, writer_for
+from accountable.imports.date_order import DateOrders
 from accountable.imports.errors import ImportFileError, RowError
 from accountable.imports.fast_rows import ActivityRows, reads_cells
 from accountable.imports.findings import Findings
@@ -165,8 +166,9 @@ def import_rows(
         mapping={"columns": {}, "names": names or {}},
     )
     columns = field_names(kind)
-    if kind in BULK_KINDS and not isinstance(rows, Sequence):
-        rows = list(rows)  # read twice when a duplicate is found
+    if not isinstance(rows, Sequence):
+        # Read twice when a duplicate is found, or an ambiguous date's column is read.
+        rows = list(rows)
 
     def numbered() -> Iterator[Numbered]:
         for line, row in enumerate(rows, first_line):
@@ -408,7 +410,7 @@ def _run_job(
     if job.kind in BULK_KINDS:
         _run_bulk_job(job, outcome, rejects, actor, names, findings, progress)
         return
-    context = _context(job.kind, actor, names, findings)
+    context = _context(job.kind, actor, names, findings, job)
     validator = validator_for(context)
     writer = writer_for(job.kind, actor, findings, validator.scope.grant)
     held: dict[int, dict[str, Any]] = {}
@@ -457,7 +459,7 @@ def _run_bulk_job(
     the others by the validator), staged, then applied with a few SQL statements.
     The rules, messages and counts are those of `_run_job`; a file's duplicate
     external ids are found in SQL, and rejected with the line of the first."""
-    context = _context(job.kind, actor, names, findings)
+    context = _context(job.kind, actor, names, findings, job)
 
     def reject(line: int, reason: str, original: dict[str, Any]) -> None:
         rejects.add(line, reason, original, job.label)
@@ -519,9 +521,10 @@ def _note_unknown(outcome: _Outcome, context: Context) -> None:
         merged += [name for name in unknown if name not in merged]
 
 
-def _context(kind: str, actor, names: dict, findings: Findings) -> Context:
+def _context(kind: str, actor, names: dict, findings: Findings, job: Job) -> Context:
     organisation = organisation_get()
     return Context(
+        date_orders=DateOrders(job.rows_again, findings),
         actor=actor,
         kind=kind,
         findings=findings,

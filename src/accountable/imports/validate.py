@@ -30,6 +30,7 @@ from accountable.crm.models import (
 from accountable.crm.names import clean_name, name_key
 from accountable.imports import names as lookups
 from accountable.imports import values as v
+from accountable.imports.date_order import DateOrders
 from accountable.imports.errors import ImportNotAllowed, RowError
 from accountable.imports.findings import Findings
 from accountable.imports.formats import FIELDS, NUMERIC_FIELDS
@@ -187,6 +188,8 @@ class Context:
     zone: tzinfo
     creators: dict[str, Any] = field(default_factory=dict)  # "account"/"product" → create(name)
     owners_among: Any = None  # the people rows may name (None: everyone), set by the validator
+    # The day/month order of each date column, decided from all its values when needed.
+    date_orders: DateOrders | None = None
     _lookups: dict[str, lookups.Lookup] = field(default_factory=dict)
 
     def lookup(self, entity: str) -> lookups.Lookup:
@@ -240,6 +243,12 @@ def bounded(column: str, value: str | None, limit: int) -> str:
 class Validator:
     """Checks rows of one kind. Subclasses implement `check(row)`."""
 
+    date_columns: tuple[str, ...] = ()  # settle each other's day/month order
+
+    def date(self, row: dict, column: str):
+        """The column's date, its day/month order settled by the column (`date_order`)."""
+        return v.parse_date(column, row.get(column), self.context.date_orders)
+
     kind = ""
     # Optional columns a file may leave out: then the stored value is kept (on a new
     # record, the default). Generic column → the value's name.
@@ -251,6 +260,8 @@ class Validator:
         context.owners_among = self.scope.people()
         self.seen: dict[Any, int] = {}
         self.fields = [f.name for f in FIELDS[self.kind]]
+        if context.date_orders is not None:
+            context.date_orders.columns = self.date_columns
 
     def validate(self, line: int, row: dict[str, str | None]) -> dict[str, Any]:
         """The row's values, or RowError; a second row for the same record is rejected."""
@@ -312,6 +323,7 @@ class DealValidator(Validator):
     the stage decides the status unless the status says otherwise."""
 
     kind = "deals"
+    date_columns = ("created_date", "close_date", "engaged_date")
     kept_when_absent = {
         "name": "name",
         "account": "account",
@@ -336,10 +348,10 @@ class DealValidator(Validator):
             amount = Decimal("0")
         quantity = v.parse_int("quantity", row.get("quantity"), minimum=1, maximum=MAX_QUANTITY)
         stage, status = self._stage_and_status(row, found["stage"])
-        created = v.parse_date("created_date", row.get("created_date"))
+        created = self.date(row, "created_date")
         if created is None:
             raise RowError("created_date is missing")
-        close = v.parse_date("close_date", row.get("close_date"))
+        close = self.date(row, "close_date")
         if status != DealStatus.OPEN and close is None:
             raise RowError(f"close_date is missing: a {status} deal needs the date it closed")
         if status != DealStatus.OPEN and close < created:
@@ -356,7 +368,7 @@ class DealValidator(Validator):
             "stage": stage,
             "status": status,
             "created_on": created,
-            "engaged_on": v.parse_date("engaged_date", row.get("engaged_date")),
+            "engaged_on": self.date(row, "engaged_date"),
             "expected_close_on": close if status == DealStatus.OPEN else None,
             "closed_on": close if status != DealStatus.OPEN else None,
             "lost_reason": bounded("lost_reason", row.get("lost_reason"), 200),
@@ -430,7 +442,9 @@ class ActivityValidator(Validator):
         }
 
     def occurred_at(self, row: dict) -> datetime:
-        occurred = v.parse_datetime("occurred_at", row.get("occurred_at"), self.context.zone)
+        occurred = v.parse_datetime(
+            "occurred_at", row.get("occurred_at"), self.context.zone, self.context.date_orders
+        )
         if occurred is None:
             raise RowError("occurred_at is missing")
         return occurred
@@ -494,7 +508,7 @@ class FeedbackValidator(Validator):
     kept_when_absent = {"account": "account", "note": "note"}
 
     def check(self, row: dict) -> dict[str, Any]:
-        received = v.parse_date("received_on", row.get("received_on"))
+        received = self.date(row, "received_on")
         if received is None:
             raise RowError("received_on is missing")
         found = self.names(row, owner="owner_email", account="account")
@@ -516,13 +530,14 @@ class TimeOffValidator(Validator):
     overlap another span of theirs are refused when written (`org.services`)."""
 
     kind = "time_off"
+    date_columns = ("first_day", "last_day")
     kept_when_absent = {"note": "note"}
 
     def check(self, row: dict) -> dict[str, Any]:
-        first = v.parse_date("first_day", row.get("first_day"))
+        first = self.date(row, "first_day")
         if first is None:
             raise RowError("first_day is missing")
-        last = v.parse_date("last_day", row.get("last_day")) or first
+        last = self.date(row, "last_day") or first
         if last < first:
             raise RowError(f"last_day {last.isoformat()} is before first_day {first.isoformat()}")
         found = self.names(row, owner="person_email")
@@ -610,7 +625,7 @@ class PersonValidator(Validator):
             if v.text(row.get("manager_email"))
             else "",
             "role": v.choice("role", row.get("role"), ROLES),
-            "start_date": v.parse_date("start_date", row.get("start_date")),
+            "start_date": self.date(row, "start_date"),
         }
 
     def identity(self, values: dict[str, Any]) -> Any:

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from accountable.imports.date_order import DAY_FIRST, MONTH_FIRST, DateOrders
 from accountable.imports.errors import RowError
 from accountable.org.calendar import EARLIEST, LATEST
 
@@ -65,11 +66,12 @@ def email(column: str, value: str | None) -> str:
     return cleaned
 
 
-def parse_date(column: str, value: str | None) -> date | None:
-    """ISO dates (2026-03-01, also with a time) and unambiguous day/month orders.
+def parse_date(column: str, value: str | None, orders: DateOrders | None = None) -> date | None:
+    """ISO dates (2026-03-01, also with a time) and day/month orders.
 
-    03/04/2026 could be 3 April or March 4: rather than guess, the row is rejected
-    and the message asks for YYYY-MM-DD. 25/04/2026 and 04/25/2026 are clear.
+    25/04/2026 and 04/25/2026 are clear. 03/04/2026 could be 3 April or March 4: the
+    column's other values decide (`orders`, see `imports.date_order`); when they do
+    not, rather than guess, the row is rejected and the message says why.
     """
     cleaned = text(value)
     if not cleaned:
@@ -86,8 +88,14 @@ def parse_date(column: str, value: str | None) -> date | None:
             return _make_date(column, cleaned, year, first, second)
         if first == second:
             return _make_date(column, cleaned, year, first, second)
+        found = orders.of(column) if orders is not None else None
+        if found is not None and found.order == DAY_FIRST:
+            return _make_date(column, cleaned, year, second, first)
+        if found is not None and found.order == MONTH_FIRST:
+            return _make_date(column, cleaned, year, first, second)
+        why = f": {found.why_not}" if found is not None else ""
         raise RowError(
-            f'{column} "{cleaned}" is ambiguous (day and month could be either way); '
+            f'{column} "{cleaned}" is ambiguous (day and month could be either way{why}); '
             "write dates as YYYY-MM-DD"
         )
     raise RowError(f'{column} "{cleaned}" is not a date; write it as YYYY-MM-DD')
@@ -110,14 +118,16 @@ def _in_calendar(column: str, shown: str, day: date) -> date:
     return day
 
 
-def parse_datetime(column: str, value: str | None, zone: tzinfo) -> datetime | None:
+def parse_datetime(
+    column: str, value: str | None, zone: tzinfo, orders: DateOrders | None = None
+) -> datetime | None:
     """A date (midnight in the organisation's time zone) or a date and time."""
     cleaned = text(value)
     if not cleaned:
         return None
     match = _ISO_DATETIME.fullmatch(cleaned)
     if not match or match[4] is None:
-        day = parse_date(column, cleaned)
+        day = parse_date(column, cleaned, orders)
         return datetime.combine(day, time(0, 0), tzinfo=zone) if day else None
     day = _make_date(column, cleaned, int(match[1]), int(match[2]), int(match[3]))
     try:
