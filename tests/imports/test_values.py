@@ -171,3 +171,18 @@ def test_emails():
     assert v.email("email", " Ava.Hart@Example.COM ") == "ava.hart@example.com"
     with pytest.raises(RowError, match='email "ava" is not an e-mail address'):
         v.email("email", "ava")
+
+
+def test_day_month_dates_with_a_time_as_crm_reports_write_them():
+    at = v.parse_datetime
+    assert at("occurred_at", "4/28/2026 2:05 PM", UTC) == datetime(2026, 4, 28, 14, 5, tzinfo=UTC)
+    assert at("occurred_at", "4/28/2026, 9:30 am", UTC) == datetime(2026, 4, 28, 9, 30, tzinfo=UTC)
+    assert at("occurred_at", "4/28/2026 12:05 AM", UTC) == datetime(2026, 4, 28, 0, 5, tzinfo=UTC)
+    assert at("occurred_at", "4/28/2026 12:05 PM", UTC) == datetime(2026, 4, 28, 12, 5, tzinfo=UTC)
+    assert at("occurred_at", "28.04.2026 14:05:30", UTC) == datetime(
+        2026, 4, 28, 14, 5, 30, tzinfo=UTC
+    )
+    assert v.parse_date("close_date", "4/28/2026 2:05 PM") == date(2026, 4, 28)
+    for bad in ("4/28/2026 13:05 PM", "4/28/2026 0:05 AM", "28/4/2026 25:00"):
+        with pytest.raises(RowError, match="impossible time of day"):
+            at("occurred_at", bad, UTC)

@@ -29,7 +29,12 @@ _ISO_DATETIME = re.compile(
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"  # optional time
     r"\s*(Z|[+-]\d{2}:?\d{2})?"  # optional offset
 )
-_SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+# 4/28/2026, 28.04.2026, and with a time as CRM reports write it: "4/28/2026 2:05 PM".
+_SLASHED = re.compile(
+    r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})"
+    r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]?\.?)?"
+)
+_SLASHED_24H = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}\s+|\s+[A-Za-z]{3}$|[$€£¥]")
 
@@ -79,7 +84,7 @@ def parse_date(column: str, value: str | None, orders: DateOrders | None = None)
     match = _ISO_DATETIME.fullmatch(cleaned)
     if match:
         return _make_date(column, cleaned, int(match[1]), int(match[2]), int(match[3]))
-    match = _SLASHED.fullmatch(cleaned)
+    match = _SLASHED.fullmatch(cleaned) or _SLASHED_24H.fullmatch(cleaned)
     if match:
         first, second, year = int(match[1]), int(match[2]), int(match[3])
         if first > 12 >= second:
@@ -128,7 +133,8 @@ def parse_datetime(
     match = _ISO_DATETIME.fullmatch(cleaned)
     if not match or match[4] is None:
         day = parse_date(column, cleaned, orders)
-        return datetime.combine(day, time(0, 0), tzinfo=zone) if day else None
+        moment = _clock(column, cleaned) if not match else time(0, 0)
+        return datetime.combine(day, moment, tzinfo=zone) if day else None
     day = _make_date(column, cleaned, int(match[1]), int(match[2]), int(match[3]))
     try:
         moment = time(int(match[4]), int(match[5]), int(match[6] or 0))
@@ -142,6 +148,26 @@ def parse_datetime(
             raise RowError(f'{column} "{cleaned}" is not a date and time') from None
     # The day is in the calendar's years, so its moment in UTC is a real datetime.
     return datetime.combine(day, moment, tzinfo=zone)
+
+
+def _clock(column: str, shown: str) -> time:
+    """The time of day of a day/month date with a time ("4/28/2026 2:05 PM", "28.04.2026
+    14:05"); midnight without one."""
+    match = _SLASHED.fullmatch(shown)
+    if match and match[4] is not None:
+        hour, minute, second, half = int(match[4]), int(match[5]), int(match[6] or 0), match[7]
+        if not 1 <= hour <= 12:
+            raise RowError(f'{column} "{shown}" has an impossible time of day')
+        hour = hour % 12 + (12 if half in "Pp" else 0)
+    else:
+        match = _SLASHED_24H.fullmatch(shown)
+        if match is None:
+            return time(0, 0)
+        hour, minute, second = int(match[4]), int(match[5]), int(match[6] or 0)
+    try:
+        return time(hour, minute, second)
+    except ValueError:
+        raise RowError(f'{column} "{shown}" has an impossible time of day') from None
 
 
 def parse_decimal(
