@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 
 from accountable.crm.models import Account, Product, Stage
 from accountable.crm.names import clean_name, name_key
+from accountable.imports import crm_stages
 from accountable.imports.errors import RowError
 from accountable.imports.findings import Findings
 from accountable.org.models import Person, Team
@@ -52,6 +53,8 @@ class Lookup:
     _exact: dict[str, Any] = field(default_factory=dict)
     _by_key: dict[str, list[Any]] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
+    # Names found by a rule rather than by name (a CRM's standard stage), with what to say.
+    _standard: dict[str, tuple[Any, str]] = field(default_factory=dict)
 
     def add(self, record: Any, *names: str, exact: bool = True) -> None:
         """Make `record` findable by each of `names` (exactly, and by name key)."""
@@ -121,6 +124,8 @@ class Lookup:
         if exact is not None:
             return exact, ""
         candidates = self._by_key.get(name_key(name), [])
+        if not candidates and name_key(name) in self._standard:
+            return self._standard[name_key(name)]
         if len(candidates) == 1:
             record = candidates[0]
             return record, f'"{name}" matched {self.noun} "{_label(record)}"'
@@ -254,6 +259,25 @@ def stages(findings: Findings, mapping=None) -> Lookup:
     for label, record in (("closed won", won), ("closed lost", lost)):
         if record is not None:
             lookup._exact.setdefault(label, record)
+    # A CRM's standard stages, unless the pipeline has a stage of that name: an open one
+    # is read as the open stage of the nearest probability, and the summary says so.
+    open_stages = list(Stage.objects.filter(is_won=False, is_lost=False))
+    for standard in crm_stages.STANDARD:
+        if standard.outcome == crm_stages.OPEN:
+            record = crm_stages.nearest(open_stages, standard.probability)
+            how = ", the nearest by probability"
+        else:
+            record, how = (won if standard.outcome == crm_stages.WON else lost), ""
+        if record is None:
+            continue
+        said = (
+            f'{standard.crm}\'s standard stage "{standard.label}" ({standard.probability} %) '
+            f'read as "{record.name}"{how}; map it to another stage if that is wrong'
+        )
+        for name in (standard.label, standard.internal):
+            key = name_key(name)
+            if key and key not in lookup._by_key and name.lower() not in lookup._exact:
+                lookup._standard.setdefault(key, (record, said))
     return lookup
 
 
