@@ -127,3 +127,29 @@ def test_rows_from_the_api_are_settled_the_same_way(org, catalogue):
     result = import_rows(kind="activities", rows=rows, actor=org.admin, source="api")
     assert result.summary["rejected"] == 0
     assert "occurred_at read as day/month" in " ".join(result.summary["warnings"])
+
+
+@pytest.mark.django_db
+def test_the_organisations_setting_decides_a_file_nothing_settles(org, catalogue, write):
+    from accountable.org.services import organisation_update
+
+    organisation_update(actor=org.admin, date_order=MONTH_FIRST)
+    result = import_file(
+        kind="deals", path=write("d.csv", deals_csv(US[1])), actor=org.admin, source="cli"
+    )
+    assert result.summary["rejected"] == 0
+    deal = Deal.objects.get()
+    assert (deal.created_on, deal.closed_on) == (date(2026, 1, 5), date(2026, 2, 3))
+    assert "no date in the file settles it, so the organisation's setting does" in " ".join(
+        result.summary["warnings"]
+    )
+
+
+@pytest.mark.django_db
+def test_the_file_wins_over_the_organisations_setting(org, catalogue, write):
+    from accountable.org.services import organisation_update
+
+    organisation_update(actor=org.admin, date_order=DAY_FIRST)
+    import_file(kind="deals", path=write("d.csv", deals_csv(*US)), actor=org.admin, source="cli")
+    one = Deal.objects.get(external_id="D-1")
+    assert (one.created_on, one.closed_on) == (date(2026, 3, 4), date(2026, 4, 28))

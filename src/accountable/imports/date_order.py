@@ -12,8 +12,9 @@ in the import's warnings ("close_date read as month/day, because of 13 values li
 4/28/2026"). A column none of whose values settles it takes the order of the file's other date
 columns (one export is written in one locale: a deal's created dates 3/4/2026 and
 1/5/2026 are month-first when its close dates include 4/28/2026). A column whose values
-go both ways, or a file none of whose dates settles it, leaves its ambiguous dates
-rejected, with the reason.
+go both ways leaves its ambiguous dates rejected, with the reason; so does a file none
+of whose dates settles it, unless the organisation has said how its files write dates
+(`Organisation.date_order`, on the settings page).
 
 No ORM here.
 """
@@ -96,10 +97,12 @@ class DateOrders:
         rows_again: Callable[[], Iterable[tuple]] | None,
         findings: Findings,
         columns: tuple[str, ...] = (),
+        default: str = "",
     ) -> None:
         self.rows_again = rows_again
         self.findings = findings
         self.columns = columns
+        self.default = default  # the organisation's order, for a file nothing settles
         self.decided: dict[str, ColumnOrder] = {}
 
     def of(self, column: str) -> ColumnOrder:
@@ -111,16 +114,26 @@ class DateOrders:
         if self.rows_again is None:
             return ColumnOrder(None)
         found = column_order(row.get(column) for _, row, *_ in self.rows_again())
-        settled_by_none = not (found.day_first or found.month_first)
-        if settled_by_none and len(self.columns) > 1:
-            found = self._from_the_file(column)
-        elif found.order is not None:
+        if found.order is not None:
             count = found.day_first or found.month_first
             values = "value" if count == 1 else "values"
             self.findings.note(
                 f"{column} read as {found.order}, because of {count:,} {values} "
                 f"like {found.example}"
             )
+            return found
+        if found.day_first or found.month_first:  # both ways round
+            return found
+        if len(self.columns) > 1:
+            found = self._from_the_file(column)
+            if found.day_first or found.month_first:
+                return found
+        if self.default in (DAY_FIRST, MONTH_FIRST):
+            self.findings.note(
+                f"{column} read as {self.default}: no date in the file settles it, so the "
+                "organisation's setting does"
+            )
+            return ColumnOrder(self.default)
         return found
 
     def _from_the_file(self, column: str) -> ColumnOrder:

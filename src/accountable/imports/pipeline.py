@@ -524,7 +524,7 @@ def _note_unknown(outcome: _Outcome, context: Context) -> None:
 def _context(kind: str, actor, names: dict, findings: Findings, job: Job) -> Context:
     organisation = organisation_get()
     return Context(
-        date_orders=DateOrders(job.rows_again, findings),
+        date_orders=DateOrders(job.rows_again, findings, default=organisation.date_order),
         actor=actor,
         kind=kind,
         findings=findings,

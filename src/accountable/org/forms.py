@@ -126,6 +126,7 @@ class OrganisationForm(forms.ModelForm):
             "holiday_country",
             "holiday_subdivision",
             "own_days_off",
+            "date_order",
         ]
 
     def __init__(self, *args, **kwargs):

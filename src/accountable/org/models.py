@@ -54,6 +54,21 @@ class Organisation(models.Model):
     holiday_country = models.CharField(max_length=3, blank=True, default="")
     holiday_subdivision = models.CharField(max_length=10, blank=True, default="")
     own_days_off = models.JSONField(default=list, blank=True)
+    # How imports read a date such as 3/4/2026 when nothing in the file settles it
+    # (`imports.date_order`); blank: such dates are rejected.
+    date_order = models.CharField(
+        "Dates in imported files",
+        max_length=9,
+        blank=True,
+        default="",
+        choices=[
+            ("", "Decided by each file (reject dates nothing in it settles)"),
+            ("day/month", "Day/month, as in 28/4/2026"),
+            ("month/day", "Month/day, as in 4/28/2026"),
+        ],
+        help_text="Only for a file none of whose dates has a day over 12: any such date "
+        "settles the order of the whole file.",
+    )
 
     class Meta:
         verbose_name = "organisation"

@@ -34,6 +34,7 @@ ORGANISATION_FIELDS = [
     "holiday_country",
     "holiday_subdivision",
     "own_days_off",
+    "date_order",
 ]
 TEAM_FIELDS = ["name", "kind", "parent"]
 PERSON_FIELDS = ["email", "name", "role", "team", "start_date", "left_on", "is_active"]
