@@ -20,15 +20,14 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
-from accountable.core.local_day import day_start, local_day
 from accountable.crm import credit
-from accountable.crm.models import Activity, ActivityKind, Deal, DealStatus
+from accountable.crm.models import Deal, DealStatus
 from accountable.org.calendar import Period
 from accountable.scorecards import metrics as board
 
@@ -43,17 +42,18 @@ _DEAL_METRICS = {
     "opportunities_created": ("created_on", "count", Q()),
     "pipeline_created": ("created_on", "sum", Q()),
 }
-_ACTIVITY_METRICS = {
-    "calls": Q(kind=ActivityKind.CALL),
-    "emails": Q(kind=ActivityKind.EMAIL),
-    "meetings": Q(kind=ActivityKind.MEETING),
-    "first_meetings": Q(kind=ActivityKind.MEETING, meeting_number=1),
-    "second_meetings": Q(kind=ActivityKind.MEETING, meeting_number=2),
-    "prospecting_activities": Q(is_prospecting=True),
+# Activities have no product line or deal type: they are always read from the rollups.
+_ACTIVITY_COLUMNS = {
+    "calls": "calls",
+    "emails": "emails",
+    "meetings": "meetings",
+    "first_meetings": "first_meetings",
+    "second_meetings": "second_meetings",
+    "prospecting_activities": "prospecting",
 }
 # The sums the scorecards keep in their rollups, by column: read from there, so a goal
-# counts what the board counts. Narrowed to a product line or deal type (which the
-# rollups do not keep), or new accounts, they are read from the deals, credited by the
+# counts what the board counts. Deal sums narrowed to a product line or deal type (which
+# the rollups do not keep), and new accounts, are read from the deals, credited by the
 # same rule (`crm.credit`).
 ROLLUP_COLUMNS = {
     "revenue": "won_amount",
@@ -62,17 +62,12 @@ ROLLUP_COLUMNS = {
     "renewals": "won_renewals",
     "opportunities_created": "created_count",
     "pipeline_created": "created_amount",
-    "calls": "calls",
-    "emails": "emails",
-    "meetings": "meetings",
-    "first_meetings": "first_meetings",
-    "second_meetings": "second_meetings",
-    "prospecting_activities": "prospecting",
+    **_ACTIVITY_COLUMNS,
 }
 # Ratios of a span's deals, computed as the board computes them (`scorecards.metrics`):
 # never a sum of daily values, so each period is worked out from its own counts.
 RATIOS = frozenset({"win_rate", "avg_deal_size", "cycle_days", "revenue_growth"})
-COMPUTED = frozenset(_DEAL_METRICS) | frozenset(_ACTIVITY_METRICS) | RATIOS | {"new_accounts"}
+COMPUTED = frozenset(ROLLUP_COLUMNS) | RATIOS | {"new_accounts"}
 # Counts of deals: a deal credited to several of a team's people counts once for the team.
 _DEAL_COUNTS = frozenset({"deals_won", "renewals", "opportunities_created", "new_accounts"})
 
@@ -120,7 +115,8 @@ def daily_by_person(
 ) -> list[tuple[int, date, Decimal]]:
     """(person id, day, amount) rows for `metric` from `start` to `end` inclusive: one query."""
     ids = list(people)
-    if metric in ROLLUP_COLUMNS and not (product_line or deal_type):
+    narrowed = bool(product_line or deal_type) and metric in _DEAL_METRICS
+    if metric in ROLLUP_COLUMNS and not narrowed:
         return board.daily_column(ROLLUP_COLUMNS[metric], ids, start, end)
     if metric == "new_accounts":
         return list(
@@ -137,30 +133,13 @@ def daily_by_person(
             return _credited_quantities(deals, ids, field)
         # Credited by split share, as on the scorecards (`crm.credit`).
         return list(credit.credited_totals(deals, ids, field, how))
-    elif metric in _ACTIVITY_METRICS:
-        acts = Activity.objects.filter(
-            _ACTIVITY_METRICS[metric],
-            person_id__in=ids,
-            occurred_at__gte=day_start(start),
-            occurred_at__lt=day_start(end + timedelta(days=1)),
-        )
-        rows = (
-            acts.order_by()
-            .annotate(day=local_day("occurred_at", start, end))
-            .values_list("person_id", "day")
-            .annotate(v=Count("pk"))
-        )
-    elif metric in RATIOS:
+    if metric in RATIOS:
         raise ActualsError(
             f'"{metric}" is a ratio: it is worked out per period (`by_person_and_period`, '
             "`figure`), never added up from days."
         )
-    else:
-        known = ", ".join(sorted(COMPUTED))
-        raise ActualsError(
-            f'Accountable does not compute "{metric}" from the data; it does {known}.'
-        )
-    return [(pid, day, Decimal(v or 0)) for pid, day, v in rows]
+    known = ", ".join(sorted(COMPUTED))
+    raise ActualsError(f'Accountable does not compute "{metric}" from the data; it does {known}.')
 
 
 def _credited_quantities(deals, ids: list[int], field: str) -> list[tuple[int, date, Decimal]]:
