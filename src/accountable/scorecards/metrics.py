@@ -511,12 +511,7 @@ def cycle_start(deal_created: date, engaged: date | None) -> date:
 
 def cycle_days(people: People, start: date, end: date) -> dict[int, list[int]]:
     """{person id: [days from engagement (or creation) to close, per deal won in the span]}."""
-    result: dict[int, list[int]] = defaultdict(list)
-    won = Deal.objects.filter(status=DealStatus.WON, closed_on__gte=start, closed_on__lte=end)
-    fields = ["created_on", "engaged_on", "closed_on"]
-    for person_id, _, created, engaged, closed in credit.credited_rows(won, people, fields):
-        result[person_id].append((closed - cycle_start(created, engaged)).days)
-    return result
+    return cycle_days_by_span(people, [(start, end)])[0]
 
 
 def cycle_days_once(people: People, start: date, end: date) -> list[int]:
