@@ -10,18 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accountable.crm.models import Deal
-from accountable.imports.date_order import (
-    DAY_FIRST,
-    MONTH_FIRST,
-    ColumnOrder,
-    DateOrders,
-    column_order,
-    order_of,
-)
+from accountable.imports.date_order import ColumnOrder, DateOrders, column_order
 from accountable.imports.errors import RowError
 from accountable.imports.findings import Findings
 from accountable.imports.pipeline import import_file, import_rows
-from accountable.imports.values import parse_date
+from accountable.imports.values import DAY_FIRST, MONTH_FIRST, order_of, parse_date
 from tests.imports.conftest import deals_csv
 
 

@@ -21,28 +21,11 @@ No ORM here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from accountable.imports.findings import Findings
-
-DAY_FIRST, MONTH_FIRST = "day/month", "month/day"
-_SLASHED = re.compile(r"\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
-
-
-def order_of(value: str | None) -> str | None:
-    """The order one value shows on its own: DAY_FIRST (28/4/2026), MONTH_FIRST
-    (4/28/2026), or None (ISO, blank, or either way round)."""
-    match = _SLASHED.match(value or "")
-    if not match:
-        return None
-    first, second = int(match[1]), int(match[2])
-    if first > 12 >= second:
-        return DAY_FIRST
-    if second > 12 >= first:
-        return MONTH_FIRST
-    return None
+from accountable.imports.values import DAY_FIRST, MONTH_FIRST, order_of
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, tzinfo
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from accountable.imports.date_order import DAY_FIRST, MONTH_FIRST, DateOrders
 from accountable.imports.errors import RowError
 from accountable.org.calendar import EARLIEST, LATEST
+
+if TYPE_CHECKING:
+    from accountable.imports.date_order import DateOrders
 
 # A cell that a spreadsheet would run as a formula when the file is opened.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -29,12 +32,13 @@ _ISO_DATETIME = re.compile(
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"  # optional time
     r"\s*(Z|[+-]\d{2}:?\d{2})?"  # optional offset
 )
-# 4/28/2026, 28.04.2026, and with a time as CRM reports write it: "4/28/2026 2:05 PM".
+# 4/28/2026, 28.04.2026, and with a time as CRM reports write it: "4/28/2026 2:05 PM",
+# "28.04.2026 14:05".
 _SLASHED = re.compile(
     r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})"
-    r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]?\.?)?"
+    r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]?\.?)?)?"
 )
-_SLASHED_24H = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?")
+DAY_FIRST, MONTH_FIRST = "day/month", "month/day"
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}\s+|\s+[A-Za-z]{3}$|[$€£¥]")
 
@@ -71,6 +75,24 @@ def email(column: str, value: str | None) -> str:
     return cleaned
 
 
+def order_shown(first: int, second: int) -> str | None:
+    """The order a day/month date shows on its own: DAY_FIRST when its first number
+    cannot be a month (28/4/2026), MONTH_FIRST when its second cannot (4/28/2026), None
+    when either could."""
+    if first > 12 >= second:
+        return DAY_FIRST
+    if second > 12 >= first:
+        return MONTH_FIRST
+    return None
+
+
+def order_of(value: str | None) -> str | None:
+    """The order one cell shows on its own (`order_shown`); None for ISO, blank or
+    anything else."""
+    match = _SLASHED.fullmatch(text(value))
+    return order_shown(int(match[1]), int(match[2])) if match else None
+
+
 def parse_date(column: str, value: str | None, orders: DateOrders | None = None) -> date | None:
     """ISO dates (2026-03-01, also with a time) and day/month orders.
 
@@ -84,19 +106,19 @@ def parse_date(column: str, value: str | None, orders: DateOrders | None = None)
     match = _ISO_DATETIME.fullmatch(cleaned)
     if match:
         return _make_date(column, cleaned, int(match[1]), int(match[2]), int(match[3]))
-    match = _SLASHED.fullmatch(cleaned) or _SLASHED_24H.fullmatch(cleaned)
+    match = _SLASHED.fullmatch(cleaned)
     if match:
         first, second, year = int(match[1]), int(match[2]), int(match[3])
-        if first > 12 >= second:
-            return _make_date(column, cleaned, year, second, first)
-        if second > 12 >= first:
-            return _make_date(column, cleaned, year, first, second)
         if first == second:
             return _make_date(column, cleaned, year, first, second)
-        found = orders.of(column) if orders is not None else None
-        if found is not None and found.order == DAY_FIRST:
+        found = None
+        order = order_shown(first, second)
+        if order is None and orders is not None:
+            found = orders.of(column)
+            order = found.order
+        if order == DAY_FIRST:
             return _make_date(column, cleaned, year, second, first)
-        if found is not None and found.order == MONTH_FIRST:
+        if order == MONTH_FIRST:
             return _make_date(column, cleaned, year, first, second)
         why = f": {found.why_not}" if found is not None else ""
         raise RowError(
@@ -154,16 +176,13 @@ def _clock(column: str, shown: str) -> time:
     """The time of day of a day/month date with a time ("4/28/2026 2:05 PM", "28.04.2026
     14:05"); midnight without one."""
     match = _SLASHED.fullmatch(shown)
-    if match and match[4] is not None:
-        hour, minute, second, half = int(match[4]), int(match[5]), int(match[6] or 0), match[7]
+    if match is None or match[4] is None:
+        return time(0, 0)
+    hour, minute, second, half = int(match[4]), int(match[5]), int(match[6] or 0), match[7]
+    if half:  # 12-hour clock
         if not 1 <= hour <= 12:
             raise RowError(f'{column} "{shown}" has an impossible time of day')
         hour = hour % 12 + (12 if half in "Pp" else 0)
-    else:
-        match = _SLASHED_24H.fullmatch(shown)
-        if match is None:
-            return time(0, 0)
-        hour, minute, second = int(match[4]), int(match[5]), int(match[6] or 0)
     try:
         return time(hour, minute, second)
     except ValueError:
