@@ -14,7 +14,7 @@ from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accountable.core import bulk_indexes
+from accountable.core import bulk_indexes, changes
 from accountable.crm import touched
 from accountable.crm.models import Activity, ActivityKind, Deal
 from accountable.crm.upsert import activities_upsert, deals_upsert
@@ -163,7 +163,7 @@ def test_a_deleted_activity_is_forgotten_by_a_refresh_of_its_keys(sales):
     gone = Activity.objects.get(external_id="M2")
     keys = touched.activity_keys([(gone.person_id, gone.occurred_at)])
     gone.delete()
-    rollups.refresh_people_days(keys)
+    changes.days_changed(keys)  # as a write announces it
     month = ActivityRollup.objects.get(person=sales.rep, grain=Grain.MONTH, start=date(2026, 8, 1))
     assert (month.meetings, month.second_meetings) == (1, 0)
     assert_fresh()
@@ -377,7 +377,7 @@ def test_random_writes_keep_rollups_equal_to_the_raw_data(org, seed, refresh_way
             gone = rnd.choice(list(Activity.objects.all()))
             keys = touched.activity_keys([(gone.person_id, gone.occurred_at)])
             gone.delete()
-            rollups.refresh_people_days(keys)
+            changes.days_changed(keys)  # as a write announces it
         stored_acts, stored_outcomes = months_stored()
         hand_acts, hand_outcomes = months_by_hand()
         assert _nonzero(stored_acts) == _nonzero(hand_acts)

@@ -58,7 +58,7 @@ from accountable.scorecards.models import (
     OutcomeRollup,
 )
 
-__all__ = ["rebuild", "refresh_people_days", "refresh_runs", "refresh_span"]
+__all__ = ["rebuild", "refresh_runs", "refresh_span"]
 
 CHUNK = 500  # people per statement: far under SQLite's 999 bound variables
 LONG_SPAN_DAYS = 62  # touched days all within this: one span for everyone touched
@@ -284,15 +284,6 @@ def _rows_rewritten(people: list[int] | None, start: date | None, end: date | No
 
 def _insert_activity_days(people, start, end) -> int:
     return _insert(ActivityRollup, ACTIVITY_COLUMNS, _activity_days(people, start, end))
-
-
-def refresh_people_days(
-    pairs: Iterable[tuple[int, date]], *, tables: Iterable[str] = changes.TABLES
-) -> None:
-    """Recompute the rollups (`tables`: activities, outcomes or both) for the
-    (person id, day) keys a write touched, each person's days cut into runs
-    (`core.changes.runs_of`)."""
-    refresh_runs(changes.runs_of(pairs), tables=tables)
 
 
 def refresh_runs(
