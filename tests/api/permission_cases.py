@@ -14,11 +14,14 @@ from django.urls import reverse
 from accountable.imports.formats import KINDS
 from accountable.imports.models import ImportRun
 from accountable.imports.rejects import run_dir_fresh
+from accountable.org import abilities
 from tests.conftest import Org
 from tests.crm.factories import DealFactory
-from tests.test_permissions import FORBIDDEN, HIDDEN, OK, Case, api, everyone, url
+from tests.crm.permission_cases import done_milestone, proposal_stage, used_stage
+from tests.test_permissions import FORBIDDEN, HIDDEN, OK, Case, api, everyone, holders, url
 
 BAD_BODY = 400
+UNREADABLE = 422  # the test client sends PUT and PATCH data as an empty JSON object
 
 
 def _deal_of(who: str):
@@ -131,6 +134,69 @@ CASES: dict[str, list[Case]] = {
             note="a rep of another region's",
         ),
     ],
+    "api:stages": [Case(url("api:stages"), api(everyone(OK)), note="everyone reads the stages")],
+    **{
+        name: [
+            Case(
+                path,
+                api(holders(abilities.EDIT_PIPELINE, yes=answer)),
+                method=method,
+                note="the pipeline's editors: " + why,
+            )
+        ]
+        for name, path, method, answer, why in [
+            ("api:stage_create", url("api:stage_create"), "post", BAD_BODY, "no JSON body"),
+            (
+                "api:stage_change",
+                url("api:stage_change", stage_id=proposal_stage),
+                "patch",
+                OK,
+                "an empty change, which changes nothing",
+            ),
+            (
+                "api:stages_order",
+                url("api:stages_order"),
+                "put",
+                UNREADABLE,
+                "a body that is not JSON",
+            ),
+            (
+                "api:stage_merge",
+                url("api:stage_merge", stage_id=proposal_stage),
+                "post",
+                BAD_BODY,
+                "no JSON body",
+            ),
+            (
+                "api:stage_remove",
+                url("api:stage_remove", stage_id=used_stage),
+                "delete",
+                BAD_BODY,
+                "a stage holding a deal is merged, not removed",
+            ),
+            (
+                "api:milestone_create",
+                url("api:milestone_create", stage_id=proposal_stage),
+                "post",
+                BAD_BODY,
+                "no JSON body",
+            ),
+            (
+                "api:milestone_change",
+                url("api:milestone_change", milestone_id=done_milestone),
+                "patch",
+                UNREADABLE,
+                "a body that is not JSON",
+            ),
+            (
+                "api:milestone_remove",
+                url("api:milestone_remove", milestone_id=done_milestone),
+                "delete",
+                BAD_BODY,
+                "a milestone deals have done stays",
+            ),
+        ]
+    },
     **{
         f"api:bulk_{kind}": [
             Case(url(f"api:bulk_{kind}"), _bulk(kind), method="post", note="no JSON body")

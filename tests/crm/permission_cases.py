@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from accountable.crm.models import Deal, DealSplit, Milestone
+from accountable.crm.models import Deal, DealMilestone, DealSplit, Milestone, Stage
 from accountable.org import abilities
 from accountable.org.models import Person
 from tests.crm.factories import DealFactory, ensure_pipeline
@@ -60,6 +60,46 @@ def writers(anonymous: int = LOGIN) -> dict[str, int]:
 
 
 TICK = {"done": "1"}
+
+
+def proposal_stage(org) -> int:
+    ensure_pipeline()
+    return Stage.objects.get(name="Proposal").pk
+
+
+def pipeline_editors(yes: int) -> dict[str, int]:
+    """The pipeline's pages: its editors get `yes`, the others 403."""
+    return holders(abilities.EDIT_PIPELINE, yes=yes)
+
+
+# Each change is POSTed with no data: an editor is sent back to the page with what was
+# wrong (nothing changes), everyone else is refused.
+PIPELINE_CHANGES = {
+    "crm:stage_edit": proposal_stage,
+    "crm:stage_move": proposal_stage,
+    "crm:stage_merge": proposal_stage,
+    "crm:stage_delete": lambda org: used_stage(org),
+    "crm:milestone_add": proposal_stage,
+    "crm:milestone_delete": lambda org: done_milestone(org),
+}
+
+
+def used_stage(org) -> int:
+    """A stage holding a deal: removing it is refused, so the case changes nothing."""
+    ensure_pipeline()
+    _deal_of(org.rep, "perm-own")
+    return Stage.objects.get(name="Prospecting").pk
+
+
+def done_milestone(org) -> int:
+    """A milestone done on a deal: removing it is refused, so the case changes nothing."""
+    milestone = Milestone.objects.get(pk=prospecting_milestone(org))
+    deal = _deal_of(org.rep, "perm-own")
+    DealMilestone.objects.get_or_create(
+        deal=deal, milestone=milestone, defaults={"done_on": "2026-08-03"}
+    )
+    return milestone.pk
+
 
 CASES: dict[str, list[Case]] = {
     "crm:deals": [Case(url("crm:deals"), everyone(OK))],
@@ -144,6 +184,27 @@ CASES: dict[str, list[Case]] = {
             note="a deal of another region",
         ),
     ],
+    "crm:pipeline": [
+        Case(url("crm:pipeline"), pipeline_editors(OK)),
+        Case(
+            url("crm:pipeline"),
+            pipeline_editors(LOGIN),
+            method="post",
+            note="no data: back to the page, saying what was wrong",
+        ),
+    ],
+    **{
+        name: [
+            Case(url(name, pk=pk), everyone(NOT_ALLOWED), note="POST only"),
+            Case(
+                url(name, pk=pk),
+                pipeline_editors(LOGIN),
+                method="post",
+                note="refused for bad or missing input: back to the page",
+            ),
+        ]
+        for name, pk in PIPELINE_CHANGES.items()
+    },
     "crm:activities": [Case(url("crm:activities"), everyone(OK))],
     "crm:activity_new": [Case(url("crm:activity_new"), writers())],
     "crm:feedback": [Case(url("crm:feedback"), everyone(OK))],

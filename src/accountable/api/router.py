@@ -15,6 +15,7 @@ from accountable.api import crm as crm_api
 from accountable.api import goals as goals_api
 from accountable.api import imports as imports_api
 from accountable.api import org as org_api
+from accountable.api import pipeline as pipeline_api
 from accountable.api import scorecards as scorecards_api
 from accountable.api import signals as signals_api
 from accountable.api.auth import InvalidToken, callers
@@ -51,6 +52,10 @@ api = NinjaAPI(
         "tags": [
             {"name": "organisation", "description": "Who is who: people, teams, periods."},
             {"name": "sales data", "description": "Deals and activities, newest first."},
+            {
+                "name": "pipeline",
+                "description": "The stages deals move through; admins edit them.",
+            },
             {
                 "name": "imports",
                 "description": "Bulk upserts through the import pipeline, and their results.",
@@ -106,6 +111,7 @@ def import_file_error(request: HttpRequest, exc: ImportFileError) -> HttpRespons
 api.add_router("/v1/", imports_api.router)
 api.add_router("/v1/", org_api.router)
 api.add_router("/v1/", crm_api.router)
+api.add_router("/v1/", pipeline_api.router)
 api.add_router("/v1/", goals_api.router)
 api.add_router("/v1/", scorecards_api.router)
 api.add_router("/v1/", signals_api.router)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accountable.crm import views
+from accountable.crm import pipeline_views, views
 
 app_name = "crm"
 
@@ -20,4 +20,25 @@ urlpatterns = [
     path("activities/new/", views.activity_new, name="activity_new"),
     path("feedback/", views.feedback, name="feedback"),
     path("feedback/new/", views.feedback_new, name="feedback_new"),
+    path("settings/pipeline/", pipeline_views.pipeline_page, name="pipeline"),
+    path("settings/pipeline/stages/<int:pk>/", pipeline_views.stage_edit, name="stage_edit"),
+    path("settings/pipeline/stages/<int:pk>/move/", pipeline_views.stage_move, name="stage_move"),
+    path(
+        "settings/pipeline/stages/<int:pk>/merge/", pipeline_views.stage_merge, name="stage_merge"
+    ),
+    path(
+        "settings/pipeline/stages/<int:pk>/delete/",
+        pipeline_views.stage_delete,
+        name="stage_delete",
+    ),
+    path(
+        "settings/pipeline/stages/<int:pk>/milestones/",
+        pipeline_views.milestone_add,
+        name="milestone_add",
+    ),
+    path(
+        "settings/pipeline/milestones/<int:pk>/delete/",
+        pipeline_views.milestone_delete,
+        name="milestone_delete",
+    ),
 ]

@@ -118,6 +118,12 @@ ADMINISTER = _ability(
     "change the organisation's settings, people, roles and thresholds; read the audit trail",
     admin=E,
 )
+EDIT_PIPELINE = _ability(
+    "edit_pipeline",
+    "edit the sales pipeline: add, rename, reorder, merge and remove stages, their "
+    "probabilities, forecast categories and checklist milestones",
+    admin=E,
+)
 IMPORT_DEALS = _ability(
     "import_deals", "import deals from a file or a bulk call", admin=E, manager=SM
 )
@@ -154,6 +160,7 @@ ABILITIES: dict[str, Ability] = {
         SET_OBJECTIVES,
         SET_COMPANY_OBJECTIVES,
         ADMINISTER,
+        EDIT_PIPELINE,
         WRITE_SALES_DATA,
         MANAGE_PERSON,
         SET_TARGETS,
