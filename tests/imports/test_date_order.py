@@ -3,7 +3,7 @@ they come, and a date no value settles is still rejected with the reason."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from hypothesis import given
@@ -25,6 +25,25 @@ def test_one_value_shows_an_order_only_when_a_number_is_over_12():
     assert order_of("3/4/2026") is None
     assert order_of("2026-04-28") is None
     assert order_of("") is None and order_of(None) is None
+
+
+def test_a_zone_after_the_time_does_not_change_the_order_a_date_shows():
+    assert order_of("28/4/2026 14:30 GMT") == DAY_FIRST
+    assert order_of("4/28/2026 2:30 PM EDT") == MONTH_FIRST
+    assert order_of("4/28/2026 2:30 PM -0500") == MONTH_FIRST
+    assert order_of("3/4/2026 10:00 UTC") is None
+    assert order_of("3/4/2026 10:00 CEST") is None  # an unknown zone is refused when read
+    assert column_order(["3/4/2026 10:00 UTC", "28/4/2026 14:30 GMT"]).order == DAY_FIRST
+
+
+def test_a_date_with_a_zone_is_read_in_its_columns_order():
+    rows = [(2, {"closed_at": "28/4/2026 14:30 GMT"}), (3, {"closed_at": "3/4/2026 23:30 EST"})]
+    orders = DateOrders(lambda: rows, Findings())
+    # 3 April at 23:30 EST is 4 April at 04:30 UTC.
+    assert parse_date("closed_at", "3/4/2026 23:30 EST", orders, zone=UTC) == date(2026, 4, 4)
+    orders = DateOrders(lambda: [(2, {"closed_at": "4/28/2026 2:30 PM EDT"})], Findings())
+    assert parse_date("closed_at", "3/4/2026 11:30 PM EST", orders, zone=UTC) == date(2026, 3, 5)
+    assert parse_date("closed_at", "3/4/2026 11:30 PM EST", orders) == date(2026, 3, 4)
 
 
 def test_a_column_is_settled_by_its_decisive_values():

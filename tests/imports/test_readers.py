@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import codecs
+import copy
 from datetime import datetime
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
 
 from accountable.imports.errors import ImportFileError
-from accountable.imports.readers import EXTRA_CELLS, cell_text, read_table, unique_columns
+from accountable.imports.readers import (
+    EXTRA_CELLS,
+    NumberCell,
+    cell_text,
+    read_table,
+    unique_columns,
+)
 
 TEXT = "name,city\nRené Müller,Zürich\nAna,Málaga\n"
 
@@ -121,8 +129,9 @@ def test_an_old_xls_is_refused_with_advice(write):
         read_table(write("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100))
 
 
-def make_xlsx(path, rows):
+def make_xlsx(path, rows, epoch=WINDOWS_EPOCH):
     workbook = Workbook()
+    workbook.epoch = epoch
     sheet = workbook.active
     for row in rows:
         sheet.append(row)
@@ -166,3 +175,36 @@ def test_cell_text():
     assert cell_text(None) == ""
     assert cell_text(3.0) == "3"
     assert cell_text(3.25) == "3.25"
+    assert not isinstance(cell_text(3), NumberCell)  # no workbook, no serial
+    assert isinstance(cell_text(3, WINDOWS_EPOCH), NumberCell)
+    assert cell_text(True, WINDOWS_EPOCH) == "yes"
+    assert not isinstance(cell_text(True, WINDOWS_EPOCH), NumberCell)
+
+
+@pytest.mark.parametrize("epoch", [WINDOWS_EPOCH, MAC_EPOCH])
+def test_xlsx_number_cells_carry_their_number_and_the_workbooks_epoch(tmp_path, epoch):
+    path = make_xlsx(
+        tmp_path / "serials.xlsx",
+        [["close_date", "amount", "note"], [46140, 46140.5, "46140"]],
+        epoch=epoch,
+    )
+    _, [(_, row)] = rows_of(path)
+    serial, amount, note = row["close_date"], row["amount"], row["note"]
+    assert (serial, amount, note) == ("46140", "46140.5", "46140")
+    assert isinstance(serial, NumberCell) and isinstance(amount, NumberCell)
+    assert (serial.number, serial.epoch) == (46140, epoch)
+    assert not isinstance(note, NumberCell)  # a text cell is text, whatever it holds
+    assert serial.serial_date() == (
+        datetime(2026, 4, 28) if epoch == WINDOWS_EPOCH else datetime(2030, 4, 29)
+    )
+
+
+def test_a_number_cell_survives_copying():
+    cell = cell_text(46140.5, MAC_EPOCH)
+    again = copy.deepcopy(cell)
+    assert (again, again.number, again.epoch) == ("46140.5", 46140.5, MAC_EPOCH)
+
+
+def test_a_number_cell_that_is_no_date_has_no_serial_date():
+    for number in (1e300, float("nan"), float("inf"), 0.25):
+        assert cell_text(number, WINDOWS_EPOCH).serial_date() is None

@@ -7,9 +7,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
 
 from accountable.imports import values as v
 from accountable.imports.errors import RowError
+from accountable.imports.readers import NumberCell
 
 
 @pytest.mark.parametrize(
@@ -186,3 +188,158 @@ def test_day_month_dates_with_a_time_as_crm_reports_write_them():
     for bad in ("4/28/2026 13:05 PM", "4/28/2026 0:05 AM", "28/4/2026 25:00"):
         with pytest.raises(RowError, match="impossible time of day"):
             at("occurred_at", bad, UTC)
+
+
+# --- time zones written after the time ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "in_utc"),
+    [
+        ("2026-04-28T14:30:00Z", datetime(2026, 4, 28, 14, 30, tzinfo=UTC)),
+        ("2026-04-28T14:30:00.000z", datetime(2026, 4, 28, 14, 30, tzinfo=UTC)),
+        ("2026-04-28 14:30:00+02:00", datetime(2026, 4, 28, 12, 30, tzinfo=UTC)),
+        ("2026-04-28 14:30 -0500", datetime(2026, 4, 28, 19, 30, tzinfo=UTC)),
+        ("2026-04-28 14:30+05:30", datetime(2026, 4, 28, 9, 0, tzinfo=UTC)),
+        ("4/28/2026 2:30 PM UTC", datetime(2026, 4, 28, 14, 30, tzinfo=UTC)),
+        ("28/04/2026 14:30 GMT", datetime(2026, 4, 28, 14, 30, tzinfo=UTC)),
+        ("4/28/2026 2:30 PM EST", datetime(2026, 4, 28, 19, 30, tzinfo=UTC)),
+        ("4/28/2026 2:30 PM EDT", datetime(2026, 4, 28, 18, 30, tzinfo=UTC)),
+        ("4/28/2026 2:30 PM CST", datetime(2026, 4, 28, 20, 30, tzinfo=UTC)),
+        ("4/28/2026 2:30 PM CDT", datetime(2026, 4, 28, 19, 30, tzinfo=UTC)),
+        ("2026-04-28 14:30 MST", datetime(2026, 4, 28, 21, 30, tzinfo=UTC)),
+        ("2026-04-28 14:30 MDT", datetime(2026, 4, 28, 20, 30, tzinfo=UTC)),
+        ("2026-04-28 14:30 PST", datetime(2026, 4, 28, 22, 30, tzinfo=UTC)),
+        ("2026-04-28 14:30 pdt", datetime(2026, 4, 28, 21, 30, tzinfo=UTC)),
+        ("4/28/2026, 2:30 p.m. PDT", datetime(2026, 4, 28, 21, 30, tzinfo=UTC)),
+    ],
+)
+def test_a_time_with_a_zone_is_the_moment_it_names(text, in_utc):
+    """Whatever the organisation's zone: the value says its own."""
+    for organisation in (UTC, ZoneInfo("Europe/Berlin"), ZoneInfo("Pacific/Auckland")):
+        moment = v.parse_datetime("occurred_at", text, organisation)
+        assert moment == in_utc
+        assert moment.utcoffset() is not None
+
+
+def test_a_time_without_a_zone_stays_in_the_organisations_zone():
+    new_york = ZoneInfo("America/New_York")
+    for text in ("2026-04-28 14:30", "4/28/2026 2:30 PM", "28.04.2026 14:30"):
+        assert v.parse_datetime("occurred_at", text, new_york) == datetime(
+            2026, 4, 28, 14, 30, tzinfo=new_york
+        )
+
+
+@pytest.mark.parametrize("word", ["CEST", "IST", "AEST", "Pacific", "XYZ"])
+def test_an_unknown_zone_word_is_refused_naming_the_value(word):
+    text = f"2026-04-28 14:30 {word}"
+    with pytest.raises(RowError) as caught:
+        v.parse_datetime("occurred_at", text, UTC)
+    reason = caught.value.reason
+    assert reason.startswith(f'occurred_at "{text}" is in a time zone imports do not know')
+    assert f'("{word}")' in reason and "+02:00" in reason
+    with pytest.raises(RowError, match="time zone imports do not know"):
+        v.parse_date("close_date", f"4/28/2026 2:30 PM {word}", zone=UTC)
+
+
+def test_an_impossible_offset_is_refused():
+    with pytest.raises(RowError, match=r'"2026-04-28 14:30\+25:00" has an impossible offset'):
+        v.parse_datetime("occurred_at", "2026-04-28 14:30+25:00", UTC)
+    with pytest.raises(RowError, match="impossible offset"):
+        v.parse_datetime("occurred_at", "2026-04-28 14:30 -0575", UTC)
+
+
+def test_a_date_and_time_with_a_zone_is_its_day_in_the_organisations_zone():
+    """A close date written as a moment counts on the day that moment is where the
+    organisation is, as an activity at the same moment would."""
+    new_york, tokyo = ZoneInfo("America/New_York"), ZoneInfo("Asia/Tokyo")
+    late = "2026-04-29T02:00:00Z"  # 22:00 on the 28th in New York, 11:00 on the 29th in Tokyo
+    assert v.parse_date("close_date", late, zone=new_york) == date(2026, 4, 28)
+    assert v.parse_date("close_date", late, zone=tokyo) == date(2026, 4, 29)
+    assert v.parse_date("close_date", "4/28/2026 11:30 PM EDT", zone=tokyo) == date(2026, 4, 29)
+    assert v.parse_date("close_date", "4/28/2026 11:30 PM EDT", zone=new_york) == date(2026, 4, 28)
+    # Without a zone of its own the time is the organisation's: the day as written.
+    assert v.parse_date("close_date", "2026-04-28 23:30", zone=tokyo) == date(2026, 4, 28)
+    # Without an organisation's zone, the day as written.
+    assert v.parse_date("close_date", late) == date(2026, 4, 29)
+
+
+def test_a_zone_cannot_carry_a_day_out_of_the_calendar():
+    with pytest.raises(RowError, match="outside the calendar"):
+        v.parse_date("close_date", "2999-12-31 23:00 -0500", zone=UTC)
+
+
+# --- Excel serial dates: a workbook's number cells --------------------------------------
+
+
+def number_cell(number: float, epoch: datetime = WINDOWS_EPOCH) -> NumberCell:
+    return NumberCell(str(number), number, epoch)
+
+
+def test_a_number_cell_is_an_excel_serial_date():
+    assert v.parse_date("close_date", number_cell(46140)) == date(2026, 4, 28)
+    assert v.parse_date("close_date", number_cell(46140.75)) == date(2026, 4, 28)
+    assert v.parse_date("close_date", number_cell(1)) == date(1900, 1, 1)
+    assert v.parse_date("close_date", number_cell(61)) == date(1900, 3, 1)  # after Excel's 29/2
+
+
+def test_a_serial_with_a_fraction_of_a_day_is_a_time_in_the_organisations_zone():
+    berlin = ZoneInfo("Europe/Berlin")
+    assert v.parse_datetime("occurred_at", number_cell(46140.5), berlin) == datetime(
+        2026, 4, 28, 12, 0, tzinfo=berlin
+    )
+    # 14:30 as Excel stores it: a fraction that is not exact in binary.
+    assert v.parse_datetime("occurred_at", number_cell(46140 + 14.5 / 24), UTC) == datetime(
+        2026, 4, 28, 14, 30, tzinfo=UTC
+    )
+    assert v.parse_datetime("occurred_at", number_cell(46140), UTC) == datetime(
+        2026, 4, 28, tzinfo=UTC
+    )
+
+
+def test_a_1904_workbook_counts_from_1904():
+    assert v.parse_date("close_date", number_cell(44678, MAC_EPOCH)) == date(2026, 4, 28)
+    assert v.parse_date("close_date", number_cell(44678, WINDOWS_EPOCH)) == date(2022, 4, 27)
+
+
+@pytest.mark.parametrize(
+    "number", [250_000, 109_940, 0, -5, 0.5, 1e300, float("nan"), float("inf")]
+)
+def test_a_serial_outside_1900_to_2200_is_refused(number):
+    cell = number_cell(number)
+    reason = (
+        f'close_date "{cell}" is a number, not a date: as an Excel date it would fall '
+        "outside the years 1900 to 2200"
+    )
+    with pytest.raises(RowError) as caught:
+        v.parse_date("close_date", cell)
+    assert caught.value.reason == reason
+    with pytest.raises(RowError, match="outside the years 1900 to 2200"):
+        v.parse_datetime("occurred_at", cell, UTC)
+
+
+def test_the_last_serial_day_is_read():
+    assert v.parse_date("close_date", number_cell(109_939.99)) == date(2200, 12, 31)
+
+
+@pytest.mark.parametrize("text", ["46140", "46140.5"])
+def test_a_number_as_text_is_no_date(text):
+    """A CSV, or a workbook's text cell, holds no serial dates: the number is refused."""
+    with pytest.raises(RowError) as caught:
+        v.parse_date("close_date", text)
+    assert caught.value.reason == (
+        f'close_date "{text}" is a number, not a date; write it as YYYY-MM-DD (a number is '
+        "read as a date only from a number cell of an Excel workbook)"
+    )
+    with pytest.raises(RowError, match="is a number, not a date"):
+        v.parse_datetime("occurred_at", text, UTC)
+
+
+def test_a_number_cell_reads_as_its_text_everywhere_else():
+    cell = number_cell(-46140)
+    v.check_not_formula("close_date", cell)  # a number, not a formula
+    assert v.parse_decimal("amount", number_cell(4821.5)) == Decimal("4821.50")
+    assert v.parse_int("quantity", NumberCell("3", 3, WINDOWS_EPOCH)) == 3
+    assert v.text(cell) == "-46140"
+    with pytest.raises(RowError, match="formula"):
+        v.check_not_formula("close_date", "-46140")  # the same text in a text cell

@@ -60,6 +60,38 @@ csv.field_size_limit(CSV_CELL_MAX_CHARS)
 Row = dict[str, str | None]
 
 
+class NumberCell(str):
+    """A workbook's number cell: the text a CSV export of it would hold ("46140",
+    "4821.5"), which is how every column but a date's reads it, with the number and the
+    workbook's epoch. A date column reads it as the Excel serial date it is (a day
+    count, with the time as a fraction of a day): see `imports.values.parse_date`. A
+    CSV has no such cells, nor a workbook's text cell: "46140" there is no date.
+    """
+
+    number: float
+    epoch: datetime
+
+    def __new__(cls, text: str, number: float, epoch: datetime) -> NumberCell:
+        cell = super().__new__(cls, text)
+        cell.number, cell.epoch = number, epoch
+        return cell
+
+    def __getnewargs__(self) -> tuple[str, float, datetime]:
+        return str(self), self.number, self.epoch
+
+    def serial_date(self) -> datetime | None:
+        """The date and time the number is as an Excel serial date, by openpyxl's own
+        reckoning (the 1900 epoch's missing 29 February 1900 included); None when it is
+        no date Python can hold (too large, a fraction of a day alone, not finite)."""
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            moment = from_excel(self.number, self.epoch)
+        except (OverflowError, ValueError, TypeError):
+            return None
+        return moment if isinstance(moment, datetime) else None
+
+
 @dataclass(frozen=True)
 class Table:
     """How a file was read: its columns, and how to stream its rows again."""
@@ -424,6 +456,7 @@ def _sheet_rows(workbook, name: str) -> Iterator[tuple[int, list[str]]]:
         # wide as its own cells instead (and refuse one that is wider than allowed).
         sheet.reset_dimensions()
     rows = sheet.iter_rows(values_only=True)
+    epoch = workbook.epoch  # 1899-12-30, or 1904-01-01 for a workbook from an old Mac
     for line in itertools.count(1):
         try:
             cells = next(rows, None)
@@ -440,7 +473,7 @@ def _sheet_rows(workbook, name: str) -> Iterator[tuple[int, list[str]]]:
             cells = _without_trailing_blanks(cells)
             if len(cells) > max_columns:
                 raise _past_limits(0, len(cells), line, name)
-        values = [cell_text(cell) for cell in cells]
+        values = [cell_text(cell, epoch) for cell in cells]
         if values and max(map(len, values)) > max_chars:
             column, longest = max(enumerate(values, 1), key=lambda item: len(item[1]))
             raise ImportFileError(
@@ -501,8 +534,9 @@ def megabytes(size: int) -> str:
     return f"{size:,} bytes"
 
 
-def cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a CSV export of it would hold."""
+def cell_text(value: object, epoch: datetime | None = None) -> str:
+    """A spreadsheet cell as the text a CSV export of it would hold; a number, with the
+    workbook's `epoch`, as a NumberCell (a date column reads it as a serial date)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -513,6 +547,7 @@ def cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, int | float):
+        shown = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        return shown if epoch is None else NumberCell(shown, value, epoch)
     return str(value)

@@ -246,8 +246,11 @@ class Validator:
     date_columns: tuple[str, ...] = ()  # settle each other's day/month order
 
     def date(self, row: dict, column: str):
-        """The column's date, its day/month order settled by the column (`date_order`)."""
-        return v.parse_date(column, row.get(column), self.context.date_orders)
+        """The column's date, its day/month order settled by the column (`date_order`);
+        a date and time with a zone of its own is the day of that moment in the
+        organisation's time zone."""
+        ctx = self.context
+        return v.parse_date(column, row.get(column), ctx.date_orders, zone=ctx.zone)
 
     kind = ""
     # Optional columns a file may leave out: then the stored value is kept (on a new
