@@ -92,6 +92,26 @@ CASES = {
             note="the kept file is gone: a message and back to the run",
         ),
     ],
+    "imports:stages": [
+        Case(
+            managers_run("imports:stages"),
+            {**importers(NOT_ALLOWED), "rep": NOT_ALLOWED, "executive": NOT_ALLOWED},
+            note="POST only",
+        ),
+        Case(
+            managers_run("imports:stages"),
+            importers(LOGIN),
+            method="post",
+            data={"adopt": "yes"},
+            note="a generic file has no CRM stages: a message and back to the preview",
+        ),
+        Case(
+            other_managers_run("imports:stages"),
+            someone_elses(expect_admin=LOGIN),
+            method="post",
+            data={"adopt": "yes"},
+        ),
+    ],
     "imports:working": [
         Case(
             managers_run("imports:working", summary={"working": "preview"}),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
@@ -15,7 +16,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from accountable.audit.models import AuditEntry
+from accountable.crm import pipeline
+from accountable.crm.models import Deal, Stage
 from accountable.goals import actuals
+from accountable.imports import crm_stages
+from accountable.imports.pipeline import import_rows
 from accountable.org.services import organisation_get
 from tests.crm.factories import ensure_pipeline
 
@@ -81,3 +87,138 @@ def test_a_crm_export_imports_as_it_comes(org, write, capsys, preset, text, colu
     expected = _expected(text, *columns)
     assert expected  # the rows do win something
     assert _imported(org, {quarter for _, quarter in expected}) == expected
+
+
+# --- the CRM's stages adopted, or created one by one ------------------------------------
+
+
+def _open_stage_names() -> list[str]:
+    return list(
+        Stage.objects.filter(is_won=False, is_lost=False)
+        .order_by("order")
+        .values_list("name", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("preset", "text", "stage_of"),
+    [
+        ("salesforce", SALESFORCE, {"0064": "Needs Analysis", "0061": "Won"}),
+        ("hubspot", HUBSPOT, {"902": "Contract Sent", "904": "Appointment Scheduled"}),
+    ],
+)
+def test_a_default_pipeline_adopts_the_crms_stages_with_the_import(
+    org, write, capsys, preset, text, stage_of
+):
+    ensure_pipeline()
+    path = write(f"{preset}.csv", text)
+    args = ["import", "deals", str(path), "--preset", preset, "--create-missing"]
+    call_command(*args, "--adopt-stages")
+    out = capsys.readouterr().out
+    crm = crm_stages.CRM_OF_PRESET[preset]
+    assert f"The pipeline's open stages are now {crm}'s" in out
+    assert _open_stage_names() == [spec.name for spec in crm_stages.open_stages(crm)]
+    # Each deal is in the stage it has in the CRM, not the nearest of ours.
+    for external_id, name in stage_of.items():
+        assert Deal.objects.get(external_id=external_id).stage.name == name
+    assert "nearest by probability" not in out
+    # Once adopted, the flag has nothing left to do: the same file imports again.
+    call_command(*args, "--adopt-stages")
+    assert "unchanged" in capsys.readouterr().out
+    assert _open_stage_names() == [spec.name for spec in crm_stages.open_stages(crm)]
+
+
+def test_adopting_is_undone_with_a_dry_run_or_a_rejected_file(org, write, capsys):
+    ensure_pipeline()
+    path = write("sf.csv", SALESFORCE)
+    call_command(
+        "import", "deals", str(path), "--preset", "salesforce", "--create-missing",
+        "--adopt-stages", "--dry-run",
+    )  # fmt: skip
+    assert "The pipeline's open stages are now Salesforce's" in capsys.readouterr().out
+    assert _open_stage_names() == ["Prospecting", "Engaging", "Proposal", "Negotiation"]
+    bad = write("bad.csv", SALESFORCE.replace("Rob Rep", "Nobody Known"))
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import", "deals", str(bad), "--preset", "salesforce", "--adopt-stages")
+    assert exit_.value.code == 1
+    assert _open_stage_names() == ["Prospecting", "Engaging", "Proposal", "Negotiation"]
+
+
+def test_a_changed_pipeline_is_not_replaced(org, write, capsys):
+    ensure_pipeline()
+    pipeline.stage_add(actor=None, name="Demo", probability=30)
+    path = write("sf.csv", SALESFORCE)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import", "deals", str(path), "--preset", "salesforce", "--adopt-stages")
+    assert exit_.value.code == 2
+    assert "changed since it was set up" in capsys.readouterr().err
+    assert "Demo" in _open_stage_names() and not Deal.objects.exists()
+
+
+def test_a_custom_pipeline_creates_a_stage_at_the_probability_it_is_given(
+    org, write, capsys, tmp_path
+):
+    ensure_pipeline()
+    path = write("sf.csv", SALESFORCE.replace("Needs Analysis", "Demo Scheduled"))
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"names": {"stage": {"Demo Scheduled": "+create:35"}}}))
+    call_command(
+        "import", "deals", str(path), "--preset", "salesforce", "--create-missing",
+        "--mapping", str(mapping),
+    )  # fmt: skip
+    assert 'Created stage "Demo Scheduled"' in capsys.readouterr().out
+    created = Stage.objects.get(name="Demo Scheduled")
+    assert created.probability == 35 and created.forecast_category == "pipeline"
+    assert _open_stage_names() == [
+        "Prospecting",
+        "Engaging",
+        "Demo Scheduled",
+        "Proposal",
+        "Negotiation",
+    ]
+    assert Deal.objects.get(external_id="0064").stage == created
+    assert AuditEntry.objects.filter(action="stage.create", object_id=str(created.pk)).exists()
+
+
+def test_every_unknown_stage_is_created_when_its_probability_is_known(org, write, capsys, tmp_path):
+    ensure_pipeline()
+    text = SALESFORCE.replace("Closed Lost,2/3", "Perception Analysis,2/3").replace(
+        "Needs Analysis", "Custom Step"
+    )
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"names": {"stage": {"*": "+create"}}}))
+    args = ["import", "deals", str(write("sf.csv", text)), "--preset", "salesforce"]
+    with pytest.raises(SystemExit):
+        call_command(*args, "--create-missing", "--mapping", str(mapping))
+    err = capsys.readouterr().err
+    assert 'Stage "Custom Step" cannot be created without its probability' in err
+    assert not Stage.objects.filter(name__in=["Perception Analysis", "Custom Step"]).exists()
+    text = text.replace("Custom Step", "Needs Analysis")
+    call_command("import", "deals", str(write("sf2.csv", text)), "--preset", "salesforce",
+                 "--create-missing", "--mapping", str(mapping))  # fmt: skip
+    # A CRM's standard stage is created at its standard probability, not read as ours.
+    assert Stage.objects.get(name="Perception Analysis").probability == 70
+    assert Stage.objects.get(name="Needs Analysis").probability == 20
+
+
+def test_only_the_pipelines_editors_create_stages_by_an_import(org, tmp_path):
+    ensure_pipeline()
+    rows = [
+        {
+            "external_id": "M-1",
+            "owner_email": org.rep.email,
+            "amount": "100",
+            "stage": "Demo Scheduled",
+            "created_date": "2026-05-04",
+        }
+    ]
+    result = import_rows(
+        kind="deals",
+        rows=rows,
+        actor=org.manager,
+        source="api",
+        names={"stage": {"Demo Scheduled": "+create:35"}},
+    )
+    assert result.summary["rejected"] == 1
+    assert "Only an administrator adds stages" in result.rejects[0].reason
+    assert not Stage.objects.filter(name="Demo Scheduled").exists()

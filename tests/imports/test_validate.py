@@ -57,7 +57,8 @@ def deal(**fields):
         ),
         (
             {"stage": "Haggling"},
-            'Unknown stage "Haggling": map it to a stage of the pipeline (names → stage)',
+            'Unknown stage "Haggling": map it to a stage of the pipeline, or to "+create:40" '
+            "to add it at 40 % (names → stage)",
         ),
         ({"type": "Barter"}, 'type "Barter" is not one of: expansion, new_business, renewal'),
         ({"created_date": ""}, "created_date is missing"),

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accountable.crm.models import Deal
+from accountable.crm.models import Deal, Stage
 from accountable.imports.models import ImportRun, SavedMapping
 from tests.imports.conftest import deals_csv
 
@@ -182,3 +182,56 @@ def test_history_lists_runs_the_viewer_may_see(client, org):
     page = client.get(reverse("imports:list")).content.decode()
     assert "mine.csv" in page and "theirs.csv" in page
     assert 'href="/imports/" aria-current="page"' in page
+
+
+SALESFORCE_DEALS = """\
+Opportunity ID,Opportunity Name,Account Name,Opportunity Owner,Amount,Stage,Created Date,Close Date
+0071,Granite renewal,Acme Corporation,Rita Rep,1200,Needs Analysis,3/2/2026,
+0072,Granite spares,Acme Corporation,Rita Rep,900,Closed Won,1/2/2026,1/30/2026
+"""
+
+
+def test_the_preview_offers_the_crms_stages_to_an_admin_and_applying_adopts_them(
+    client, org, catalogue
+):
+    client.force_login(org.admin)
+    response = upload(client, SALESFORCE_DEALS, preset="salesforce", name="sf.csv")
+    run = ImportRun.objects.get()
+    then(client, response, run)
+    response = client.post(
+        reverse("imports:columns", args=[run.pk]),
+        {k: v for k, v in run.mapping["columns"].items() if v},
+    )
+    assert then(client, response, run) == reverse("imports:preview", args=[run.pk])
+    preview = client.get(reverse("imports:preview", args=[run.pk])).content.decode()
+    assert "Use Salesforce's stages" in preview and "Needs Analysis · 20 %" in preview
+    assert "read as &quot;Engaging&quot;, the nearest by probability" in preview
+
+    response = client.post(reverse("imports:stages", args=[run.pk]), {"adopt": "yes"})
+    assert then(client, response, run) == reverse("imports:preview", args=[run.pk])
+    preview = client.get(reverse("imports:preview", args=[run.pk])).content.decode()
+    assert "Applying this import makes Salesforce's stages" in preview
+    assert "The pipeline&#x27;s open stages are now Salesforce&#x27;s" in preview
+    assert not Stage.objects.filter(name="Needs Analysis").exists()  # a preview changes nothing
+
+    response = client.post(reverse("imports:apply", args=[run.pk]))
+    then(client, response, run)
+    assert Deal.objects.get(external_id="0071").stage.name == "Needs Analysis"
+    assert Stage.objects.filter(name="Prospecting", is_won=False).exists()  # Salesforce's own
+
+
+def test_a_manager_is_not_offered_the_crms_stages(client, org, catalogue):
+    client.force_login(org.manager)
+    response = upload(client, SALESFORCE_DEALS, preset="salesforce", name="sf.csv")
+    run = ImportRun.objects.get()
+    then(client, response, run)
+    client.post(
+        reverse("imports:columns", args=[run.pk]),
+        {k: v for k, v in run.mapping["columns"].items() if v},
+    )
+    preview = client.get(reverse("imports:preview", args=[run.pk])).content.decode()
+    assert "Use Salesforce" not in preview
+    refused = client.post(reverse("imports:stages", args=[run.pk]), {"adopt": "yes"}, follow=True)
+    assert "cannot adopt a CRM&#x27;s stages" in refused.content.decode()
+    run.refresh_from_db()
+    assert not run.mapping.get("adopt_stages")

@@ -124,6 +124,17 @@ def is_default() -> bool:
     return tuple(open_keys) == DEFAULT_OPEN
 
 
+def holds_open_deals() -> bool:
+    """Whether any deal is, or has been, in an open stage (adopting would move it)."""
+    return (
+        Deal.objects.filter(stage__is_won=False, stage__is_lost=False).exists()
+        or DealStageChange.objects.filter(
+            Q(to_stage__is_won=False, to_stage__is_lost=False)
+            | Q(from_stage__is_won=False, from_stage__is_lost=False)
+        ).exists()
+    )
+
+
 # --- checks ---------------------------------------------------------------------------
 
 
@@ -472,12 +483,7 @@ def adopt(*, actor: Person | None, stages: Sequence[StageSpec], source: str) -> 
             "The pipeline has been changed since it was set up: adopt a CRM's stages only "
             "over the default one. Edit it under Settings → Pipeline instead."
         )
-    held = Deal.objects.filter(stage__is_won=False, stage__is_lost=False).count()
-    history = DealStageChange.objects.filter(
-        Q(to_stage__is_won=False, to_stage__is_lost=False)
-        | Q(from_stage__is_won=False, from_stage__is_lost=False)
-    ).exists()
-    if held or history:
+    if holds_open_deals():
         raise CrmError(
             "The pipeline already holds open deals: adopting a CRM's stages would move them. "
             "Map the file's stages onto the pipeline instead, or edit it under Settings → "

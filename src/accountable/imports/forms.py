@@ -5,11 +5,13 @@ from __future__ import annotations
 from django import forms
 
 from accountable.crm.models import Account, Product, Stage
+from accountable.imports import crm_stages
 from accountable.imports.formats import FIELDS, KINDS
 from accountable.imports.models import SavedMapping
 from accountable.imports.names import CREATABLE, CREATE, EVERY_UNKNOWN
 from accountable.imports.presets import preset_choices, preset_get
 from accountable.imports.readers import UPLOAD_MAX_BYTES, megabytes
+from accountable.org import abilities
 from accountable.org.abilities import IMPORT_ABILITIES, may
 from accountable.org.models import Person
 from accountable.org.scoping import visible_people
@@ -117,18 +119,33 @@ class MappingForm(forms.Form):
 ENTITY_LABELS = {"owner": "Owner", "account": "Account", "product": "Product", "stage": "Stage"}
 
 
-def _options(entity: str, actor: Person) -> list[tuple[str, str]]:
+def _options(entity: str, actor: Person, name: str) -> list[tuple[str, str]]:
     if entity == "owner":
         people = visible_people(actor).filter(is_active=True).order_by("name")
         return [(p.email, f"{p.name} <{p.email}>") for p in people]
     if entity == "stage":
-        return [(s.name, s.name) for s in Stage.objects.order_by("order")]
+        stages = [(s.name, s.name) for s in Stage.objects.order_by("order")]
+        standard = crm_stages.standard_probability(name)
+        if standard is None or not abilities.may(actor, abilities.EDIT_PIPELINE):
+            return stages
+        return [(CREATE, f"Add it to the pipeline at {standard} %"), *stages]
     model = Account if entity == "account" else Product
     noun = "account" if entity == "account" else "product"
     existing = [
         (name, name) for name in model.objects.order_by("name").values_list("name", flat=True)
     ]
     return [(CREATE, f"Create it as a new {noun}"), *existing]
+
+
+CREATE_ALL = {
+    "stage": "Add every other unknown stage that is a CRM's standard one, at its standard "
+    "probability"
+}
+
+
+def _may_create(entity: str, actor: Person) -> bool:
+    """Stages are added by the pipeline's editors; accounts and products by any importer."""
+    return entity != "stage" or abilities.may(actor, abilities.EDIT_PIPELINE)
 
 
 class NamesForm(forms.Form):
@@ -144,20 +161,19 @@ class NamesForm(forms.Form):
             names = [n for n in names if n != EVERY_UNKNOWN]
             if not names:
                 continue
-            options = [("", "— leave unknown —"), *_options(entity, actor)]
             for name in names:
                 field = f"n{len(self.entries)}"
                 self.fields[field] = forms.ChoiceField(
                     label=name,
-                    choices=options,
+                    choices=[("", "— leave unknown —"), *_options(entity, actor, name)],
                     required=False,
                     initial=current.get(entity, {}).get(name, ""),
                 )
                 self.entries.append((field, entity, name))
-            if entity in CREATABLE:
+            if entity in CREATABLE and _may_create(entity, actor):
                 self.fields[f"all_{entity}"] = forms.BooleanField(
                     required=False,
-                    label=f"Create every other unknown {entity} too",
+                    label=CREATE_ALL.get(entity, f"Create every other unknown {entity} too"),
                     initial=current.get(entity, {}).get(EVERY_UNKNOWN) == CREATE,
                 )
 

@@ -7,7 +7,13 @@ spacing and punctuation (`crm.names.name_key`: "GTXPro" is "GTX Pro") — that
 match is used and reported as a warning. Anything else is unknown: the row is
 rejected with a reason that says how to map it, and the name is listed so the
 wizard (or the API's `names`) can map it to an existing record, or create it
-(`+create`, accounts and products only). The key `*` maps every unknown name.
+(`+create`: accounts, products and stages). The key `*` maps every unknown name.
+
+A stage is created at a probability, which places it in the pipeline: `+create:40`
+says 40 %; a bare `+create` is for a CRM's standard stage, whose probability is known
+(`crm_stages`). A CRM's standard stage the pipeline does not have is otherwise read as
+the open stage of the nearest probability, with a warning, unless `*` says what to do
+with every unknown stage.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from accountable.org.models import Person, Team
 
 CREATE = "+create"
 EVERY_UNKNOWN = "*"
-CREATABLE = ("account", "product")  # what an import may create
+CREATABLE = ("account", "product", "stage")  # what an import may create
 
 # How each kind of name is called in messages and in `names`.
 ENTITIES = {
@@ -106,10 +112,10 @@ class Lookup:
             key = name_key(name)
             target = next((t for n, t in self.mapping.items() if name_key(n) == key and key), None)
         if target is not None and str(target).strip():
-            return target == CREATE
+            return _creates(str(target))
         if name.lower() in self._exact or self._by_key.get(name_key(name)):
             return False
-        return self.mapping.get(EVERY_UNKNOWN) == CREATE
+        return _creates(str(self.mapping.get(EVERY_UNKNOWN) or ""))
 
     def _resolved(self, name: str) -> tuple[Any, str]:
         if name not in self._cache:
@@ -124,7 +130,8 @@ class Lookup:
         if exact is not None:
             return exact, ""
         candidates = self._by_key.get(name_key(name), [])
-        if not candidates and name_key(name) in self._standard:
+        every = self.mapping.get(EVERY_UNKNOWN)
+        if not candidates and not every and name_key(name) in self._standard:
             return self._standard[name_key(name)]
         if len(candidates) == 1:
             record = candidates[0]
@@ -136,7 +143,6 @@ class Lookup:
                 f"(names → {self.entity})",
                 needs_mapping=True,
             ), ""
-        every = self.mapping.get(EVERY_UNKNOWN)
         if every:
             return self._target(name, every), ""
         return RowError(self._unknown_reason(name), needs_mapping=True), ""
@@ -151,10 +157,13 @@ class Lookup:
         return self._target(name, str(target))
 
     def _target(self, name: str, target: str) -> Any:
-        if target == CREATE:
+        if _creates(target):
             if self.creator is None:
                 return RowError(f"{self.noun.capitalize()}s cannot be created by an import")
-            record = self.creator(name)
+            try:
+                record = self.creator(name, target[len(CREATE) :].lstrip(":").strip())
+            except RowError as error:
+                return error
             self.add(record, name)
             self.findings.add(f'Created {self.noun} "{name}"', 0, unit="")
             return record
@@ -182,11 +191,19 @@ class Lookup:
                 f"to a person's e-mail (names → owner)"
             )
         if self.entity == "stage":
-            return f'Unknown stage "{name}": map it to a stage of the pipeline (names → stage)'
+            return (
+                f'Unknown stage "{name}": map it to a stage of the pipeline, or to '
+                f'"{CREATE}:40" to add it at 40 % (names → stage)'
+            )
         return (
             f'Unknown {self.noun} "{name}": map it to an existing {self.noun} or to '
             f'"{CREATE}" to create it (names → {self.entity})'
         )
+
+
+def _creates(target: str) -> bool:
+    """Whether a mapping target says "create it" (`+create`, or `+create:40` for a stage)."""
+    return target == CREATE or target.startswith(CREATE + ":")
 
 
 def _label(record: Any) -> str:
@@ -247,8 +264,8 @@ STAGE_SYNONYMS = {
 }
 
 
-def stages(findings: Findings, mapping=None) -> Lookup:
-    lookup = _named(Stage, "stage", findings, mapping, None)
+def stages(findings: Findings, mapping=None, creator=None) -> Lookup:
+    lookup = _named(Stage, "stage", findings, mapping, creator)
     won = Stage.objects.filter(is_won=True).order_by("order").first()
     lost = Stage.objects.filter(is_lost=True).order_by("order").first()
     for synonym, which in STAGE_SYNONYMS.items():

@@ -19,9 +19,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,9 +31,11 @@ from accountable.audit.services import audit_record
 from accountable.core.planner import planner_statistics_refresh
 from accountable.crm import upsert as crm
 from accountable.crm.bulk_load import ActivityStaging
-from accountable.crm.models import Account, Product
+from accountable.crm.errors import CrmError
+from accountable.crm.models import Account, Product, Stage
 from accountable.crm.names import name_key
-from accountable.imports import maven
+from accountable.crm.pipeline import stage_add
+from accountable.imports import crm_stages, maven
 from accountable.imports.apply import BATCH_SIZE, Counts, writer_for
 from accountable.imports.date_order import DateOrders
 from accountable.imports.errors import ImportFileError, RowError
@@ -48,6 +52,7 @@ from accountable.imports.validate import (
     twice_reason,
     validator_for,
 )
+from accountable.org.models import Person
 from accountable.org.services import organisation_get
 from accountable.org.zone import zone_of
 
@@ -135,6 +140,8 @@ def _run_start(
     return run
 
 
+ADOPT_STAGES = "adopt_stages"  # in a run's mapping: adopt the preset's CRM stages first
+
 # --- public entry points ---------------------------------------------------------------
 
 
@@ -192,10 +199,13 @@ def import_file(
     progress: Progress | None = None,
     run: ImportRun | None = None,
     file_name: str = "",
+    adopt_stages: bool = False,
 ) -> ImportResult:
     """Import a CSV or XLSX file of `kind`, read with `preset` or a custom `mapping`
-    (generic field → column of the file). Raises ImportFileError for a file that
-    cannot be imported at all; the run records it as FAILED."""
+    (generic field → column of the file). `adopt_stages`: first make the preset's CRM
+    stages the pipeline's, in the same transaction (`crm_stages.adopt`). Raises
+    ImportFileError for a file that cannot be imported at all; the run records it as
+    FAILED."""
     path = Path(path)
     run = run or _run_start(
         kind=kind,
@@ -205,6 +215,8 @@ def import_file(
         preset=preset,
         mapping={"columns": mapping or {}, "names": names or {}},
     )
+    if adopt_stages:
+        run.mapping = {**(run.mapping or {}), ADOPT_STAGES: True}
     try:
         _check_kind(kind)
         preset_get(preset)
@@ -379,6 +391,8 @@ def _execute(
     outcome = _Outcome()
     try:
         with transaction.atomic():
+            if (run.mapping or {}).get(ADOPT_STAGES):
+                _adopt_stages(run.preset, actor, findings)
             for job in jobs:
                 _run_job(job, outcome, rejects, actor, names or {}, findings, progress)
             if outcome.rows == 0:
@@ -531,7 +545,11 @@ def _context(kind: str, actor, names: dict, findings: Findings, job: Job) -> Con
         names=names,
         calendar=organisation.calendar,
         zone=zone_of(organisation.time_zone),
-        creators={"account": _create_account, "product": _create_product},
+        creators={
+            "account": _create_account,
+            "product": _create_product,
+            "stage": partial(_create_stage, actor),
+        },
     )
 
 
@@ -540,14 +558,48 @@ def _validated(validator, line: int, row: dict[str, Any], original: dict[str, An
     return validator.validate(line, row)
 
 
-def _create_account(name: str) -> Account:
+def _adopt_stages(preset: str, actor, findings: Findings) -> None:
+    """Make the preset's CRM stages the pipeline's before the rows are read (undone with
+    them on a dry run or a rejected file); the summary says what the pipeline became."""
+    try:
+        adopted = crm_stages.adopt(actor=actor, preset=preset)
+    except (CrmError, PermissionDenied) as error:
+        raise ImportFileError(f"The CRM's stages cannot be adopted: {error}") from None
+    if adopted:
+        shown = ", ".join(f"{stage.name} ({stage.probability} %)" for stage in adopted)
+        crm = crm_stages.CRM_OF_PRESET[preset]
+        findings.note(f"The pipeline's open stages are now {crm}'s: {shown}")
+
+
+def _create_account(name: str, _how: str = "") -> Account:
     crm.accounts_upsert([{"name": name}])
     return Account.objects.get(key=name_key(name))
 
 
-def _create_product(name: str) -> Product:
+def _create_product(name: str, _how: str = "") -> Product:
     crm.products_upsert([{"name": name}])
     return Product.objects.get(key=name_key(name))
+
+
+def _create_stage(actor: Person | None, name: str, how: str = "") -> Stage:
+    """A new open stage, placed by its probability: the one the mapping gives after
+    "+create:", else a CRM's standard one for that name. Only the pipeline's editors
+    add stages; anyone else is told to map the name."""
+    probability = how or crm_stages.standard_probability(name)
+    if probability is None:
+        raise RowError(
+            f'Stage "{name}" cannot be created without its probability: map it to '
+            f'"+create:40" to add it at 40 %, or to a stage of the pipeline (names → stage)'
+        )
+    try:
+        return stage_add(actor=actor, name=name, probability=probability)
+    except PermissionDenied:
+        raise RowError(
+            f'Only an administrator adds stages to the pipeline: map "{name}" to one of its '
+            "stages (names → stage)"
+        ) from None
+    except CrmError as error:
+        raise RowError(f'Stage "{name}" cannot be created: {error}') from None
 
 
 # --- recording the run -----------------------------------------------------------------

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from accountable.imports import pipeline
+from accountable.crm.pipeline import StageSpec
+from accountable.imports import crm_stages, pipeline
 from accountable.imports.errors import ImportFileError
 from accountable.imports.formats import field_names
 from accountable.imports.models import ImportRun, SavedMapping
@@ -39,6 +41,7 @@ from accountable.imports.presets import guess_columns, preset_get
 from accountable.imports.readers import read_table
 from accountable.imports.rejects import run_dir, run_dir_fresh
 from accountable.imports.validate import Scope
+from accountable.org.abilities import EDIT_PIPELINE, may
 from accountable.org.models import Person
 
 UPLOAD_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
@@ -295,6 +298,37 @@ def run_columns_set(
 def run_names_set(*, run: ImportRun, names: dict[str, dict[str, str]]) -> ImportRun:
     """Set how the file's unknown names map to known ones (used by the next preview)."""
     run.mapping = {**run.mapping, "names": names}
+    run.save(update_fields=["mapping"])
+    return run
+
+
+@dataclass(frozen=True)
+class StagesOffer:
+    """The wizard's offer to make a CRM's standard stages the pipeline's (`chosen`: the
+    run will adopt them when applied; its previews already read the file so)."""
+
+    crm: str
+    stages: list[StageSpec]
+    chosen: bool
+
+
+def stages_offer(*, actor: Person, run: ImportRun) -> StagesOffer | None:
+    """What the preview offers for a deals export of a CRM: its stages, when the actor
+    edits the pipeline and the pipeline may take them (`crm_stages.adoptable`)."""
+    crm = crm_stages.CRM_OF_PRESET.get(run.preset or "")
+    if run.kind != "deals" or crm is None or not may(actor, EDIT_PIPELINE):
+        return None
+    chosen = bool((run.mapping or {}).get(pipeline.ADOPT_STAGES))
+    if not chosen and not crm_stages.adoptable(crm):
+        return None
+    return StagesOffer(crm, crm_stages.open_stages(crm), chosen)
+
+
+def run_stages_set(*, actor: Person, run: ImportRun, adopt: bool) -> ImportRun:
+    """Whether the run adopts its CRM's stages when applied (read by the next preview)."""
+    if adopt and stages_offer(actor=actor, run=run) is None:
+        raise ImportFileError("This import cannot adopt a CRM's stages.", run=run)
+    run.mapping = {**run.mapping, pipeline.ADOPT_STAGES: adopt}
     run.save(update_fields=["mapping"])
     return run
 

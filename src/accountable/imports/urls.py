@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.run_detail, name="run"),
     path("imports/<int:pk>/columns/", views.run_columns, name="columns"),
     path("imports/<int:pk>/preview/", views.run_preview, name="preview"),
+    path("imports/<int:pk>/stages/", views.run_stages, name="stages"),
     path("imports/<int:pk>/apply/", views.run_apply, name="apply"),
     path("imports/<int:pk>/working/", views.run_working, name="working"),
     path("imports/<int:pk>/rejected.csv", views.run_rejects, name="rejects"),

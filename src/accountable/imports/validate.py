@@ -186,7 +186,8 @@ class Context:
     names: dict[str, dict[str, str]]
     calendar: FiscalCalendar
     zone: tzinfo
-    creators: dict[str, Any] = field(default_factory=dict)  # "account"/"product" → create(name)
+    # "account", "product", "stage" → create(name, how): how is what followed "+create:"
+    creators: dict[str, Any] = field(default_factory=dict)
     owners_among: Any = None  # the people rows may name (None: everyone), set by the validator
     # The day/month order of each date column, decided from all its values when needed.
     date_orders: DateOrders | None = None
@@ -198,7 +199,7 @@ class Context:
             if entity == "owner":
                 found = lookups.owners(self.findings, mapping, self.owners_among)
             elif entity == "stage":
-                found = lookups.stages(self.findings, mapping)
+                found = lookups.stages(self.findings, mapping, self.creators.get(entity))
             else:
                 factory = lookups.accounts if entity == "account" else lookups.products
                 found = factory(self.findings, mapping, self.creators.get(entity))

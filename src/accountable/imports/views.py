@@ -103,7 +103,29 @@ def run_preview(request, pk: int):
         services.run_names_set(run=run, names=form.names())
         tasks.step_queue(actor=request.user, run=run, step=services.PREVIEW)
         return redirect("imports:working", pk=run.pk)
-    return render(request, "imports/preview.html", {"run": run, "s": summary, "names": form})
+    context = {
+        "run": run,
+        "s": summary,
+        "names": form,
+        "stages_offer": services.stages_offer(actor=request.user, run=run),
+    }
+    return render(request, "imports/preview.html", context)
+
+
+@require_POST
+@ability_required(*ANY_IMPORT)
+def run_stages(request, pk: int):
+    """Take up (or leave) the preview's offer of the CRM's stages; preview again."""
+    run = _open_run(request, pk)
+    try:
+        services.run_stages_set(
+            actor=request.user, run=run, adopt=request.POST.get("adopt") == "yes"
+        )
+    except ImportFileError as error:
+        messages.error(request, error.message)
+        return redirect("imports:preview", pk=run.pk)
+    tasks.step_queue(actor=request.user, run=run, step=services.PREVIEW)
+    return redirect("imports:working", pk=run.pk)
 
 
 @require_POST

@@ -49,7 +49,15 @@ class Command(BaseCommand):
             "--create-missing",
             action="store_true",
             help="Create every account and product the file names that does not exist yet "
-            "(each is listed in the warnings), as the wizard's checkboxes do.",
+            "(each is listed in the warnings), as the wizard's checkboxes do; with "
+            "--adopt-stages, stages too.",
+        )
+        parser.add_argument(
+            "--adopt-stages",
+            action="store_true",
+            help="Deals with --preset salesforce or hubspot: first make the CRM's standard "
+            "stages the pipeline's open stages (only over the default pipeline, holding no "
+            "open deal yet; nothing to do when they already are).",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and count; change nothing."
@@ -61,7 +69,7 @@ class Command(BaseCommand):
         try:
             columns, names = _read_mapping(options["mapping"])
             if options["create_missing"]:
-                names = create_missing(names)
+                names = create_missing(names, stages=options["adopt_stages"])
             with progress_bar(f"Importing {options['kind']}", total=0) as advance:
                 result = self._import(options, columns, names, advance)
         except ImportFileError as error:
@@ -92,6 +100,7 @@ class Command(BaseCommand):
             path=options["path"],
             preset=options["preset"],
             mapping=columns,
+            adopt_stages=options["adopt_stages"],
             **common,
         )
 
@@ -123,11 +132,12 @@ class Command(BaseCommand):
         )
 
 
-def create_missing(names: dict | None) -> dict:
-    """The names mapping with every unknown account and product created ("*": "+create"),
-    unless the mapping file already says what to do with unknown ones."""
+def create_missing(names: dict | None, *, stages: bool = False) -> dict:
+    """The names mapping with every unknown account and product (and, with `stages`,
+    stage) created ("*": "+create"), unless the mapping file already says what to do
+    with unknown ones."""
     names = dict(names or {})
-    for entity in CREATABLE:
+    for entity in CREATABLE if stages else [e for e in CREATABLE if e != "stage"]:
         mapping = names.get(entity)
         mapping = dict(mapping) if isinstance(mapping, dict) else {}
         mapping.setdefault(EVERY_UNKNOWN, CREATE)
