@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "accountable.targets",
     "accountable.scorecards",
     "accountable.goals",
+    "accountable.commitments",
     "accountable.signals",
     "accountable.boards",
     "accountable.imports",

@@ -97,12 +97,12 @@ def test_the_number_of_queries_does_not_grow_with_the_people(org, django_assert_
     for n in range(3):
         _rep(org.north_field, f"r{n}@acme.test", 20)
     # Deals are read twice (credited to owners, and split shares), a fixed cost; time
-    # off twice more (the weeks read, and the quarter's pace).
-    with django_assert_max_num_queries(13):
+    # off twice more (the weeks read, and the quarter's pace), and commitments once.
+    with django_assert_max_num_queries(14):
         few = assess(as_of=AS_OF)
     for n in range(3, 9):
         _rep(org.north_field, f"r{n}@acme.test", 20)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         many = assess(as_of=AS_OF)
     assert len(many) == len(few) + 6
 

@@ -41,6 +41,12 @@ class PeriodicJob:
 
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("prune-task-results", "accountable.jobs.tasks.prune_task_results", time(3, 15)),
+    # Commitments fallen due are judged before the warnings read them.
+    PeriodicJob(
+        "commitments-nightly",
+        "accountable.commitments.tasks.commitments_nightly",
+        time(2, 15),
+    ),
     PeriodicJob("signals-nightly", "accountable.signals.tasks.signals_nightly", time(2, 30)),
     PeriodicJob("planner-statistics", "accountable.jobs.tasks.planner_statistics", time(3, 45)),
     PeriodicJob("imports-stalled", "accountable.imports.tasks.imports_stalled_fail", time(4, 0)),

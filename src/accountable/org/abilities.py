@@ -124,6 +124,21 @@ EDIT_PIPELINE = _ability(
     "probabilities, forecast categories and checklist milestones",
     admin=E,
 )
+MAKE_COMMITMENTS = _ability(
+    "make_commitments",
+    "record a commitment (a promise of an outcome by a due date), report on it or withdraw it",
+    admin=E,
+    executive=S,
+    manager=SM,
+    rep=S,
+    outside_sales=S,
+)
+CONFIRM_COMMITMENTS = _ability(
+    "confirm_commitments",
+    "confirm or correct what someone reported of a commitment",
+    admin=E,
+    manager=M,
+)
 IMPORT_DEALS = _ability(
     "import_deals", "import deals from a file or a bulk call", admin=E, manager=SM
 )
@@ -161,6 +176,8 @@ ABILITIES: dict[str, Ability] = {
         SET_COMPANY_OBJECTIVES,
         ADMINISTER,
         EDIT_PIPELINE,
+        MAKE_COMMITMENTS,
+        CONFIRM_COMMITMENTS,
         WRITE_SALES_DATA,
         MANAGE_PERSON,
         SET_TARGETS,

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
+from accountable.commitments.selectors import KEPT_WINDOW_DAYS, decided_for_warnings
 from accountable.core.local_day import day_start, local_day
 from accountable.crm import credit
 from accountable.crm.models import Activity, ActivityKind, Channel, Deal, DealStatus, Feedback
@@ -111,11 +112,8 @@ class OpenDeal:
 
 @dataclass(frozen=True)
 class Commitment:
-    """A promise with a due date, and the day it was met (None: not met).
-
-    Commitments arrive with the reviews app (SPEC §6); until then the engine is
-    given none, and the `missed_commitments` rule never fires.
-    """
+    """A commitment decided by its data or its manager (`commitments`), with the day it
+    was met (its due day) or None: missed, or only partly met."""
 
     due_on: date
     met_on: date | None
@@ -161,7 +159,7 @@ def reps_in_scope(as_of: date, people: Iterable[int] | None = None) -> list[Pers
 
 
 def inputs_gather(reps: list[Person], window: Window) -> dict[int, PersonInputs]:
-    """{person id: their inputs} for `reps`: seven queries whatever their number."""
+    """{person id: their inputs} for `reps`: a fixed number of queries whatever their number."""
     n = len(window.weeks)
     found = {
         rep.pk: PersonInputs(
@@ -206,6 +204,9 @@ def inputs_gather(reps: list[Person], window: Window) -> dict[int, PersonInputs]
         received_on__lte=window.as_of,
     ).values_list("person_id", "received_on"):
         found[person_id].complaints.append(received_on)
+    since = window.as_of - timedelta(days=KEPT_WINDOW_DAYS)
+    for person_id, due_on, met in decided_for_warnings(ids, since, window.as_of):
+        found[person_id].commitments.append(Commitment(due_on, due_on if met else None))
     return found
 
 
