@@ -22,6 +22,7 @@ from accountable.boards import tables
 from accountable.boards.charts import Bar, FunnelStage, bar_chart, funnel_bars
 from accountable.boards.csv_export import csv_response, wants_csv
 from accountable.boards.forms import PeriodForm, RoleScorecardForm
+from accountable.commitments import selectors as commitments
 from accountable.crm import deal_history
 from accountable.org import abilities
 from accountable.org.calendar import Period
@@ -184,6 +185,8 @@ def scorecard(request, pk: int | None = None):
         card_signals=signals.scorecard_signals(
             request.user, person, period=ctx["period"], as_of=ctx["as_of"]
         ),
+        kept=commitments.kept_record([person.pk], ctx["as_of"]).get(person.pk),
+        kept_days=commitments.KEPT_WINDOW_DAYS,
     )
     return render(request, "scorecards/scorecard.html", ctx)
 

@@ -99,11 +99,14 @@ class Commitment(models.Model):
         return "metric" if self.metric else "deal" if self.deal_id else "text"
 
     def what(self) -> str:
-        """The promise in words: "6 First meetings", "win Acme renewal", the text."""
+        """The promise in words: "6 first meetings", "win Acme renewal", the text."""
         if self.metric:
             label = BY_KEY[self.metric].label if self.metric in BY_KEY else self.metric
-            value = self.value.normalize() if self.value is not None else ""
-            return f"{value:f} {label}" if value != "" else label
+            label = label[:1].lower() + label[1:]
+            if self.value is None:
+                return label
+            whole = self.value == self.value.to_integral_value()
+            return f"{self.value:,.0f} {label}" if whole else f"{self.value:,.2f} {label}"
         if self.deal_id:
             return f"win {self.deal.name or self.deal.external_id}"
         return self.text

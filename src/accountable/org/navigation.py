@@ -26,6 +26,7 @@ NAV_ITEMS = [
     NavItem("Deals", "crm:deals", (abilities.SEE_PERSON,), "deals"),
     NavItem("Activities", "crm:activities", (abilities.SEE_PERSON,), "activities"),
     NavItem("Goals", "goals:goals", (abilities.SEE_PERSON,), "goals"),
+    NavItem("Commitments", "commitments:list", (abilities.SEE_PERSON,), "commitments"),
     NavItem("Time off", "org:time_off", (abilities.RECORD_TIME_OFF,), "time-off"),
     NavItem("Imports", "imports:list", abilities.ANY_IMPORT, "imports"),
     NavItem("Organisation", "org:tree", (abilities.SEE_TEAMS,), "org"),
