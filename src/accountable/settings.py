@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accountable.scorecards",
     "accountable.goals",
     "accountable.commitments",
+    "accountable.forecasts",
     "accountable.signals",
     "accountable.boards",
     "accountable.imports",

@@ -139,6 +139,20 @@ CONFIRM_COMMITMENTS = _ability(
     admin=E,
     manager=M,
 )
+SUBMIT_FORECASTS = _ability(
+    "submit_forecasts",
+    "submit a weekly forecast (commit and best case) for the period",
+    admin=E,
+    manager=S,
+    rep=S,
+    outside_sales=S,
+)
+ADJUST_FORECASTS = _ability(
+    "adjust_forecasts",
+    "adjust someone's forecast with a note, in a layer over their own figures",
+    admin=E,
+    manager=M,
+)
 IMPORT_DEALS = _ability(
     "import_deals", "import deals from a file or a bulk call", admin=E, manager=SM
 )
@@ -178,6 +192,8 @@ ABILITIES: dict[str, Ability] = {
         EDIT_PIPELINE,
         MAKE_COMMITMENTS,
         CONFIRM_COMMITMENTS,
+        SUBMIT_FORECASTS,
+        ADJUST_FORECASTS,
         WRITE_SALES_DATA,
         MANAGE_PERSON,
         SET_TARGETS,

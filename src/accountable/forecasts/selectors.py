@@ -1,0 +1,175 @@
+"""Reading forecasts, scoped to the viewer (a person sees their own, a manager their
+people's, an executive and an admin everyone's), and their accuracy.
+
+Accuracy is stated with what it rests on. For one person and a period that is over,
+with `won` the period's final won revenue and their submissions' commits c₁…cₙ:
+
+- `mean_abs_error` = mean of |cᵢ - won| ÷ won;
+- `bias` = mean of (cᵢ - won) ÷ won — above 0 over-calls, below 0 sandbags.
+
+A team takes every submission of its people together, weighted by what was won:
+Σ|cᵢ - wonᵢ| ÷ Σwonᵢ. A period not over yet, or one with nothing won, has no accuracy:
+not enough data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accountable.forecasts import weeks
+from accountable.forecasts.models import ForecastSubmission
+from accountable.forecasts.services import STALE_AFTER
+from accountable.goals import actuals
+from accountable.org.calendar import Period
+from accountable.org.models import Person
+from accountable.org.scoping import visible_people
+
+
+def visible(viewer: Person) -> QuerySet[ForecastSubmission]:
+    return ForecastSubmission.objects.filter(person__in=visible_people(viewer)).select_related(
+        "person", "adjustment", "adjustment__adjusted_by"
+    )
+
+
+def submission_get(viewer: Person, pk: int) -> ForecastSubmission:
+    found = visible(viewer).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such forecast among those you may see.")
+    return found
+
+
+@dataclass(frozen=True)
+class Latest:
+    """A person's latest forecast of a period, and how it stands."""
+
+    person: Person
+    submission: ForecastSubmission | None
+    won: Decimal
+    stale: bool  # none yet, or the latest older than the weekly cadence
+    locked: bool
+
+    @property
+    def called(self) -> Decimal | None:
+        """The manager's call where they made one, else the person's own commit."""
+        if self.submission is None:
+            return None
+        adjusted = getattr(self.submission, "adjustment", None)
+        return adjusted.commit if adjusted else self.submission.commit
+
+
+def latest(
+    viewer: Person, people: Iterable[Person], period: Period, now: datetime | None = None
+) -> list[Latest]:
+    """Each person's latest submission for `period` (people the viewer may see only)."""
+    now = now or timezone.now()
+    people = list(people)
+    allowed = set(visible_people(viewer).values_list("pk", flat=True))
+    people = [p for p in people if p.pk in allowed]
+    found: dict[int, ForecastSubmission] = {}
+    for submission in (
+        visible(viewer)
+        .filter(period=period.label, person__in=[p.pk for p in people])
+        .order_by("week_of", "pk")
+    ):
+        found[submission.person_id] = submission
+    today = timezone.localdate(now)
+    rows = []
+    for person in people:
+        submission = found.get(person.pk)
+        stale = submission is None or now - submission.submitted_at > STALE_AFTER
+        rows.append(
+            Latest(
+                person=person,
+                submission=submission,
+                won=actuals.total("revenue", [person.pk], period.start, min(today, period.end)),
+                stale=stale,
+                locked=submission is not None and weeks.is_locked(submission.week_of, now),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """Forecast accuracy of a person (or a team) in one period, with what it rests on."""
+
+    submissions: int
+    won: Decimal | None
+    mean_abs_error: float | None = None
+    bias: float | None = None
+    why: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "submissions": self.submissions,
+            "won": None if self.won is None else f"{self.won:.2f}",
+            "mean_abs_error": None
+            if self.mean_abs_error is None
+            else round(self.mean_abs_error, 4),
+            "bias": None if self.bias is None else round(self.bias, 4),
+            "why": self.why,
+        }
+
+
+def _commits(people: list[int], period: Period) -> dict[int, list[Decimal]]:
+    commits: dict[int, list[Decimal]] = defaultdict(list)
+    rows = ForecastSubmission.objects.filter(person_id__in=people, period=period.label)
+    for person_id, commit in rows.order_by("week_of").values_list("person_id", "commit"):
+        commits[person_id].append(commit)
+    return commits
+
+
+def accuracy(
+    people: Iterable[int], period: Period, today: date | None = None
+) -> dict[int, Accuracy]:
+    """{person id: Accuracy} on `period` for the people who submitted for it."""
+    today = today or timezone.localdate()
+    ids = list(people)
+    commits = _commits(ids, period)
+    result = {}
+    for person_id, theirs in commits.items():
+        result[person_id] = _accuracy(theirs, person_id, period, today)
+    return result
+
+
+def _accuracy(commits: list[Decimal], person_id: int, period: Period, today: date) -> Accuracy:
+    n = len(commits)
+    if today <= period.end:
+        return Accuracy(n, None, why=f"{period.label} is not over: not enough data yet")
+    won = actuals.total("revenue", [person_id], period.start, period.end)
+    if not won:
+        return Accuracy(n, won, why="nothing was won in the period: there is no error to measure")
+    errors = [(c - won) / won for c in commits]
+    return Accuracy(
+        n,
+        won,
+        mean_abs_error=float(sum(abs(e) for e in errors) / n),
+        bias=float(sum(errors) / n),
+    )
+
+
+def team_accuracy(people: Iterable[int], period: Period, today: date | None = None) -> Accuracy:
+    """Every submission of the people together, weighted: Σ|commit - won| ÷ Σwon."""
+    today = today or timezone.localdate()
+    ids = list(people)
+    commits = _commits(ids, period)
+    n = sum(len(c) for c in commits.values())
+    if today <= period.end:
+        return Accuracy(n, None, why=f"{period.label} is not over: not enough data yet")
+    missed = total_won = Decimal(0)
+    for person_id, theirs in commits.items():
+        won = actuals.total("revenue", [person_id], period.start, period.end)
+        missed += sum(abs(c - won) for c in theirs)
+        total_won += won * len(theirs)
+    if not total_won:
+        return Accuracy(n, total_won, why="nothing was won in the period")
+    signed = sum(sum(c for c in theirs) for theirs in commits.values()) - total_won
+    return Accuracy(n, total_won, float(missed / total_won), float(signed / total_won))
