@@ -61,9 +61,8 @@ def test_a_forecast_is_for_the_open_week_and_replaced_until_its_deadline(org):
     ],
 )
 def test_a_bad_forecast_says_why_and_writes_nothing(org, figures, message):
-    with time_machine.travel(TUESDAY, tick=False):
-        with pytest.raises(ForecastError, match=message):
-            submit(org, **figures)
+    with time_machine.travel(TUESDAY, tick=False), pytest.raises(ForecastError, match=message):
+        submit(org, **figures)
     assert not ForecastSubmission.objects.exists()
 
 
