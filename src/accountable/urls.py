@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("accountable.crm.urls")),
     path("", include("accountable.goals.urls")),
     path("", include("accountable.commitments.urls")),
+    path("", include("accountable.forecasts.urls")),
     path("", include("accountable.imports.urls")),
     path("", include("accountable.tokens.urls")),
     path("", include("accountable.boards.urls")),

@@ -36,6 +36,7 @@ def call(live_server, method: str, path: str, secret: str, body: dict | None = N
 
 def test_manager_makes_uses_and_revokes_a_token(page, shoot, live_server, org):
     sign_in(page, org.manager.email, PASSWORD)
+    page.locator("details.account summary").click()  # the avatar opens the account menu
     page.get_by_role("link", name="API tokens").click()
     expect(page.get_by_role("heading", name="API tokens", level=1)).to_be_visible()
     expect(page.get_by_text("You have no API tokens yet")).to_be_visible()

@@ -24,6 +24,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accountable.crm import credit
+from accountable.crm.models import Deal, DealStatus
 from accountable.forecasts import weeks
 from accountable.forecasts.models import ForecastSubmission
 from accountable.forecasts.services import STALE_AFTER
@@ -107,6 +109,21 @@ class Accuracy:
     bias: float | None = None
     why: str = ""
 
+    @property
+    def off_by(self) -> str:
+        """The mean absolute error as a percentage ("12%")."""
+        return "" if self.mean_abs_error is None else f"{self.mean_abs_error:.0%}"
+
+    @property
+    def leaning(self) -> str:
+        """The bias as a signed percentage and in words ("+15% over-calls")."""
+        if self.bias is None:
+            return ""
+        words = (
+            "over-calls" if self.bias > 0.05 else "sandbags" if self.bias < -0.05 else "on the mark"
+        )
+        return f"{self.bias:+.0%} {words}"
+
     def as_dict(self) -> dict:
         return {
             "submissions": self.submissions,
@@ -162,6 +179,8 @@ def team_accuracy(people: Iterable[int], period: Period, today: date | None = No
     ids = list(people)
     commits = _commits(ids, period)
     n = sum(len(c) for c in commits.values())
+    if not n:
+        return Accuracy(0, None, why="no calls for the period")
     if today <= period.end:
         return Accuracy(n, None, why=f"{period.label} is not over: not enough data yet")
     missed = total_won = Decimal(0)
@@ -173,3 +192,41 @@ def team_accuracy(people: Iterable[int], period: Period, today: date | None = No
         return Accuracy(n, total_won, why="nothing was won in the period")
     signed = sum(sum(c for c in theirs) for theirs in commits.values()) - total_won
     return Accuracy(n, total_won, float(missed / total_won), float(signed / total_won))
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What a person has to go on when they forecast a period: won so far, and the
+    open deals credited to them expected to close in the rest of it, by forecast
+    category (their share), with the weighted total (amount x stage probability)."""
+
+    won: Decimal
+    by_category: dict[str, Decimal]
+    weighted: Decimal
+
+    @property
+    def projection(self) -> Decimal:
+        """The rule-based call: won so far plus the weighted pipeline left."""
+        return self.won + self.weighted
+
+
+def guidance(people: Iterable[int], period: Period, today: date) -> Guidance:
+    """The figures a forecast of `period` starts from, for one person or a team's people
+    together (a deal credited to two of them counts by each share)."""
+    ids = list(people)
+    end = min(today, period.end)
+    won = actuals.total("revenue", ids, period.start, end) if end >= period.start else Decimal(0)
+    by_category: dict[str, Decimal] = defaultdict(Decimal)
+    weighted = Decimal(0)
+    if today < period.end:
+        deals = Deal.objects.filter(
+            status=DealStatus.OPEN,
+            expected_close_on__gte=max(today, period.start),
+            expected_close_on__lte=period.end,
+        )
+        fields = ["amount", "stage__forecast_category", "stage__probability"]
+        for _, share, amount, category, probability in credit.credited_rows(deals, ids, fields):
+            part = credit.credited_amount(amount, share)
+            by_category[category] += part
+            weighted += part * probability / 100
+    return Guidance(won, dict(by_category), weighted.quantize(Decimal("0.01")))

@@ -27,6 +27,7 @@ NAV_ITEMS = [
     NavItem("Activities", "crm:activities", (abilities.SEE_PERSON,), "activities"),
     NavItem("Goals", "goals:goals", (abilities.SEE_PERSON,), "goals"),
     NavItem("Commitments", "commitments:list", (abilities.SEE_PERSON,), "commitments"),
+    NavItem("Forecast", "forecasts:mine", (abilities.SEE_PERSON,), "forecasts"),
     NavItem("Time off", "org:time_off", (abilities.RECORD_TIME_OFF,), "time-off"),
     NavItem("Imports", "imports:list", abilities.ANY_IMPORT, "imports"),
     NavItem("Organisation", "org:tree", (abilities.SEE_TEAMS,), "org"),

@@ -1,0 +1,29 @@
+"""The forecast forms: a person's weekly call, and a manager's adjustment of it."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accountable.forecasts.services import NOTE_LENGTH
+
+
+def _money(label: str, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, min_value=0, max_digits=15, decimal_places=2, help_text=help_text
+    )
+
+
+class SubmitForm(forms.Form):
+    commit = _money("Commit", "What you will close for sure, including what is won already.")
+    best_case = _money("Best case", "What you could close if things go well: at least the commit.")
+    note = forms.CharField(
+        required=False, max_length=NOTE_LENGTH, label="Note (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What moved since last week, what the call rests on.",
+    )  # fmt: skip
+
+
+class AdjustForm(forms.Form):
+    commit = _money("Your commit")
+    best_case = _money("Your best case")
+    note = forms.CharField(max_length=NOTE_LENGTH, label="Why")
