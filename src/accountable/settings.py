@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "accountable.commitments",
     "accountable.forecasts",
     "accountable.signals",
+    "accountable.checkins",
     "accountable.boards",
     "accountable.imports",
     "accountable.tokens",

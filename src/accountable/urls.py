@@ -46,5 +46,6 @@ urlpatterns = [
     path("", include("accountable.tokens.urls")),
     path("", include("accountable.boards.urls")),
     path("", include("accountable.signals.urls")),
+    path("", include("accountable.checkins.urls")),
     path("api/", api.urls),
 ]

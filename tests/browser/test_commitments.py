@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_commitment_is_made_reported_and_confirmed(page, shoot, org):
     friday = timezone.localdate() + timedelta(days=2)
     sign_in(page, org.manager.email, PASSWORD)
+    page.get_by_role("link", name="Follow-up").click()
     page.get_by_role("link", name="Commitments").click()
     expect(page.get_by_role("heading", name="Commitments", level=1)).to_be_visible()
     page.get_by_label("Who").select_option(label="Rita Rep")
@@ -32,6 +33,7 @@ def test_a_commitment_is_made_reported_and_confirmed(page, shoot, org):
 
     page.context.clear_cookies()
     sign_in(page, org.rep.email, PASSWORD)
+    page.get_by_role("link", name="Follow-up").click()
     page.get_by_role("link", name="Commitments").click()
     # A number on a metric, with nothing filled in: said plainly, nothing made.
     page.get_by_label("Metric", exact=True).select_option(label="First meetings")
@@ -56,6 +58,7 @@ def test_a_commitment_is_made_reported_and_confirmed(page, shoot, org):
 
     page.context.clear_cookies()
     sign_in(page, org.manager.email, PASSWORD)
+    page.get_by_role("link", name="Follow-up").click()
     page.get_by_role("link", name="Commitments").click()
     page.get_by_role("link", name="Send the Globex proposal").click()
     expect(page.get_by_text("Rita Rep says it was done.")).to_be_visible()

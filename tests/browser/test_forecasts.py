@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_rep_calls_and_the_manager_adjusts(page, shoot, org):
     sign_in(page, org.rep.email, PASSWORD)
-    page.get_by_role("link", name="Forecast").click()
+    page.get_by_role("link", name="Follow-up").click()
+    page.get_by_role("link", name="Forecast", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("My forecast")
     page.get_by_label("Commit").fill("40000")
     page.get_by_label("Best case").fill("30000")
@@ -30,7 +31,8 @@ def test_a_rep_calls_and_the_manager_adjusts(page, shoot, org):
 
     page.context.clear_cookies()
     sign_in(page, org.manager.email, PASSWORD)
-    page.get_by_role("link", name="Forecast").click()
+    page.get_by_role("link", name="Follow-up").click()
+    page.get_by_role("link", name="Forecast", exact=True).click()
     page.get_by_role("link", name="Team forecast").click()
     page.get_by_label("Team", exact=True).select_option(label="North Field")
     page.get_by_role("button", name="Show").click()

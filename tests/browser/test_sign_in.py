@@ -12,7 +12,7 @@ from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SALES = ["Deals", "Activities", "Goals", "Commitments", "Forecast", "Time off"]
+SALES = ["Deals", "Activities", "Goals", "Follow-up", "Time off"]
 STAFF = ["Home", "Board", "Scorecard", "Watchlist", *SALES]
 HOMES = {
     "admin@demo.test": (

@@ -153,6 +153,13 @@ ADJUST_FORECASTS = _ability(
     admin=E,
     manager=M,
 )
+RUN_CHECKINS = _ability(
+    "run_checkins",
+    "schedule, hold and cancel 1:1 check-ins with someone, write their private notes and "
+    "record their outcomes",
+    admin=E,
+    manager=M,
+)
 IMPORT_DEALS = _ability(
     "import_deals", "import deals from a file or a bulk call", admin=E, manager=SM
 )
@@ -194,6 +201,7 @@ ABILITIES: dict[str, Ability] = {
         CONFIRM_COMMITMENTS,
         SUBMIT_FORECASTS,
         ADJUST_FORECASTS,
+        RUN_CHECKINS,
         WRITE_SALES_DATA,
         MANAGE_PERSON,
         SET_TARGETS,

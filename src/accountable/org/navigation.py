@@ -16,6 +16,10 @@ class NavItem:
     url_name: str
     abilities: tuple[Ability, ...]  # whoever holds one of them sees the item
     section: str  # the first path segment it owns, to mark it current
+    also: tuple[str, ...] = ()  # more sections it owns (its pages' tabs)
+
+    def owns(self, section: str | None) -> bool:
+        return section == self.section or section in self.also
 
 
 NAV_ITEMS = [
@@ -26,8 +30,14 @@ NAV_ITEMS = [
     NavItem("Deals", "crm:deals", (abilities.SEE_PERSON,), "deals"),
     NavItem("Activities", "crm:activities", (abilities.SEE_PERSON,), "activities"),
     NavItem("Goals", "goals:goals", (abilities.SEE_PERSON,), "goals"),
-    NavItem("Commitments", "commitments:list", (abilities.SEE_PERSON,), "commitments"),
-    NavItem("Forecast", "forecasts:mine", (abilities.SEE_PERSON,), "forecasts"),
+    # The accountability loop: check-ins, commitments and forecasts, one place with tabs.
+    NavItem(
+        "Follow-up",
+        "checkins:list",
+        (abilities.SEE_PERSON,),
+        "checkins",
+        also=("commitments", "forecasts"),
+    ),
     NavItem("Time off", "org:time_off", (abilities.RECORD_TIME_OFF,), "time-off"),
     NavItem("Imports", "imports:list", abilities.ANY_IMPORT, "imports"),
     NavItem("Organisation", "org:tree", (abilities.SEE_TEAMS,), "org"),

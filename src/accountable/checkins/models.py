@@ -1,0 +1,115 @@
+"""1:1 check-ins (SPEC §6): a manager and one of their people, at a time, on a
+recurrence; the agenda is prepared from the data (`agenda`), the rep adds their own
+items; shared notes both see, private notes only the manager chain sees; outcomes
+become commitments and action items.
+
+Each meeting is its own record with its own calendar identity (`uid`) and revision
+(`sequence`, raised by each change of time or a cancellation), so a calendar program
+that has the invite (`ics`) takes an update or a cancellation for the same event.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Recurrence(models.TextChoices):
+    NONE = "none", "Once"
+    WEEKLY = "weekly", "Every week"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Every four weeks"
+
+
+RECURRENCE_DAYS = {Recurrence.WEEKLY: 7, Recurrence.FORTNIGHTLY: 14, Recurrence.MONTHLY: 28}
+
+
+class CheckinState(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class CheckIn(models.Model):
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkins_run"
+    )
+    starts_at = models.DateTimeField()
+    minutes = models.PositiveSmallIntegerField(default=30)
+    recurrence = models.CharField(
+        max_length=12, choices=Recurrence.choices, default=Recurrence.WEEKLY
+    )
+    location = models.CharField(max_length=200, blank=True)
+    state = models.CharField(
+        max_length=10, choices=CheckinState.choices, default=CheckinState.SCHEDULED
+    )
+    shared_notes = models.TextField(blank=True)
+    private_notes = models.TextField(blank=True)  # the manager chain's only
+    held_on = models.DateField(null=True, blank=True)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["person", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"1:1 {self.person} with {self.manager}, {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class AgendaItem(models.Model):
+    """Something the person (or the manager) wants to talk about."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="items")
+    text = models.CharField(max_length=500)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ActionState(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class ActionItem(models.Model):
+    """A task with an owner and a due day, agreed in a check-in (or a review)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="action_items"
+    )
+    about = models.ForeignKey(  # whose check-in it came from: who sees it
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField(max_length=300)
+    due_on = models.DateField()
+    state = models.CharField(max_length=8, choices=ActionState.choices, default=ActionState.OPEN)
+    checkin = models.ForeignKey(
+        CheckIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.owner}, by {self.due_on})"

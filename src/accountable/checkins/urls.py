@@ -1,0 +1,21 @@
+"""Check-in pages. The first path segment names the navigation section."""
+
+from django.urls import path
+
+from accountable.checkins import views
+
+app_name = "checkins"
+
+urlpatterns = [
+    path("checkins/", views.checkin_list, name="list"),
+    path("checkins/<int:pk>/", views.checkin_detail, name="detail"),
+    path("checkins/<int:pk>/invite.ics", views.checkin_invite, name="invite"),
+    path("checkins/<int:pk>/agenda/", views.checkin_agenda, name="agenda"),
+    path("checkins/<int:pk>/notes/", views.checkin_notes, name="notes"),
+    path("checkins/<int:pk>/hold/", views.checkin_hold, name="hold"),
+    path("checkins/<int:pk>/reschedule/", views.checkin_reschedule, name="reschedule"),
+    path("checkins/<int:pk>/cancel/", views.checkin_cancel, name="cancel"),
+    path("checkins/<int:pk>/actions/", views.checkin_action, name="action"),
+    path("checkins/<int:pk>/commitments/", views.checkin_commitment, name="commitment"),
+    path("checkins/actions/<int:pk>/", views.action_state, name="action_state"),
+]

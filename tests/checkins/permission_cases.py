@@ -1,0 +1,146 @@
+"""Who may use each check-in page (merged into MATRIX in tests/test_permissions.py).
+
+A check-in of our rep with their manager, and one of a rep of another region, are
+made on first use; a change POSTed with no data is refused with a message (back to the
+meeting, 302) or by the role (403); one of someone the viewer may not see is 404."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from accountable.checkins.models import ActionItem, CheckIn
+from accountable.org import abilities
+from tests.test_permissions import (
+    FORBIDDEN,
+    HIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    OK,
+    Case,
+    everyone,
+    holders,
+    url,
+)
+
+WHEN = datetime(2027, 3, 2, 14, tzinfo=UTC)
+
+
+def _checkin_of(who: str, manager: str):
+    def build(org) -> int:
+        found, _ = CheckIn.objects.get_or_create(
+            person=getattr(org, who), manager=getattr(org, manager), defaults={"starts_at": WHEN}
+        )
+        return found.pk
+
+    return build
+
+
+OWN = _checkin_of("rep", "manager")
+OTHER = _checkin_of("other_rep", "other_manager")
+
+
+def _action_of_own(org) -> int:
+    checkin = CheckIn.objects.get(pk=OWN(org))
+    found, _ = ActionItem.objects.get_or_create(
+        owner=org.rep,
+        about=org.rep,
+        checkin=checkin,
+        text="perm",
+        defaults={"due_on": "2027-03-09"},
+    )
+    return found.pk
+
+
+SEES_OWN = everyone(OK)
+SEES_OTHER = {"anonymous": LOGIN, "rep": HIDDEN, "manager": HIDDEN, "executive": OK, "admin": OK}
+RUNS_OWN = {
+    "anonymous": LOGIN,
+    "rep": LOGIN,
+    "manager": LOGIN,
+    "executive": FORBIDDEN,
+    "admin": LOGIN,
+}
+RUNS_OTHER = {
+    "anonymous": LOGIN,
+    "rep": FORBIDDEN,
+    "manager": HIDDEN,
+    "executive": FORBIDDEN,
+    "admin": LOGIN,
+}
+
+
+def _run_only(name: str) -> list[Case]:
+    runners = {**holders(abilities.RUN_CHECKINS, yes=LOGIN)}
+    return [
+        Case(url(name, pk=OWN), everyone(NOT_ALLOWED), note="POST only"),
+        Case(url(name, pk=OWN), runners, method="post", note="the rep's manager, an admin"),
+        Case(
+            url(name, pk=OTHER),
+            {**runners, "manager": HIDDEN},
+            method="post",
+            note="another region's check-in",
+        ),
+    ]
+
+
+CASES = {
+    "checkins:list": [
+        Case(url("checkins:list"), everyone(OK)),
+        Case(
+            url("checkins:list"),
+            holders(abilities.RUN_CHECKINS),
+            method="post",
+            note="no data: the form again with its messages",
+        ),
+    ],
+    "checkins:detail": [
+        Case(url("checkins:detail", pk=OWN), SEES_OWN, note="the rep's own, with their manager"),
+        Case(url("checkins:detail", pk=OTHER), SEES_OTHER, note="another region's"),
+    ],
+    "checkins:invite": [
+        Case(url("checkins:invite", pk=OWN), SEES_OWN),
+        Case(url("checkins:invite", pk=OTHER), SEES_OTHER),
+    ],
+    "checkins:agenda": [
+        Case(url("checkins:agenda", pk=OWN), everyone(NOT_ALLOWED), note="POST only"),
+        Case(
+            url("checkins:agenda", pk=OWN),
+            RUNS_OWN | {"executive": LOGIN},
+            method="post",
+            note="nothing to add: a message, back to the meeting",
+        ),
+        Case(
+            url("checkins:agenda", pk=OTHER),
+            SEES_OTHER | {"executive": LOGIN, "admin": LOGIN},
+            method="post",
+        ),
+    ],
+    **{
+        name: _run_only(name)
+        for name in (
+            "checkins:notes",
+            "checkins:hold",
+            "checkins:reschedule",
+            "checkins:cancel",
+            "checkins:action",
+            "checkins:commitment",
+        )
+    },
+    "checkins:action_state": [
+        Case(
+            url("checkins:action_state", pk=_action_of_own), everyone(NOT_ALLOWED), note="POST only"
+        ),
+        Case(
+            url("checkins:action_state", pk=_action_of_own),
+            {
+                "anonymous": LOGIN,
+                "rep": LOGIN,
+                "manager": LOGIN,
+                "executive": LOGIN,
+                "admin": LOGIN,
+            },
+            method="post",
+            note="no state given: a message, back to the list",
+        ),
+    ],
+}

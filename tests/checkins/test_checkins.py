@@ -1,0 +1,192 @@
+"""Check-ins: scheduled by whoever may run them, held (a recurring one schedules the
+next), moved and cancelled with their invites updated; agendas prepared from the data;
+private notes kept from the person; outcomes recorded."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from icalendar import Calendar
+
+from accountable.checkins import ics, selectors, services
+from accountable.checkins.errors import CheckinError
+from accountable.checkins.models import ActionState, CheckIn, CheckinState, Recurrence
+from accountable.commitments.services import commitment_add
+from accountable.crm.models import ActivityKind
+from tests.crm.factories import ActivityFactory
+
+pytestmark = pytest.mark.django_db
+
+TUESDAY = datetime(2026, 9, 15, 8, tzinfo=UTC)
+MEETING = datetime(2026, 9, 17, 14, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _tuesday():
+    with time_machine.travel(TUESDAY, tick=False):
+        yield
+
+
+def schedule(org, **extra):
+    return services.checkin_schedule(actor=org.manager, person=org.rep, starts_at=MEETING, **extra)
+
+
+def test_a_manager_schedules_and_holding_a_weekly_one_schedules_the_next(org):
+    checkin = schedule(org)
+    assert (checkin.manager, checkin.recurrence) == (org.manager, Recurrence.WEEKLY)
+    following = services.checkin_hold(actor=org.manager, checkin=checkin)
+    assert following.starts_at == MEETING + timedelta(days=7)
+    assert checkin.state == CheckinState.HELD and checkin.held_on == date(2026, 9, 15)
+    with pytest.raises(CheckinError, match="held"):
+        services.checkin_hold(actor=org.manager, checkin=checkin)
+    once = services.checkin_schedule(
+        actor=org.manager, person=org.rep2, starts_at=MEETING, recurrence=Recurrence.NONE
+    )
+    assert services.checkin_hold(actor=org.manager, checkin=once) is None
+
+
+def test_only_their_managers_run_a_persons_check_ins(org):
+    for actor, person in [
+        (org.rep, org.rep2),
+        (org.rep, org.rep),
+        (org.other_manager, org.rep),
+        (org.executive, org.rep),
+    ]:
+        with pytest.raises(PermissionDenied):
+            services.checkin_schedule(actor=actor, person=person, starts_at=MEETING)
+    services.checkin_schedule(actor=org.north_boss, person=org.rep, starts_at=MEETING)
+    with pytest.raises(CheckinError, match="5 minutes to 4 hours"):
+        schedule(org, minutes=600)
+    with pytest.raises(CheckinError, match="Repeat it"):
+        schedule(org, recurrence="daily")
+
+
+def test_the_invite_is_updated_and_cancelled_as_the_same_event(org):
+    checkin = schedule(org, location="Room 4")
+    first = Calendar.from_ical(ics.invite(checkin))
+    [event] = first.walk("VEVENT")
+    assert first["METHOD"] == "REQUEST" and event["SEQUENCE"] == 0
+    assert str(event["ATTENDEE"]) == "mailto:rep@acme.test" and event["LOCATION"] == "Room 4"
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=30)
+    services.checkin_reschedule(
+        actor=org.manager, checkin=checkin, starts_at=MEETING + timedelta(hours=1)
+    )
+    [moved] = Calendar.from_ical(ics.invite(checkin)).walk("VEVENT")
+    assert moved["UID"] == event["UID"] and moved["SEQUENCE"] == 1
+    assert moved.decoded("DTSTART") == MEETING + timedelta(hours=1)
+    services.checkin_cancel(actor=org.manager, checkin=checkin)
+    cancelled = Calendar.from_ical(ics.invite(checkin))
+    [gone] = cancelled.walk("VEVENT")
+    assert (
+        cancelled["METHOD"] == "CANCEL" and gone["STATUS"] == "CANCELLED" and gone["SEQUENCE"] == 2
+    )
+    # A cancelled weekly check-in leaves the series going: the next is scheduled.
+    assert CheckIn.objects.filter(state=CheckinState.SCHEDULED, person=org.rep).count() == 1
+
+
+def test_the_agenda_is_prepared_from_the_data_since_the_last_check_in(org):
+    last = services.checkin_schedule(
+        actor=org.manager, person=org.rep, starts_at=MEETING - timedelta(days=7)
+    )
+    services.checkin_notes(
+        actor=org.manager, checkin=last, shared="Focus on Globex", private="Worried about morale"
+    )
+    with time_machine.travel(MEETING - timedelta(days=7), tick=False):
+        services.checkin_hold(actor=org.manager, checkin=last)
+    checkin = CheckIn.objects.get(state=CheckinState.SCHEDULED)
+    for day in (11, 14, 15):
+        ActivityFactory(
+            person=org.rep,
+            kind=ActivityKind.MEETING,
+            channel="in_person",
+            meeting_number=1,
+            occurred_at=datetime(2026, 9, day, 10, tzinfo=UTC),
+        )
+    ActivityFactory(
+        person=org.rep, occurred_at=datetime(2026, 9, 1, 10, tzinfo=UTC)
+    )  # before: not counted
+    due = commitment_add(
+        actor=org.rep, person=org.rep, text="Send the Globex proposal", due_on=date(2026, 9, 16)
+    )
+    services.agenda_add(actor=org.rep, checkin=checkin, text="Travel budget for the Acme visit")
+    services.action_add(
+        actor=org.manager,
+        checkin=last,
+        owner=org.rep,
+        text="Book the demo",
+        due_on=date(2026, 9, 16),
+    )
+    agenda = selectors.agenda(org.manager, checkin)
+    assert agenda.since == date(2026, 9, 10) and agenda.until == date(2026, 9, 15)
+    assert (agenda.activity.meetings, agenda.activity.first_meetings, agenda.activity.calls) == (
+        3,
+        3,
+        0,
+    )
+    assert [c for c, _ in agenda.commitments] == [due]
+    assert [a.text for a in agenda.actions] == ["Book the demo"]
+    assert [i.text for i in agenda.items] == ["Travel budget for the Acme visit"]
+    assert agenda.last == last and agenda.private
+    assert not selectors.agenda(org.rep, checkin).private  # the rep never gets private notes
+    data = agenda.as_dict()
+    assert data["last_notes"] == "Focus on Globex" and "Worried" not in str(data)
+
+
+def test_private_notes_are_the_manager_chains_only(org):
+    checkin = schedule(org)
+    with pytest.raises(PermissionDenied):
+        services.checkin_notes(actor=org.rep, checkin=checkin, shared="mine")
+    services.checkin_notes(
+        actor=org.manager, checkin=checkin, private="Needs coaching on discovery"
+    )
+    assert selectors.may_see_private(org.manager, checkin)
+    assert selectors.may_see_private(org.north_boss, checkin)
+    assert not selectors.may_see_private(org.rep, checkin)
+    assert not selectors.may_see_private(org.executive, checkin)
+    assert list(selectors.visible(org.rep2)) == []
+
+
+def test_action_items_are_owned_by_someone_in_the_meeting(org):
+    checkin = schedule(org)
+    with pytest.raises(CheckinError, match="someone in the meeting"):
+        services.action_add(
+            actor=org.manager, checkin=checkin, owner=org.rep2, text="x", due_on=date(2026, 9, 20)
+        )
+    action = services.action_add(
+        actor=org.manager,
+        checkin=checkin,
+        owner=org.rep,
+        text="Call Initech",
+        due_on=date(2026, 9, 20),
+    )
+    with pytest.raises(PermissionDenied):
+        services.action_set(actor=org.rep2, action=action, state=ActionState.DONE)
+    services.action_set(actor=org.rep, action=action, state=ActionState.DONE)
+    assert action.state == ActionState.DONE and action.done_on == date(2026, 9, 15)
+
+
+def test_the_command_line_prints_the_next_agenda(org, capsys):
+    checkin = schedule(org)
+    services.agenda_add(actor=org.rep, checkin=checkin, text="Pricing of the renewal")
+    services.checkin_notes(actor=org.manager, checkin=checkin, private="keep this private")
+    call_command("checkin", "agenda", "--person", "rep@acme.test", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["person"] == "rep@acme.test" and data["manager"] == "manager@acme.test"
+    assert data["items"] == ["Pricing of the renewal"] and "keep this private" not in str(data)
+    assert set(data["activity_since"]) == {
+        "calls",
+        "meetings",
+        "first_meetings",
+        "prospecting",
+        "emails",
+    }
+    call_command("checkin", "agenda", "--person", "rep2@acme.test")  # none scheduled: today's
+    assert "1:1 Rob Rep with Max Manager" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("checkin", "agenda", "--person", "rep@acme.test", "--as-of", "someday")
