@@ -2,8 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accountable.api.router import api
+from accountable.boards import home as home_view
 from accountable.core import views as core_views
-from accountable.org import views as org_views
 
 auth = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -33,7 +33,7 @@ auth = [
 ]
 
 urlpatterns = [
-    path("", org_views.home, name="home"),
+    path("", home_view.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     *auth,
     path("", include("accountable.org.urls")),

@@ -210,25 +210,3 @@ def time_off_delete(request, pk: int):
     services.time_off_delete(actor=request.user, time_off=span)
     messages.success(request, f"Removed: {span}. Those days are working days again.")
     return redirect("org:time_off")
-
-
-def home(request):
-    """What each person sees first: their place in the organisation and their reach."""
-    user = request.user
-    organisation = services.organisation_get()
-    today = timezone.localdate()
-    calendar = organisation.calendar
-    context = {
-        "organisation": organisation,
-        "today": today,
-        "quarter": calendar.period("quarter", today),
-        "week": calendar.period("week", today),
-        "quarter_week": calendar.period("quarter", today).week_of_period(today),
-        "managers": selectors.person_managers(user),
-    }
-    if not abilities.may(user, abilities.SEE_TEAMS):  # a rep's home: their own place
-        context["teammates"] = selectors.teammates(user)
-        return render(request, "org/home_rep.html", context)
-    context["roots"] = selectors.org_tree(user)
-    context["role_counts"] = selectors.role_counts(user)
-    return render(request, "org/home.html", context)

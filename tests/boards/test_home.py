@@ -1,0 +1,85 @@
+"""The home page is the day's work: a manager sees who is off pace and why, new
+warnings, today's check-ins, overdue commitments and who has not called their forecast;
+a rep sees their pace, what is due and their next check-in."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from accountable.checkins.services import action_add, checkin_schedule
+from accountable.commitments.services import commitment_add
+from accountable.forecasts.services import forecast_submit
+from accountable.signals.models import WarningSign
+from accountable.targets.models import Target
+
+pytestmark = pytest.mark.django_db
+
+WEDNESDAY = datetime(2026, 8, 19, 7, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _wednesday():
+    with time_machine.travel(WEDNESDAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def day(org):
+    Target.objects.create(
+        person=org.rep, metric="revenue", period="2026-Q3", period_start="2026-07-01",
+        period_end="2026-09-30", value=Decimal("90000"),
+    )  # fmt: skip
+    WarningSign.objects.create(
+        person=org.rep, kind="low_activity", severity="high", period="2026-Q3",
+        message="Calls are down by half against the team.", evidence={},
+        first_seen_on=date(2026, 8, 18), last_seen_on=date(2026, 8, 18),
+    )  # fmt: skip
+    checkin = checkin_schedule(
+        actor=org.manager, person=org.rep, starts_at=datetime(2026, 8, 19, 14, tzinfo=UTC)
+    )
+    commitment_add(
+        actor=org.rep2, person=org.rep2, text="Send the Globex proposal", due_on=date(2026, 8, 14)
+    )
+    commitment_add(
+        actor=org.rep, person=org.rep, text="Call Initech back", due_on=date(2026, 8, 21)
+    )
+    action_add(
+        actor=org.manager,
+        checkin=checkin,
+        owner=org.rep,
+        text="Book the demo",
+        due_on=date(2026, 8, 20),
+    )
+    forecast_submit(actor=org.rep, person=org.rep, period="2026-Q3", commit=1000, best_case=2000)
+    return checkin
+
+
+def test_a_managers_home_is_the_days_work(client, org, day):
+    client.force_login(org.manager)
+    page = client.get(reverse("home"))
+    html = page.content.decode()
+    assert [row.person_id for row, _ in page.context["behind"]] == [org.rep.pk]
+    assert page.context["behind"][0][1] == "Calls are down by half against the team."
+    assert [w.message for w in page.context["new_warnings"]] == [
+        "Calls are down by half against the team."
+    ]
+    assert page.context["todays_checkins"] == [day]
+    assert [i.commitment.text for i in page.context["team_overdue"]] == ["Send the Globex proposal"]
+    assert page.context["not_called"] == [org.rep2]
+    assert reverse("checkins:detail", args=[day.pk]) in html and "Rob Rep" in html
+
+
+def test_a_reps_home_shows_their_pace_what_is_due_and_their_next_check_in(client, org, day):
+    client.force_login(org.rep)
+    page = client.get(reverse("home"))
+    assert page.context["own_row"].target == Decimal("90000")
+    assert [i.commitment.text for i in page.context["own_due"]] == ["Call Initech back"]
+    assert [a.text for a in page.context["own_actions"]] == ["Book the demo"]
+    assert page.context["next_checkin"] == day
+    html = page.content.decode()
+    assert "Needed each week from now" in html and "Send the Globex proposal" not in html
