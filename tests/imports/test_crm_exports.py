@@ -222,3 +222,20 @@ def test_only_the_pipelines_editors_create_stages_by_an_import(org, tmp_path):
     assert result.summary["rejected"] == 1
     assert "Only an administrator adds stages" in result.rejects[0].reason
     assert not Stage.objects.filter(name="Demo Scheduled").exists()
+
+
+def test_a_salesforce_report_imports_with_its_footer(org, write, capsys):
+    ensure_pipeline()
+    footer = (
+        '\n"Grand Totals (5 records)"\n\n"Confidential Information - Do Not Distribute"\n'
+        '"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\n'
+    )
+    path = write("report.csv", SALESFORCE + footer)
+    call_command("import", "deals", str(path), "--preset", "salesforce", "--create-missing")
+    out = capsys.readouterr().out
+    assert f"created    {5:>9}" in out and "rejected           0" in out
+    assert 'Left out the report\'s footer lines, from "Grand Totals (5 records)"' in out
+    # A lone value that is not a footer is still a row, and still rejected.
+    bad = write("bad.csv", SALESFORCE + '"Something else"\n')
+    with pytest.raises(SystemExit):
+        call_command("import", "deals", str(bad), "--preset", "salesforce", "--create-missing")
