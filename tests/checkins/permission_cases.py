@@ -83,7 +83,47 @@ def _run_only(name: str) -> list[Case]:
     ]
 
 
+def _proposal_for(who: str):
+    def build(org) -> int:
+        from accountable.checkins.models import CadenceProposal
+
+        found, _ = CadenceProposal.objects.get_or_create(
+            person=getattr(org, who), defaults={"because": "perm", "proposed_on": "2027-03-01"}
+        )
+        return found.pk
+
+    return build
+
+
 CASES = {
+    "checkins:reports": [
+        Case(url("checkins:reports"), everyone(OK)),
+        Case(
+            url("checkins:reports"),
+            holders(abilities.SELF_REPORT),
+            method="post",
+            note="nothing said: the form again with its message",
+        ),
+    ],
+    "checkins:cadence_decide": [
+        Case(
+            url("checkins:cadence_decide", pk=_proposal_for("rep")),
+            everyone(NOT_ALLOWED),
+            note="POST only",
+        ),
+        Case(
+            url("checkins:cadence_decide", pk=_proposal_for("rep")),
+            holders(abilities.RUN_CHECKINS, yes=LOGIN),
+            method="post",
+            note="no decision given: a message, nothing changes",
+        ),
+        Case(
+            url("checkins:cadence_decide", pk=_proposal_for("other_rep")),
+            {**holders(abilities.RUN_CHECKINS, yes=LOGIN), "manager": FORBIDDEN},
+            method="post",
+            note="a rep of another region's",
+        ),
+    ],
     "checkins:list": [
         Case(url("checkins:list"), everyone(OK)),
         Case(

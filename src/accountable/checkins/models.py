@@ -113,3 +113,83 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} ({self.owner}, by {self.due_on})"
+
+
+class ReportingCadence(models.Model):
+    """How often a person reports on their own week: once a week on `weekday` (0 is
+    Monday), or twice (three days before it too). No row: weekly, on Friday."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cadence"
+    )
+    times_a_week = models.PositiveSmallIntegerField(default=1)
+    weekday = models.PositiveSmallIntegerField(default=4)
+    shortened = models.BooleanField(default=False)  # by a confirmed proposal: undone later
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.times_a_week} times a week"
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", "Awaiting the manager"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+    ENDED = "ended", "Back to normal"
+
+
+class CadenceProposal(models.Model):
+    """A shorter reporting cadence proposed for someone struggling (open high-severity
+    warnings), and what became of it: confirmed or declined by their manager, and
+    ended when the warnings cleared. Kept either way."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cadence_proposals"
+    )
+    times_a_week = models.PositiveSmallIntegerField(default=2)
+    because = models.TextField()
+    state = models.CharField(
+        max_length=10, choices=ProposalState.choices, default=ProposalState.PENDING
+    )
+    proposed_on = models.DateField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    decided_on = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.times_a_week} times a week ({self.state})"
+
+
+class SelfReport(models.Model):
+    """A person's own account of the days to `due_on`: their numbers (filled in from
+    the data when they reported), what went well, what did not, what they commit to
+    next and what they need."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="self_reports"
+    )
+    due_on = models.DateField()
+    submitted_at = models.DateTimeField(default=timezone.now)
+    numbers = models.JSONField(default=dict)
+    went_well = models.TextField(blank=True)
+    went_badly = models.TextField(blank=True)
+    next_step = models.TextField(blank=True)
+    need = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "due_on"], name="one_self_report_a_due_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}, self-report due {self.due_on}"
+
+    @property
+    def late(self) -> bool:
+        return timezone.localdate(self.submitted_at) > self.due_on

@@ -16,7 +16,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accountable.checkins.models import ActionItem, ActionState, AgendaItem, CheckIn, CheckinState
+from accountable.checkins.models import (
+    ActionItem,
+    ActionState,
+    AgendaItem,
+    CheckIn,
+    CheckinState,
+    SelfReport,
+)
 from accountable.checkins.services import may_run
 from accountable.commitments.judge import standing
 from accountable.commitments.models import Commitment
@@ -73,6 +80,7 @@ class Agenda:
     actions: list[ActionItem] = field(default_factory=list)
     last: CheckIn | None = None
     items: list[AgendaItem] = field(default_factory=list)
+    report: SelfReport | None = None  # the person's latest self-report
     private: bool = False  # whether the last meeting's private notes may be shown
 
     def as_dict(self) -> dict:
@@ -115,6 +123,15 @@ class Agenda:
             ],
             "last_notes": self.last.shared_notes if self.last else None,
             "items": [i.text for i in self.items],
+            "self_report": {
+                "due": self.report.due_on.isoformat(),
+                "went_well": self.report.went_well,
+                "went_badly": self.report.went_badly,
+                "next_step": self.report.next_step,
+                "need": self.report.need,
+            }
+            if self.report
+            else None,
         }
 
 
@@ -155,5 +172,6 @@ def agenda(viewer: Person, checkin: CheckIn, today: date | None = None) -> Agend
         ),
         last=last,
         items=list(checkin.items.select_related("added_by")) if checkin.pk else [],
+        report=SelfReport.objects.filter(person=person, due_on__lte=until).first(),
         private=may_see_private(viewer, checkin),
     )

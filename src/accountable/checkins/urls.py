@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accountable.checkins import views
+from accountable.checkins import report_views, views
 
 app_name = "checkins"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("checkins/<int:pk>/actions/", views.checkin_action, name="action"),
     path("checkins/<int:pk>/commitments/", views.checkin_commitment, name="commitment"),
     path("checkins/actions/<int:pk>/", views.action_state, name="action_state"),
+    path("checkins/reports/", report_views.report_page, name="reports"),
+    path("checkins/cadence/<int:pk>/", report_views.proposal_decide, name="cadence_decide"),
 ]

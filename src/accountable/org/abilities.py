@@ -160,6 +160,14 @@ RUN_CHECKINS = _ability(
     admin=E,
     manager=M,
 )
+SELF_REPORT = _ability(
+    "self_report",
+    "report on one's own week (a self-report on one's cadence)",
+    admin=E,
+    manager=S,
+    rep=S,
+    outside_sales=S,
+)
 IMPORT_DEALS = _ability(
     "import_deals", "import deals from a file or a bulk call", admin=E, manager=SM
 )
@@ -202,6 +210,7 @@ ABILITIES: dict[str, Ability] = {
         SUBMIT_FORECASTS,
         ADJUST_FORECASTS,
         RUN_CHECKINS,
+        SELF_REPORT,
         WRITE_SALES_DATA,
         MANAGE_PERSON,
         SET_TARGETS,
