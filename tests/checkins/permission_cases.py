@@ -95,7 +95,50 @@ def _proposal_for(who: str):
     return build
 
 
+def _review_of(who: str):
+    def build(org) -> int:
+        from accountable.checkins.models import PipelineReview
+
+        found, _ = PipelineReview.objects.get_or_create(
+            person=getattr(org, who), defaults={"since": "2027-02-15", "held_on": "2027-03-01"}
+        )
+        return found.pk
+
+    return build
+
+
 CASES = {
+    "checkins:reviews": [
+        Case(url("checkins:reviews"), everyone(OK)),
+        Case(
+            url("checkins:reviews"),
+            holders(abilities.RUN_CHECKINS),
+            method="post",
+            note="nobody chosen: the form again with its message",
+        ),
+    ],
+    "checkins:review": [
+        Case(url("checkins:review", pk=_review_of("rep")), everyone(OK), note="the rep's own"),
+        Case(url("checkins:review", pk=_review_of("other_rep")), SEES_OTHER),
+    ],
+    **{
+        name: [
+            Case(url(name, pk=_review_of("rep")), everyone(NOT_ALLOWED), note="POST only"),
+            Case(
+                url(name, pk=_review_of("rep")),
+                holders(abilities.RUN_CHECKINS, yes=LOGIN),
+                method="post",
+                note="no data: a message, nothing changes, back to the review",
+            ),
+            Case(
+                url(name, pk=_review_of("other_rep")),
+                {**holders(abilities.RUN_CHECKINS, yes=LOGIN), "manager": HIDDEN},
+                method="post",
+                note="another region's",
+            ),
+        ]
+        for name in ("checkins:review_decide", "checkins:review_notes")
+    },
     "checkins:reports": [
         Case(url("checkins:reports"), everyone(OK)),
         Case(

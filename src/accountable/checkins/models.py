@@ -193,3 +193,59 @@ class SelfReport(models.Model):
     @property
     def late(self) -> bool:
         return timezone.localdate(self.submitted_at) > self.due_on
+
+
+class PipelineReview(models.Model):
+    """A review of a person's or a team's pipeline: what moved since the last review of
+    the same subject, stale deals, deals missing milestones, and a decision for each
+    deal discussed. The next review starts where this one left off (`held_on`)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="pipeline_reviews",
+    )  # fmt: skip
+    team = models.ForeignKey(
+        "org.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    since = models.DateField()
+    held_on = models.DateField()
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="review_of_a_person_or_a_team",
+                condition=models.Q(person__isnull=False, team__isnull=True)
+                | models.Q(person__isnull=True, team__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pipeline review of {self.person or self.team}, {self.held_on}"
+
+    @property
+    def subject(self) -> str:
+        return self.person.name if self.person_id else self.team.name
+
+
+class ReviewDecision(models.Model):
+    """What was decided about one deal in a review, and its next step (an action item)."""
+
+    review = models.ForeignKey(PipelineReview, on_delete=models.CASCADE, related_name="decisions")
+    deal = models.ForeignKey("crm.Deal", on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=300)
+    action = models.ForeignKey(
+        ActionItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.deal}: {self.decision}"

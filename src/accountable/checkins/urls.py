@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accountable.checkins import report_views, views
+from accountable.checkins import report_views, review_views, views
 
 app_name = "checkins"
 
@@ -19,5 +19,9 @@ urlpatterns = [
     path("checkins/<int:pk>/commitments/", views.checkin_commitment, name="commitment"),
     path("checkins/actions/<int:pk>/", views.action_state, name="action_state"),
     path("checkins/reports/", report_views.report_page, name="reports"),
+    path("checkins/pipeline/", review_views.review_list, name="reviews"),
+    path("checkins/pipeline/<int:pk>/", review_views.review_detail, name="review"),
+    path("checkins/pipeline/<int:pk>/decide/", review_views.review_decide, name="review_decide"),
+    path("checkins/pipeline/<int:pk>/notes/", review_views.review_notes, name="review_notes"),
     path("checkins/cadence/<int:pk>/", report_views.proposal_decide, name="cadence_decide"),
 ]
