@@ -50,6 +50,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("signals-nightly", "accountable.signals.tasks.signals_nightly", time(2, 30)),
     # After the warnings: who is struggling decides whose cadence is proposed shorter.
     PeriodicJob("cadence-review", "accountable.checkins.tasks.cadence_nightly", time(2, 45)),
+    PeriodicJob("reminders", "accountable.checkins.tasks.reminders_daily", time(7, 0)),
     PeriodicJob("planner-statistics", "accountable.jobs.tasks.planner_statistics", time(3, 45)),
     PeriodicJob("imports-stalled", "accountable.imports.tasks.imports_stalled_fail", time(4, 0)),
 ]
