@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accountable.forecasts import services
 from accountable.forecasts.models import ForecastAdjustment, ForecastSubmission
+from tests.crm.factories import DealFactory, ensure_pipeline, stage
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,15 @@ def test_a_rep_never_sees_another_reps_call(client, org):
     client.force_login(org.rep)
     assert client.get(MINE).context["calls"] == []
     assert client.get(TEAM).status_code == 403
+
+
+def test_the_team_view_shows_what_moved_since_the_last_lock(client, org):
+    ensure_pipeline()
+    DealFactory(owner=org.rep, name="Initech", created_on=date(2026, 8, 3))  # after Fri 31 Jul
+    DealFactory(owner=org.rep2, name="Hooli", stage=stage("Lost"), closed_on=date(2026, 8, 3))
+    DealFactory(owner=org.rep, name="Old", created_on=date(2026, 7, 20))
+    client.force_login(org.manager)
+    page = client.get(TEAM, {"team": org.north_field.pk})
+    assert page.context["locked_on"] == date(2026, 7, 31)
+    moved = {label: [m.deal.name for m in items] for label, items in page.context["moved"]}
+    assert moved == {"New": ["Initech"], "Lost": ["Hooli"]}

@@ -20,9 +20,9 @@ from accountable.audit.services import audit_record
 from accountable.checkins.errors import CheckinError
 from accountable.checkins.models import ActionItem, PipelineReview, ReviewDecision
 from accountable.checkins.services import may_run
-from accountable.core.local_day import day_start
 from accountable.crm import credit
-from accountable.crm.models import Deal, DealChange, DealStageChange, DealStatus
+from accountable.crm.models import Deal, DealStatus
+from accountable.crm.movement import KINDS, Moved, movement
 from accountable.org import abilities
 from accountable.org.calendar import Kind
 from accountable.org.models import Person, Role, Team
@@ -32,16 +32,6 @@ from accountable.scorecards import metrics
 from accountable.scorecards.selectors import scorecard_rows, team_summary
 
 FIRST_LOOK_BACK = 14
-KINDS = [
-    ("new", "New"),
-    ("advanced", "Advanced"),
-    ("slipped_back", "Slipped back a stage"),
-    ("pushed", "Pushed to a later period"),
-    ("pulled_in", "Pulled in"),
-    ("resized", "Resized"),
-    ("won", "Won"),
-    ("lost", "Lost"),
-]
 
 
 def people_of(review_or_person: Person | None, team: Team | None) -> list[int]:
@@ -53,12 +43,6 @@ def people_of(review_or_person: Person | None, team: Team | None) -> list[int]:
 
 def _credited(ids: list[int]) -> QuerySet[Deal]:
     return Deal.objects.filter(credit.credits_people(ids)).select_related("stage", "owner")
-
-
-@dataclass
-class Moved:
-    deal: Deal
-    why: str
 
 
 @dataclass
@@ -90,58 +74,7 @@ def contents(viewer: Person, review: PipelineReview) -> Review:
         summary = team_summary(viewer, team=review.team, period=period, as_of=until)
         coverage, in_period = summary.coverage, summary.pipeline_in_period
     deals = _credited(ids)
-    moved: dict[str, list[Moved]] = {key: [] for key, _ in KINDS}
-    window = {"gt": since, "lte": until}
-    for deal in deals.filter(created_on__gt=window["gt"], created_on__lte=window["lte"]):
-        moved["new"].append(Moved(deal, f"created {deal.created_on:%d %b}, {deal.stage.name}"))
-    closed = deals.filter(closed_on__gt=since, closed_on__lte=until)
-    for deal in closed.filter(status=DealStatus.WON):
-        moved["won"].append(Moved(deal, f"won {deal.closed_on:%d %b}"))
-    for deal in closed.filter(status=DealStatus.LOST):
-        moved["lost"].append(
-            Moved(
-                deal,
-                f"lost {deal.closed_on:%d %b}"
-                + (f": {deal.lost_reason}" if deal.lost_reason else ""),
-            )
-        )
-    open_ids = set(deals.filter(status=DealStatus.OPEN).values_list("pk", flat=True))
-    by_id = {d.pk: d for d in deals.filter(pk__in=open_ids)}
-    changes = (
-        DealStageChange.objects.filter(
-            deal_id__in=open_ids, changed_on__gt=since, changed_on__lte=until
-        )
-        .select_related("from_stage", "to_stage")
-        .order_by("changed_on", "pk")
-    )
-    for change in changes:
-        if change.from_stage is None or change.to_stage.is_closed:
-            continue
-        key = "advanced" if change.to_stage.order > change.from_stage.order else "slipped_back"
-        if change.to_stage.order != change.from_stage.order:
-            went = f"{change.from_stage.name} → {change.to_stage.name}"
-            moved[key].append(Moved(by_id[change.deal_id], f"{went} on {change.changed_on:%d %b}"))
-    start, end = day_start(since + timedelta(days=1)), day_start(until + timedelta(days=1))
-    for change in DealChange.objects.filter(
-        deal_id__in=open_ids, changed_at__gte=start, changed_at__lt=end
-    ).order_by("changed_at", "pk"):
-        deal = by_id[change.deal_id]
-        if change.field == DealChange.Field.AMOUNT:
-            moved["resized"].append(Moved(deal, f"{change.old_value or '—'} → {change.new_value}"))
-        elif (
-            change.field == DealChange.Field.EXPECTED_CLOSE
-            and change.old_value
-            and change.new_value
-        ):
-            old, new = date.fromisoformat(change.old_value), date.fromisoformat(change.new_value)
-            later = (
-                calendar.period(Kind.QUARTER, new).start > calendar.period(Kind.QUARTER, old).start
-            )
-            earlier = new < old
-            if later:
-                moved["pushed"].append(Moved(deal, f"close {old:%d %b} → {new:%d %b %Y}"))
-            elif earlier:
-                moved["pulled_in"].append(Moved(deal, f"close {old:%d %b} → {new:%d %b}"))
+    moved = movement(deals, since, until, calendar)
     open_deals = deals.filter(status=DealStatus.OPEN)
     return Review(
         review=review,

@@ -15,6 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accountable.crm import credit
+from accountable.crm.models import Deal
+from accountable.crm.movement import KINDS, movement
 from accountable.forecasts import selectors, services, weeks
 from accountable.forecasts.errors import ForecastError
 from accountable.forecasts.forms import AdjustForm, SubmitForm
@@ -140,8 +143,27 @@ def team(request):
         ],
         "week": weeks.open_week(),
         "currency": organisation_get().currency,
+        **_since_lock(ids, today),
     }
     return render(request, "forecasts/team.html", context)
+
+
+# What a forecast call hangs on: deals that came, moved in or out of the period, or went.
+SINCE_LOCK = ("new", "pulled_in", "pushed", "won", "lost")
+
+
+def _since_lock(ids: list[int], today) -> dict:
+    """What moved in the people's deals since last week's calls locked."""
+    locked = weeks.deadline(weeks.open_week() - timedelta(days=7)).date()
+    if not ids:
+        return {"locked_on": locked, "moved": []}
+    deals = Deal.objects.filter(credit.credits_people(ids))
+    found = movement(deals, locked, today, organisation_get().calendar)
+    labels = dict(KINDS)
+    return {
+        "locked_on": locked,
+        "moved": [(labels[key], found[key]) for key in SINCE_LOCK if found[key]],
+    }
 
 
 def _adjust_form(user, row: selectors.Latest) -> AdjustForm | None:
