@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from accountable.api import commitments as commitments_api
 from accountable.api import crm as crm_api
 from accountable.api import goals as goals_api
 from accountable.api import imports as imports_api
@@ -20,6 +21,7 @@ from accountable.api import scorecards as scorecards_api
 from accountable.api import signals as signals_api
 from accountable.api.auth import InvalidToken, callers
 from accountable.api.docs import LocalSwagger
+from accountable.commitments.errors import CommitmentError
 from accountable.crm.errors import CrmError
 from accountable.imports.errors import ImportFileError, ImportNotAllowed
 from accountable.org.calendar import PeriodError
@@ -59,6 +61,11 @@ api = NinjaAPI(
             {
                 "name": "imports",
                 "description": "Bulk upserts through the import pipeline, and their results.",
+            },
+            {
+                "name": "commitments",
+                "description": "Promises of an outcome by a due date: recorded, reported on, "
+                "confirmed, withdrawn; judged by the data.",
             },
         ]
     },
@@ -100,6 +107,11 @@ def crm_error(request: HttpRequest, exc: CrmError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
+@api.exception_handler(CommitmentError)
+def commitment_error(request: HttpRequest, exc: CommitmentError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
 @api.exception_handler(ImportFileError)
 def import_file_error(request: HttpRequest, exc: ImportFileError) -> HttpResponse:
     body = {"detail": exc.message, "run_id": exc.run.pk if exc.run else None}
@@ -115,3 +127,4 @@ api.add_router("/v1/", pipeline_api.router)
 api.add_router("/v1/", goals_api.router)
 api.add_router("/v1/", scorecards_api.router)
 api.add_router("/v1/", signals_api.router)
+api.add_router("/v1/", commitments_api.router)
