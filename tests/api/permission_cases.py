@@ -48,8 +48,9 @@ def _run_by_manager(org: Org) -> str:
     return reverse("api:import_run", kwargs={"run_id": _run_pk(org)})
 
 
-# People decide roles and teams; accounts and products are shared by everyone.
-ADMIN_ONLY_KINDS = {"people", "accounts", "products"}
+# People decide roles and teams; accounts and products are shared by everyone; past
+# forecast calls are history an admin loads.
+ADMIN_ONLY_KINDS = {"people", "accounts", "products", "forecasts"}
 
 
 def _rejects_of_managers_run(org: Org) -> str:

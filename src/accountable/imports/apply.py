@@ -24,6 +24,8 @@ from accountable.crm import upsert as crm
 from accountable.crm.errors import CrmError
 from accountable.crm.models import Account
 from accountable.crm.names import name_key
+from accountable.forecasts.models import ForecastSubmission
+from accountable.forecasts.services import forecast_submit
 from accountable.imports.findings import Findings
 from accountable.org import services as org
 from accountable.org.abilities import Grant
@@ -320,6 +322,37 @@ class TimeOffWriter(Writer):
         return counts
 
 
+class ForecastWriter(Writer):
+    """Past calls through the forecasts' service (audited; the commit must include what
+    was won by that week, which the service checks): a week already there is updated."""
+
+    def __init__(self, actor: Person | None) -> None:
+        super().__init__(self._upsert_rows)
+        self.actor = actor
+
+    def _upsert_rows(self, rows: list[dict[str, Any]]) -> Counts:
+        counts = Counts()
+        for values in rows:
+            before = ForecastSubmission.objects.filter(
+                person=values["person"], period=values["period"], week_of=values["week"]
+            ).first()
+            try:
+                made = forecast_submit(actor=self.actor, **values)
+            except PermissionDenied as error:
+                raise ValueError(str(error)) from None
+            if before is None:
+                counts.created += 1
+            elif (before.commit, before.best_case, before.note) == (
+                made.commit,
+                made.best_case,
+                made.note,
+            ):
+                counts.unchanged += 1
+            else:
+                counts.updated += 1
+        return counts
+
+
 def writer_for(kind: str, actor: Person | None, findings: Findings, grant: Grant) -> Writer:
     """The writer of `kind`; sales data is written within the importer's `grant`, so an
     existing record of someone out of reach is refused whatever its row says."""
@@ -329,6 +362,8 @@ def writer_for(kind: str, actor: Person | None, findings: Findings, grant: Grant
         return TargetWriter(actor)
     if kind == "time_off":
         return TimeOffWriter(actor)
+    if kind == "forecasts":
+        return ForecastWriter(actor)
     if kind == "accounts":
         return AccountWriter()
     if kind == "products":

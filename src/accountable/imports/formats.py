@@ -18,6 +18,7 @@ KINDS = (
     "targets",
     "feedback",
     "time_off",
+    "forecasts",
     "accounts",
     "products",
 )
@@ -120,6 +121,19 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         ),
         Field("note", False, "A short note, e.g. Summer holiday (at most 120 characters).", ""),
     ),
+    "forecasts": (
+        Field(
+            "owner_email",
+            True,
+            "Who made the call: e-mail (or exact name).",
+            "ava.hart@example.com",
+        ),
+        Field("period", True, "The period called: 2026-Q3, 2026-08 or 2026.", "2026-Q3"),
+        Field("submitted_on", True, "A day of the week it was made in (YYYY-MM-DD).", "2026-07-10"),
+        Field("commit", True, "Their commit: what they would close for sure.", "120000"),
+        Field("best_case", True, "Their best case: at least the commit.", "150000"),
+        Field("note", False, "What the call rested on.", ""),
+    ),
     "accounts": (
         Field(
             "external_id",
@@ -146,7 +160,16 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 }
 
 NUMERIC_FIELDS = frozenset(
-    {"amount", "quantity", "value", "list_price", "employees", "meeting_number"}
+    {
+        "amount",
+        "quantity",
+        "value",
+        "list_price",
+        "employees",
+        "meeting_number",
+        "commit",
+        "best_case",
+    }
 )
 
 

@@ -23,6 +23,7 @@ KIND_LABELS = {
     "targets": "Targets (quotas)",
     "feedback": "Customer feedback",
     "time_off": "Time off (days away)",
+    "forecasts": "Forecasts (past weekly calls)",
     "accounts": "Accounts (customers)",
     "products": "Products",
 }

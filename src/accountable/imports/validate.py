@@ -28,6 +28,10 @@ from accountable.crm.models import (
     Outcome,
 )
 from accountable.crm.names import clean_name, name_key
+from accountable.forecasts.errors import ForecastError
+from accountable.forecasts.services import NOTE_LENGTH as FORECAST_NOTE_MAX
+from accountable.forecasts.services import period_get
+from accountable.forecasts.weeks import week_of
 from accountable.imports import names as lookups
 from accountable.imports import values as v
 from accountable.imports.date_order import DateOrders
@@ -556,6 +560,39 @@ class TimeOffValidator(Validator):
         return (values["person"].email, values["first_day"], values["last_day"])
 
 
+class ForecastValidator(Validator):
+    """Past forecast calls (`forecasts`): who, which period, the week it was made in
+    (any day of it), commit and best case. One call per person, period and week: a
+    second import of the same week updates it."""
+
+    kind = "forecasts"
+    date_columns = ("submitted_on",)
+
+    def check(self, row: dict) -> dict[str, Any]:
+        day = self.date(row, "submitted_on")
+        if day is None:
+            raise RowError("submitted_on is missing")
+        try:
+            period = period_get(v.required("period", row.get("period")))
+        except ForecastError as error:
+            raise RowError(str(error)) from None
+        commit = v.parse_decimal("commit", v.required("commit", row.get("commit")))
+        best = v.parse_decimal("best_case", v.required("best_case", row.get("best_case")))
+        if best < commit:
+            raise RowError(f"best_case {best} is below commit {commit}: it includes the commit")
+        return {
+            "person": self.person(row),
+            "period": period.label,
+            "week": week_of(day),
+            "commit": commit,
+            "best_case": best,
+            "note": bounded("note", row.get("note"), FORECAST_NOTE_MAX),
+        }
+
+    def identity(self, values: dict[str, Any]) -> Any:
+        return (values["person"].email, values["period"], values["week"])
+
+
 class AccountValidator(Validator):
     """Accounts: matched by external id when the file has one, else by name.
     The parent is resolved when the rows are written (it may come later in the file)."""
@@ -692,6 +729,7 @@ VALIDATORS: dict[str, type[Validator]] = {
     "people": PersonValidator,
     "targets": TargetValidator,
     "time_off": TimeOffValidator,
+    "forecasts": ForecastValidator,
 }
 
 

@@ -193,6 +193,9 @@ IMPORT_TIME_OFF = _ability(
     "import_time_off", "import time off from a file or a bulk call", admin=E, manager=SM
 )
 IMPORT_PEOPLE = _ability("import_people", "import people and teams", admin=E)
+IMPORT_FORECASTS = _ability(
+    "import_forecasts", "import past forecast calls from a spreadsheet", admin=E
+)
 IMPORT_ACCOUNTS = _ability("import_accounts", "import customer accounts", admin=E)
 IMPORT_PRODUCTS = _ability("import_products", "import products", admin=E)
 
@@ -222,6 +225,7 @@ ABILITIES: dict[str, Ability] = {
         IMPORT_TARGETS,
         IMPORT_TIME_OFF,
         IMPORT_PEOPLE,
+        IMPORT_FORECASTS,
         IMPORT_ACCOUNTS,
         IMPORT_PRODUCTS,
     )
@@ -233,6 +237,7 @@ IMPORT_ABILITIES: dict[str, Ability] = {
     "feedback": IMPORT_FEEDBACK,
     "targets": IMPORT_TARGETS,
     "time_off": IMPORT_TIME_OFF,
+    "forecasts": IMPORT_FORECASTS,
     "people": IMPORT_PEOPLE,
     "accounts": IMPORT_ACCOUNTS,
     "products": IMPORT_PRODUCTS,
