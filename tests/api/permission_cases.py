@@ -18,7 +18,17 @@ from accountable.org import abilities
 from tests.conftest import Org
 from tests.crm.factories import DealFactory
 from tests.crm.permission_cases import done_milestone, proposal_stage, used_stage
-from tests.test_permissions import FORBIDDEN, HIDDEN, OK, Case, api, everyone, holders, url
+from tests.test_permissions import (
+    FORBIDDEN,
+    HIDDEN,
+    NOT_ALLOWED,
+    OK,
+    Case,
+    api,
+    everyone,
+    holders,
+    url,
+)
 
 BAD_BODY = 400
 UNREADABLE = 422  # the test client sends PUT and PATCH data as an empty JSON object
@@ -84,6 +94,18 @@ def _time_off_of(who: str):
     return build
 
 
+def _commitment_of(who: str, name: str = "api:commitment_get"):
+    def build(org: Org) -> str:
+        from accountable.commitments.models import Commitment
+
+        commitment, _ = Commitment.objects.get_or_create(
+            person=getattr(org, who), text="Send the Globex proposal", due_on="2026-09-18"
+        )
+        return reverse(name, kwargs={"commitment_id": commitment.pk})
+
+    return build
+
+
 CASES: dict[str, list[Case]] = {
     "api:deals": [Case(url("api:deals"), api(everyone(OK)))],
     "api:deal": [
@@ -135,6 +157,55 @@ CASES: dict[str, list[Case]] = {
             note="a rep of another region's",
         ),
     ],
+    "api:commitment_list": [Case(url("api:commitment_list"), api(everyone(OK)))],
+    "api:commitment_create": [
+        Case(
+            url("api:commitment_create"),
+            api(holders(abilities.MAKE_COMMITMENTS, yes=BAD_BODY)),
+            method="post",
+            note="no JSON body: everyone records their own commitments",
+        )
+    ],
+    "api:commitment_get": [
+        Case(_commitment_of("rep"), api(everyone(OK)), note="the rep's own"),
+        Case(
+            _commitment_of("other_rep"),
+            api({"rep": HIDDEN, "manager": HIDDEN, "executive": OK, "admin": OK}),
+            note="a rep of another region's",
+        ),
+    ],
+    **{
+        name: [
+            Case(
+                _commitment_of("rep", name),
+                everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+                note="POST only",
+            ),
+            Case(
+                _commitment_of("rep", name),
+                api(holders(ability, yes=BAD_BODY)),
+                method="post",
+                note="no JSON body: " + why,
+            ),
+        ]
+        for name, ability, why in [
+            (
+                "api:commitment_report",
+                abilities.MAKE_COMMITMENTS,
+                "every role reports on its own (the person alone, the service checks)",
+            ),
+            (
+                "api:commitment_confirm",
+                abilities.CONFIRM_COMMITMENTS,
+                "managers and admins confirm; the role is refused before the body is read",
+            ),
+            (
+                "api:commitment_withdraw",
+                abilities.MAKE_COMMITMENTS,
+                "whoever may record commitments withdraws them",
+            ),
+        ]
+    },
     "api:stages": [Case(url("api:stages"), api(everyone(OK)), note="everyone reads the stages")],
     **{
         name: [
