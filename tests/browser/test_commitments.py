@@ -40,7 +40,7 @@ def test_a_commitment_is_made_reported_and_confirmed(page, shoot, org):
     page.get_by_label("Due").fill(friday.isoformat())
     page.get_by_role("button", name="Commit").click()
     expect(page.locator(".form-errors")).to_contain_text(
-        "Say how many (or how much) First meetings."
+        "Say how many (or how much) first meetings."
     )
     page.get_by_label("How many (or how much)").fill("6")
     page.get_by_role("button", name="Commit").click()

@@ -17,7 +17,7 @@ from accountable.commitments import judge, selectors, services
 from accountable.commitments.errors import CommitmentError
 from accountable.commitments.models import Commitment, State
 from accountable.commitments.tasks import commitments_rejudge
-from accountable.crm.models import ActivityKind
+from accountable.crm.models import ActivityKind, Deal
 from accountable.org.services import organisation_get
 from accountable.signals.models import WarningSign
 from accountable.signals.services import signals_run
@@ -242,3 +242,20 @@ def test_two_missed_commitments_raise_the_warning(org):
     warning = WarningSign.objects.get(person=org.rep, kind="missed_commitments")
     assert warning.evidence["due"] == 2 and warning.evidence["missed"] == 2
     assert not WarningSign.objects.filter(person=org.rep2, kind="missed_commitments").exists()
+
+
+def test_a_deal_won_without_a_close_date_is_not_judged(org):
+    ensure_pipeline()
+    deal = DealFactory(owner=org.rep, name="Acme renewal")
+    commitment = services.commitment_add(actor=org.rep, person=org.rep, deal=deal, due_on=FRI)
+    Deal.objects.filter(pk=deal.pk).update(status="won", stage=stage("Won"), closed_on=None)
+    commitment.refresh_from_db()
+    assert judge.verdict(commitment, date(2026, 9, 21)).state is None
+    assert services.commitments_judge(today=date(2026, 9, 21)) == 0
+
+
+def test_a_decided_commitment_takes_no_more_reports(org):
+    commitment = services.commitment_add(actor=org.rep, person=org.rep, text="x", due_on=FRI)
+    services.commitment_withdraw(actor=org.rep, commitment=commitment, reason="moved on")
+    with pytest.raises(CommitmentError, match="withdrawn already"):
+        services.commitment_report(actor=org.rep, commitment=commitment, note="late note")

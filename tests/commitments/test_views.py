@@ -53,7 +53,7 @@ def test_a_bad_commitment_is_refused_with_its_reason(client, org):
         LIST, {"person": org.rep.pk, "kind": "metric", "metric": "calls", "due_on": "2026-09-18"}
     )
     assert page.status_code == 200
-    assert "Say how many (or how much) Calls." in page.content.decode()
+    assert "Say how many (or how much) calls." in page.content.decode()
     bad_day = client.post(
         LIST, {"person": org.rep.pk, "kind": "text", "text": "x", "due_on": "2026-02-30"}
     )

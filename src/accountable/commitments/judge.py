@@ -82,7 +82,9 @@ def _deal_verdict(commitment: Commitment) -> Verdict:
     deal = commitment.deal
     if deal is None:
         return Verdict(State.MISSED, why="the deal is no longer in Accountable")
-    if deal.status == DealStatus.WON and deal.closed_on and deal.closed_on <= commitment.due_on:
+    if deal.status == DealStatus.WON and deal.closed_on is None:
+        return Verdict(None, why="won, but the day it closed is not recorded: not judged")
+    if deal.status == DealStatus.WON and deal.closed_on <= commitment.due_on:
         return Verdict(State.MET, deal.amount, f"won on {deal.closed_on:%d %b %Y}")
     if deal.status == DealStatus.WON:
         return Verdict(State.MISSED, deal.amount, f"won on {deal.closed_on:%d %b %Y}, late")

@@ -90,7 +90,8 @@ def commitment_add(
                 + "."
             )
         if value is None or str(value).strip() == "":
-            raise CommitmentError(f"Say how many (or how much) {BY_KEY[metric].label}.")
+            label = BY_KEY[metric].label
+            raise CommitmentError(f"Say how many (or how much) {label[:1].lower()}{label[1:]}.")
         commitment.metric, commitment.value = metric, _value(value)
         commitment.start_on = start_on or min(timezone.localdate(), due_on)
         if commitment.start_on > due_on:
@@ -136,8 +137,8 @@ def commitment_report(
     note = str(note or "").strip()
     if len(note) > 2000:
         raise CommitmentError("Keep the report to 2,000 characters.")
+    _open(commitment, "reported on")
     if commitment.kind == "text":
-        _open(commitment, "reported on")
         if done is None:
             raise CommitmentError("Say whether it was done.")
     elif not note:
