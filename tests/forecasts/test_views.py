@@ -92,3 +92,20 @@ def test_the_team_view_shows_what_moved_since_the_last_lock(client, org):
     assert page.context["locked_on"] == date(2026, 7, 31)
     moved = {label: [m.deal.name for m in items] for label, items in page.context["moved"]}
     assert moved == {"New": ["Initech"], "Lost": ["Hooli"]}
+
+
+def test_the_scorecard_shows_how_accurate_last_quarters_calls_were(client, org):
+    ensure_pipeline()
+    DealFactory(
+        owner=org.rep, stage=stage("Won"), amount=Decimal(1000), closed_on=date(2026, 6, 10)
+    )
+    for week, commit in ((date(2026, 4, 6), 1500), (date(2026, 5, 4), 1100)):
+        services.forecast_submit(
+            actor=None, person=org.rep, period="2026-Q2", commit=commit, best_case=commit, week=week
+        )
+    client.force_login(org.manager)
+    page = client.get(reverse("scorecards:person", args=[org.rep.pk])).content.decode()
+    assert "Forecast calls</dt><dd>off by 30%" in page and "+30% over-calls · 2026-Q2" in page
+    assert (
+        "no calls" in client.get(reverse("scorecards:person", args=[org.rep2.pk])).content.decode()
+    )

@@ -9,7 +9,7 @@ Every page takes ``?period=2026-Q3&as_of=2026-08-17`` (default: this quarter, to
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -24,6 +24,7 @@ from accountable.boards.csv_export import csv_response, wants_csv
 from accountable.boards.forms import PeriodForm, RoleScorecardForm
 from accountable.commitments import selectors as commitments
 from accountable.crm import deal_history
+from accountable.forecasts import selectors as forecasts
 from accountable.org import abilities
 from accountable.org.calendar import Period
 from accountable.org.models import Person, Role, Team
@@ -160,6 +161,14 @@ CARD_TABLES = {
 }
 
 
+def _forecast_accuracy(person: Person, period: Period, as_of: date):
+    """(period, Accuracy) of the person's calls for the last quarter over by `as_of`."""
+    calendar = period.calendar
+    last = calendar.period("quarter", calendar.period("quarter", as_of).start - timedelta(days=1))
+    found = forecasts.accuracy([person.pk], last, as_of).get(person.pk)
+    return (last, found) if found else None
+
+
 def scorecard(request, pk: int | None = None):
     """A person's scorecard: their own at /scorecard/, others' (if visible) by id."""
     if pk is None and request.GET.get("person", "").isdigit():
@@ -186,6 +195,7 @@ def scorecard(request, pk: int | None = None):
             request.user, person, period=ctx["period"], as_of=ctx["as_of"]
         ),
         kept=commitments.kept_record([person.pk], ctx["as_of"]).get(person.pk),
+        calls=_forecast_accuracy(person, ctx["period"], ctx["as_of"]),
         kept_days=commitments.KEPT_WINDOW_DAYS,
     )
     return render(request, "scorecards/scorecard.html", ctx)
