@@ -153,3 +153,17 @@ def test_a_rep_never_sees_another_reps_forecasts(org):
     assert [s.person for s in selectors.visible(org.rep)] == [org.rep]
     assert {s.person for s in selectors.visible(org.manager)} == {org.rep, org.rep2}
     assert not selectors.visible(org.other_manager).exists()
+
+
+def test_a_call_names_the_deals_behind_it_among_the_persons_open_ones(org):
+    ensure_pipeline()
+    mine = DealFactory(owner=org.rep, name="Acme", expected_close_on=date(2026, 9, 20))
+    theirs = DealFactory(owner=org.rep2, name="Globex", expected_close_on=date(2026, 9, 20))
+    with time_machine.travel(TUESDAY, tick=False):
+        q3 = organisation_get().calendar.parse("2026-Q3")
+        assert list(selectors.open_deals_closing(org.rep, q3, date(2026, 8, 4))) == [mine]
+        call = submit(org, deals=[mine])
+        assert list(call.deals.all()) == [mine]
+        with pytest.raises(ForecastError, match="credited to the person"):
+            submit(org, deals=[theirs])
+    assert list(ForecastSubmission.objects.get().deals.all()) == [mine]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from accountable.crm.models import Deal
 from accountable.forecasts.services import NOTE_LENGTH
 
 
@@ -11,6 +12,12 @@ def _money(label: str, help_text: str = "") -> forms.DecimalField:
     return forms.DecimalField(
         label=label, min_value=0, max_digits=15, decimal_places=2, help_text=help_text
     )
+
+
+class DealsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, deal) -> str:
+        close = f", closes {deal.expected_close_on:%d %b}" if deal.expected_close_on else ""
+        return f"{deal.name or deal.external_id} · {deal.stage.name}{close}"
 
 
 class SubmitForm(forms.Form):
@@ -21,6 +28,17 @@ class SubmitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What moved since last week, what the call rests on.",
     )  # fmt: skip
+    deals = DealsField(
+        queryset=Deal.objects.none(), required=False, label="The deals behind it (optional)",
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, deals=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if deals is None:
+            del self.fields["deals"]
+        else:
+            self.fields["deals"].queryset = deals
 
 
 class AdjustForm(forms.Form):

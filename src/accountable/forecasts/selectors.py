@@ -241,3 +241,14 @@ def guidance(people: Iterable[int], period: Period, today: date) -> Guidance:
             by_category[category] += part
             weighted += part * probability / 100
     return Guidance(won, dict(by_category), weighted.quantize(Decimal("0.01")))
+
+
+def open_deals_closing(person: Person, period: Period, today: date) -> QuerySet[Deal]:
+    """The person's open deals (owned or split) expected to close in the rest of the
+    period: what a call may name as the deals behind it."""
+    return (
+        Deal.objects.filter(credit.credits_people([person.pk]), status=DealStatus.OPEN)
+        .filter(expected_close_on__gte=max(today, period.start), expected_close_on__lte=period.end)
+        .select_related("stage")
+        .order_by("expected_close_on", "pk")
+    )

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accountable.audit.services import audit_record, snapshot
-from accountable.crm.models import Deal
+from accountable.crm import credit
+from accountable.crm.models import Deal, DealStatus
 from accountable.forecasts import weeks
 from accountable.forecasts.errors import ForecastError
 from accountable.forecasts.models import ForecastAdjustment, ForecastSubmission
@@ -118,6 +119,9 @@ def forecast_submit(
     submission.save()
     chosen = list(deals)
     if chosen:
+        credited = Deal.objects.filter(credit.credits_people([person.pk]), status=DealStatus.OPEN)
+        if credited.filter(pk__in=[d.pk for d in chosen]).count() != len(chosen):
+            raise ForecastError("The deals behind a call are open deals credited to the person.")
         submission.deals.set(chosen)
     audit_record(
         actor=actor,

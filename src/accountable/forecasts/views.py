@@ -66,7 +66,8 @@ def mine(request):
     today = timezone.localdate()
     may_submit = abilities.may(user, abilities.SUBMIT_FORECASTS, user)
     week = weeks.open_week()
-    form = SubmitForm(request.POST or None) if may_submit else None
+    closing = selectors.open_deals_closing(user, period, today) if may_submit else None
+    form = SubmitForm(request.POST or None, deals=closing) if may_submit else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied("Your role does not submit forecasts.")
@@ -84,7 +85,10 @@ def mine(request):
                 )
                 return redirect(f"{reverse('forecasts:mine')}?period={period.label}")
     calls = list(
-        selectors.visible(user).filter(person=user, period=period.label).order_by("-week_of")
+        selectors.visible(user)
+        .filter(person=user, period=period.label)
+        .prefetch_related("deals")
+        .order_by("-week_of")
     )
     this_week = next((c for c in calls if c.week_of == week), None)
     if form is not None and not form.is_bound and this_week is not None:
@@ -92,6 +96,7 @@ def mine(request):
             "commit": this_week.commit,
             "best_case": this_week.best_case,
             "note": this_week.note,
+            "deals": [deal.pk for deal in this_week.deals.all()],
         }
     past = _past(period, PAST_QUARTERS)
     accuracy = [(p, selectors.accuracy([user.pk], p, today).get(user.pk)) for p in past]
