@@ -18,6 +18,7 @@ from accountable.commitments.errors import CommitmentError
 from accountable.commitments.models import Commitment, State
 from accountable.commitments.tasks import commitments_rejudge
 from accountable.crm.models import ActivityKind, Deal
+from accountable.imports.pipeline import import_rows
 from accountable.org.services import organisation_get
 from accountable.signals.models import WarningSign
 from accountable.signals.services import signals_run
@@ -259,3 +260,34 @@ def test_a_decided_commitment_takes_no_more_reports(org):
     services.commitment_withdraw(actor=org.rep, commitment=commitment, reason="moved on")
     with pytest.raises(CommitmentError, match="withdrawn already"):
         services.commitment_report(actor=org.rep, commitment=commitment, note="late note")
+
+
+def test_a_commitment_is_judged_on_imported_data_and_again_when_an_import_comes_late(
+    org, django_capture_on_commit_callbacks
+):
+    commitment = services.commitment_add(
+        actor=org.rep, person=org.rep, metric="calls", value=3, start_on=MON, due_on=FRI
+    )
+
+    def calls(*days: str) -> list[dict[str, str]]:
+        return [
+            {"external_id": f"C-{day}-{n}", "owner_email": "rep@acme.test", "kind": "call",
+             "occurred_at": f"{day} 10:0{n}"}
+            for n, day in enumerate(days)
+        ]  # fmt: skip
+
+    import_rows(
+        kind="activities", rows=calls("2026-09-14", "2026-09-17"), actor=org.admin, source="api"
+    )
+    with time_machine.travel(datetime(2026, 9, 21, 8, tzinfo=UTC), tick=False):
+        services.commitments_judge()
+        commitment.refresh_from_db()
+        assert (commitment.state, commitment.actual) == (State.PARTLY, Decimal(2))
+        # Friday's calls, imported on Monday: the import announces the days, and the
+        # commitment is judged again once it has committed.
+        with django_capture_on_commit_callbacks(execute=True):
+            import_rows(kind="activities", rows=calls("2026-09-18"), actor=org.admin, source="api")
+        [queued] = DBTaskResult.objects.filter(task_path__endswith="commitments_rejudge")
+        commitments_rejudge.call(*queued.args_kwargs["args"])
+    commitment.refresh_from_db()
+    assert (commitment.state, commitment.actual) == (State.MET, Decimal(3))
