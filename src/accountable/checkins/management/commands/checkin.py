@@ -19,20 +19,18 @@ from django.utils import timezone
 
 from accountable.checkins.models import CheckIn, CheckinState
 from accountable.checkins.selectors import agenda
-from accountable.org.calendar import EARLIEST, LATEST
+from accountable.org.calendar import PeriodError, parse_date
 from accountable.org.models import Person, Role
 
 
 def _day(text: str) -> date:
+    """The day of `--as-of` (today when not given), as every command reads a day."""
     if not text:
         return timezone.localdate()
     try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(f'Write the day as YYYY-MM-DD, not "{text}".') from None
-    if not EARLIEST <= day <= LATEST:
-        raise CommandError(f"Choose a day between {EARLIEST:%Y} and {LATEST:%Y}.")
-    return day
+        return parse_date(text)
+    except PeriodError as error:
+        raise CommandError(str(error)) from None
 
 
 def _manager_of(person: Person) -> Person:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accountable.forecasts import selectors, services
 from accountable.forecasts.errors import ForecastError
 from accountable.forecasts.models import ForecastSubmission
-from accountable.org.calendar import EARLIEST, LATEST
+from accountable.org.calendar import PeriodError, parse_date
 from accountable.org.models import Person
 
 
@@ -35,15 +35,13 @@ def _person(email: str) -> Person:
 
 
 def _day(text: str) -> date | None:
+    """The day of `--week`, as every command reads a day (None when not given)."""
     if not text:
         return None
     try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(f'Write the day as YYYY-MM-DD, not "{text}".') from None
-    if not EARLIEST <= day <= LATEST:
-        raise CommandError(f"Choose a day between {EARLIEST:%Y} and {LATEST:%Y}.")
-    return day
+        return parse_date(text)
+    except PeriodError as error:
+        raise CommandError(str(error)) from None
 
 
 def _money(value) -> str | None:
