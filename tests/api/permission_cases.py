@@ -94,6 +94,57 @@ def _time_off_of(who: str):
     return build
 
 
+def _forecast_of(who: str, name: str = "api:forecast_adjust"):
+    def build(org: Org) -> str:
+        from accountable.forecasts.models import ForecastSubmission
+        from accountable.forecasts.weeks import open_week
+
+        call, _ = ForecastSubmission.objects.get_or_create(
+            person=getattr(org, who),
+            period="2099-Q1",
+            week_of=open_week(),
+            defaults={"commit": 100, "best_case": 150},
+        )
+        return reverse(name, kwargs={"forecast_id": call.pk})
+
+    return build
+
+
+def _accuracy_of(period: str):
+    return lambda org: reverse("api:forecast_accuracy") + (f"?period={period}" if period else "")
+
+
+def _checkin_of(who: str, manager: str, name: str):
+    def build(org: Org) -> str:
+        from accountable.checkins.models import CheckIn
+
+        checkin, _ = CheckIn.objects.get_or_create(
+            person=getattr(org, who),
+            manager=getattr(org, manager),
+            defaults={"starts_at": "2027-03-02T14:00:00Z", "private_notes": "perm"},
+        )
+        return reverse(name, kwargs={"checkin_id": checkin.pk})
+
+    return build
+
+
+def _review_of(who: str, name: str):
+    def build(org: Org) -> str:
+        from accountable.checkins.models import PipelineReview
+
+        review, _ = PipelineReview.objects.get_or_create(
+            person=getattr(org, who), defaults={"since": "2027-02-15", "held_on": "2027-03-01"}
+        )
+        return reverse(name, kwargs={"review_id": review.pk})
+
+    return build
+
+
+# A record of our rep's: everyone sees it. One of another region's rep: hidden from a rep
+# and a manager elsewhere; an executive and an admin see it.
+SEES_OTHER = api({"rep": HIDDEN, "manager": HIDDEN, "executive": OK, "admin": OK})
+
+
 def _commitment_of(who: str, name: str = "api:commitment_get"):
     def build(org: Org) -> str:
         from accountable.commitments.models import Commitment
@@ -206,6 +257,130 @@ CASES: dict[str, list[Case]] = {
             ),
         ]
     },
+    "api:forecast_list": [Case(url("api:forecast_list"), api(everyone(OK)))],
+    "api:forecast_submit": [
+        Case(
+            url("api:forecast_submit"),
+            api(holders(abilities.SUBMIT_FORECASTS, yes=BAD_BODY)),
+            method="post",
+            note="no JSON body: whoever submits forecasts calls their own",
+        )
+    ],
+    "api:forecast_adjust": [
+        Case(_forecast_of("rep"), everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED), note="POST only"),
+        Case(
+            _forecast_of("rep"),
+            api(holders(abilities.ADJUST_FORECASTS, yes=BAD_BODY)),
+            method="post",
+            note="no JSON body: managers and admins adjust; the role is refused before the "
+            "body is read",
+        ),
+    ],
+    "api:forecast_accuracy": [
+        Case(_accuracy_of("2026-Q3"), api(everyone(OK)), note="each sees the calls they may"),
+        Case(_accuracy_of(""), api(everyone(UNREADABLE)), note="the period is required"),
+    ],
+    "api:checkin_list": [Case(url("api:checkin_list"), api(everyone(OK)))],
+    "api:checkin_schedule": [
+        Case(
+            url("api:checkin_schedule"),
+            api(holders(abilities.RUN_CHECKINS, yes=BAD_BODY)),
+            method="post",
+            note="no JSON body: managers and admins schedule",
+        )
+    ],
+    **{
+        name: [
+            Case(_checkin_of("rep", "manager", name), api(everyone(OK)), note="the rep's own"),
+            Case(
+                _checkin_of("other_rep", "other_manager", name),
+                SEES_OTHER,
+                note="a rep of another region's",
+            ),
+        ]
+        for name in ("api:checkin_get", "api:checkin_agenda")
+    },
+    "api:checkin_hold": [
+        Case(
+            _checkin_of("rep", "manager", "api:checkin_hold"),
+            everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+            note="POST only",
+        ),
+        Case(
+            _checkin_of("rep", "manager", "api:checkin_hold"),
+            api(holders(abilities.RUN_CHECKINS)),
+            method="post",
+            note="the rep's manager and an admin hold it; it has no body",
+        ),
+        Case(
+            _checkin_of("other_rep", "other_manager", "api:checkin_hold"),
+            api({**holders(abilities.RUN_CHECKINS), "manager": HIDDEN}),
+            method="post",
+            note="a rep of another region's",
+        ),
+    ],
+    **{
+        name: [
+            Case(
+                _checkin_of("rep", "manager", name),
+                everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+                note="POST only",
+            ),
+            Case(
+                _checkin_of("rep", "manager", name),
+                api(holders(ability, yes=BAD_BODY)),
+                method="post",
+                note="no JSON body: " + why,
+            ),
+        ]
+        for name, ability, why in [
+            (
+                "api:checkin_item_add",
+                abilities.SEE_PERSON,
+                "the person and whoever runs their check-ins (the service checks which)",
+            ),
+            ("api:checkin_action_add", abilities.RUN_CHECKINS, "whoever runs check-ins"),
+        ]
+    },
+    "api:self_report_list": [Case(url("api:self_report_list"), api(everyone(OK)))],
+    "api:self_report_submit": [
+        Case(
+            url("api:self_report_submit"),
+            api(holders(abilities.SELF_REPORT, yes=BAD_BODY)),
+            method="post",
+            note="no JSON body: each reports on their own",
+        )
+    ],
+    "api:review_list": [Case(url("api:review_list"), api(everyone(OK)))],
+    "api:review_start": [
+        Case(
+            url("api:review_start"),
+            api(holders(abilities.RUN_CHECKINS, yes=BAD_BODY)),
+            method="post",
+            note="no JSON body: managers and admins review pipelines",
+        )
+    ],
+    "api:review_get": [
+        Case(_review_of("rep", "api:review_get"), api(everyone(OK)), note="the rep's own"),
+        Case(
+            _review_of("other_rep", "api:review_get"),
+            SEES_OTHER,
+            note="a rep of another region's",
+        ),
+    ],
+    "api:review_decision_add": [
+        Case(
+            _review_of("rep", "api:review_decision_add"),
+            everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED),
+            note="POST only",
+        ),
+        Case(
+            _review_of("rep", "api:review_decision_add"),
+            api(holders(abilities.RUN_CHECKINS, yes=BAD_BODY)),
+            method="post",
+            note="no JSON body: whoever reviews pipelines",
+        ),
+    ],
     "api:stages": [Case(url("api:stages"), api(everyone(OK)), note="everyone reads the stages")],
     **{
         name: [

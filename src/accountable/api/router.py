@@ -11,8 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from accountable.api import checkins as checkins_api
 from accountable.api import commitments as commitments_api
 from accountable.api import crm as crm_api
+from accountable.api import forecasts as forecasts_api
 from accountable.api import goals as goals_api
 from accountable.api import imports as imports_api
 from accountable.api import org as org_api
@@ -21,8 +23,10 @@ from accountable.api import scorecards as scorecards_api
 from accountable.api import signals as signals_api
 from accountable.api.auth import InvalidToken, callers
 from accountable.api.docs import LocalSwagger
+from accountable.checkins.errors import CheckinError
 from accountable.commitments.errors import CommitmentError
 from accountable.crm.errors import CrmError
+from accountable.forecasts.errors import ForecastError
 from accountable.imports.errors import ImportFileError, ImportNotAllowed
 from accountable.org.calendar import PeriodError
 
@@ -66,6 +70,26 @@ api = NinjaAPI(
                 "name": "commitments",
                 "description": "Promises of an outcome by a due date: recorded, reported on, "
                 "confirmed, withdrawn; judged by the data.",
+            },
+            {
+                "name": "forecasts",
+                "description": "Weekly calls of what will close in a period (commit, best "
+                "case), the manager's adjustments beside them, and how accurate they were.",
+            },
+            {
+                "name": "check-ins",
+                "description": "1:1 check-ins of a manager and one of their people: "
+                "scheduled, prepared from the data, held; agenda items and action items.",
+            },
+            {
+                "name": "self-reports",
+                "description": "A person's own report on their days, on a cadence, with "
+                "their numbers filled in.",
+            },
+            {
+                "name": "pipeline reviews",
+                "description": "Reviews of a person's or a team's pipeline: coverage, what "
+                "moved, stale deals, and a decision on each deal discussed.",
             },
         ]
     },
@@ -112,6 +136,16 @@ def commitment_error(request: HttpRequest, exc: CommitmentError) -> HttpResponse
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
+@api.exception_handler(ForecastError)
+def forecast_error(request: HttpRequest, exc: ForecastError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(CheckinError)
+def checkin_error(request: HttpRequest, exc: CheckinError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
 @api.exception_handler(ImportFileError)
 def import_file_error(request: HttpRequest, exc: ImportFileError) -> HttpResponse:
     body = {"detail": exc.message, "run_id": exc.run.pk if exc.run else None}
@@ -128,3 +162,5 @@ api.add_router("/v1/", goals_api.router)
 api.add_router("/v1/", scorecards_api.router)
 api.add_router("/v1/", signals_api.router)
 api.add_router("/v1/", commitments_api.router)
+api.add_router("/v1/", forecasts_api.router)
+api.add_router("/v1/", checkins_api.router)
