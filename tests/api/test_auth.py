@@ -124,3 +124,17 @@ def test_token_writes_need_no_csrf_token(org, token):
         headers=token(org.manager, "read", "write"),
     )
     assert response.status_code != 403
+
+
+def test_a_refusal_names_the_roles_in_plain_words(org):
+    from ninja.errors import HttpError
+
+    from accountable.api.auth import _check_role
+
+    with pytest.raises(HttpError) as refused:
+        _check_role(
+            org.executive, ["admin", "manager", "rep", "outside_sales"], "submit a forecast"
+        )
+    said = str(refused.value)
+    assert said.startswith("Only admins, managers, reps and outside sales may submit a forecast")
+    assert said.endswith("; your role is executive.")

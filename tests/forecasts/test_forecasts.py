@@ -167,3 +167,7 @@ def test_a_call_names_the_deals_behind_it_among_the_persons_open_ones(org):
         with pytest.raises(ForecastError, match="credited to the person"):
             submit(org, deals=[theirs])
     assert list(ForecastSubmission.objects.get().deals.all()) == [mine]
+
+
+def test_minus_zero_is_zero(org):
+    assert str(services.amount("-0", "commit")) == "0.00"

@@ -24,9 +24,16 @@ class InvalidToken(Exception):
     """A bearer token that does not open the API (unknown, revoked, expired); answered with 401."""
 
 
+def _plural(role: str) -> str:
+    """A role's people, in words: "admins", "outside sales" (a plural already)."""
+    label = Role(role).label.lower()
+    return label if label.endswith("s") else f"{label}s"
+
+
 def _check_role(person: Person, roles: Sequence[str] | None, action: str) -> None:
     if roles is not None and person.role not in roles:
-        allowed = " and ".join(f"{Role(role).label.lower()}s" for role in roles)
+        names = [_plural(role) for role in roles]
+        allowed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
         role = Role(person.role).label.lower()
         raise HttpError(403, f"Only {allowed} may {action}; your role is {role}.")
 

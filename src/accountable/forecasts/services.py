@@ -37,7 +37,7 @@ def amount(value: object, what: str) -> Decimal:
         raise ForecastError(f'The {what} is an amount of money, not "{value}".') from None
     if not number.is_finite() or number < 0 or number >= MAX_AMOUNT:
         raise ForecastError(f"The {what} is an amount from 0 up.")
-    return number.quantize(Decimal("0.01"))
+    return abs(number).quantize(Decimal("0.01"))  # "-0" is 0
 
 
 def period_get(label: str) -> Period:
