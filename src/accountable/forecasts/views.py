@@ -98,6 +98,7 @@ def mine(request):
             "note": this_week.note,
             "deals": [deal.pk for deal in this_week.deals.all()],
         }
+    locked = {week: weeks.is_locked(week) for week in {c.week_of for c in calls}}  # once a week
     past = _past(period, PAST_QUARTERS)
     accuracy = [(p, selectors.accuracy([user.pk], p, today).get(user.pk)) for p in past]
     context = {
@@ -106,7 +107,7 @@ def mine(request):
         "week": week,
         "deadline": weeks.deadline(week),
         "this_week": this_week,
-        "calls": [(c, weeks.is_locked(c.week_of)) for c in calls],
+        "calls": [(c, locked[c.week_of]) for c in calls],
         "guide": selectors.guidance([user.pk], period, today),
         "accuracy": accuracy,
         "may_see_team": abilities.may(user, abilities.SEE_TEAMS),
