@@ -71,6 +71,8 @@ def test_a_managers_home_is_the_days_work(client, org, day):
     assert page.context["todays_checkins"] == [day]
     assert [i.commitment.text for i in page.context["team_overdue"]] == ["Send the Globex proposal"]
     assert page.context["not_called"] == [org.rep2]
+    late = dict(page.context["late_reports"])
+    assert late[org.rep] == [date(2026, 8, 7), date(2026, 8, 14)]  # Fridays with no report
     assert reverse("checkins:detail", args=[day.pk]) in html and "Rob Rep" in html
 
 

@@ -131,3 +131,11 @@ def test_no_decision_changes_nothing(client, org):
     assert "Choose: confirm the shorter cadence, or decline it." in page.content.decode()
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.PENDING
+
+
+def test_late_days_of_many_people_at_once_are_each_ones(org):
+    reports.report_submit(actor=org.rep, person=org.rep, went_well="x")  # the 4th, late
+    each = {p.pk: reports.late_days(p, WEDNESDAY) for p in (org.rep, org.rep2)}
+    together = reports.late_by_person([org.rep, org.rep2], WEDNESDAY)
+    assert together == {pk: days for pk, days in each.items() if days}
+    assert together[org.rep.pk] == [date(2026, 9, 11)]

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accountable.checkins import selectors as checkins
+from accountable.checkins import self_reports
 from accountable.checkins.models import ActionState, CheckinState
 from accountable.commitments import selectors as commitments
 from accountable.forecasts import selectors as forecasts
@@ -96,8 +97,12 @@ def _team_work(user, quarter, today) -> dict:
     team_reps = [r for r in reps if r.person_id != user.pk]
     people = {p.pk: p for p in _people(user, [r.person_id for r in team_reps])}
     calls = forecasts.latest(user, list(people.values()), quarter) if people else []
+    reps = [p for p in people.values() if p.role == Role.REP]
+    lateness = self_reports.late_by_person(reps, today)
+    late = [(p, lateness[p.pk]) for p in reps if p.pk in lateness]
     return {
         "behind": [(r, why.get(r.person_id, "")) for r in behind[:SHOWN]],
+        "late_reports": late[:SHOWN],
         "behind_count": len(behind),
         "new_warnings": list(new.order_by("-first_seen_on")[:SHOWN]),
         "todays_checkins": list(meetings.order_by("starts_at")),

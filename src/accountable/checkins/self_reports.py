@@ -66,6 +66,25 @@ def late_days(person: Person, today: date) -> list[date]:
     return [day for day in due if day not in done]
 
 
+def late_by_person(people: list[Person], today: date) -> dict[int, list[date]]:
+    """{person id: late due days} of many people in two queries (`late_days` of each)."""
+    start = today - timedelta(days=LATE_WINDOW_DAYS)
+    ids = [p.pk for p in people]
+    cadences = {c.person_id: c for c in ReportingCadence.objects.filter(person_id__in=ids)}
+    done: dict[int, set[date]] = {}
+    rows = SelfReport.objects.filter(person_id__in=ids, due_on__gte=start, due_on__lt=today)
+    for person_id, due_on in rows.values_list("person_id", "due_on"):
+        done.setdefault(person_id, set()).add(due_on)
+    late = {}
+    for person in people:
+        cadence = cadences.get(person.pk) or ReportingCadence(person=person)
+        days = due_days(cadence, start, today - timedelta(days=1))
+        missing = [day for day in days if day not in done.get(person.pk, set())]
+        if missing:
+            late[person.pk] = missing
+    return late
+
+
 def open_due(person: Person, today: date) -> date:
     """The due day a report made today is for: the oldest late one, else the next."""
     late = late_days(person, today)
