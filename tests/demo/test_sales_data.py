@@ -471,7 +471,12 @@ def test_the_result_counts_what_was_written(demo):
     assert sales["split_deals"] == len(demo.splits)
     assert sales["targets"] == len(demo.targets)
     assert demo.result.counts["activities"] == sales["activities"]
-    assert set(demo.result.seconds) == {"organisation", "sales_data", "rollups"}
+    assert set(demo.result.seconds) == {"organisation", "sales_data", "rollups", "loop"}
+    loop = demo.result.loop  # tests/demo/test_loop.py looks at the rows themselves
+    assert set(loop) == {
+        "forecasts", "commitments", "checkins", "action_items", "loop_audit_entries",
+    }  # fmt: skip
+    assert all(loop.values())
 
 
 def test_the_scorecards_count_every_activity_the_demo_wrote(demo):

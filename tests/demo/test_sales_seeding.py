@@ -11,10 +11,13 @@ from datetime import date
 import pytest
 from django.db import transaction
 
+from accountable.checkins.models import ActionItem, CheckIn
+from accountable.commitments.models import Commitment
 from accountable.crm.models import Activity, Deal, DealStageChange
 from accountable.demo.bulk import BatchInserter, timestamper
 from accountable.demo.generator import generate_demo
 from accountable.demo.sales import SalesWindow
+from accountable.forecasts.models import ForecastSubmission
 from accountable.org.calendar import FiscalCalendar
 from accountable.targets.models import Target
 from tests.factories import PersonFactory
@@ -54,7 +57,23 @@ def _snapshot() -> dict[str, object]:
     targets = Target.objects.order_by(
         "person__email", "team__name", "metric", "period"
     ).values_list("person__email", "team__name", "metric", "period", "value")
+    forecasts = ForecastSubmission.objects.order_by(
+        "person__email", "period", "week_of"
+    ).values_list(
+        "person__email", "period", "week_of", "commit", "best_case", "note", "submitted_at"
+    )
+    commitments = Commitment.objects.order_by("person__email", "due_on", "metric").values_list(
+        "person__email", "metric", "value", "start_on", "due_on", "state", "actual"
+    )
+    checkins = CheckIn.objects.order_by("person__email", "starts_at").values_list(
+        "person__email", "manager__email", "starts_at", "state", "shared_notes", "private_notes",
+        "uid",
+    )  # fmt: skip
+    actions = ActionItem.objects.order_by("about__email", "due_on", "text").values_list(
+        "about__email", "owner__email", "text", "due_on", "state", "done_on"
+    )
     return {
+        "loop": _digest([*forecasts, *commitments, *checkins, *actions]),
         "deals": _digest(deals),
         "history": _digest(history),
         "activities": _digest(activities),
@@ -90,7 +109,7 @@ def test_another_seed_gives_other_sales_data(tmp_path):
     _, seven = _generate(tmp_path, seed=7)
     _, eight = _generate(tmp_path, seed=8)
 
-    for key in ("deals", "history", "activities"):
+    for key in ("deals", "history", "activities", "loop"):
         assert seven[key] != eight[key], key
     assert seven["per_person"] != eight["per_person"]
 

@@ -10,9 +10,11 @@ It works in steps: `plan_organisation` decides the organisation (names,
 e-mails, teams, start dates, archetypes) from the seed alone, with no database;
 `_write_plan` stores it; then `accountable.demo.sales` gives every rep their
 accounts, deals, activities, feedback and targets, drawn from their archetype's
-behaviour (SPEC §9). Same seed, same `people`, same `today`: same organisation,
-same sales data and the same ground truth. All dates are relative to `today`,
-so the demo always looks current.
+behaviour (SPEC §9); and `accountable.demo.loop` their forecast calls,
+commitments and check-ins, drawn from that data and their planted habits
+(`accountable.demo.habits`). Same seed, same `people`, same `today`: same
+organisation, same sales data and the same ground truth. All dates are relative
+to `today`, so the demo always looks current.
 
 `people` counts everyone created: the admin, the executive, the regional and
 team managers, and the reps, including the four demo logins.
@@ -40,9 +42,11 @@ from accountable.audit.services import audit_record
 from accountable.crm.models import Account
 from accountable.demo.archetypes import archetype_get, deal_archetypes
 from accountable.demo.errors import DemoError
+from accountable.demo.habits import habit_warnings, habits_truth
+from accountable.demo.loop import COMMITMENT_WEEKS, LoopPlan, loop_data_create, loop_plan
 from accountable.demo.sales import DEFAULT_WEEKS, SalesWindow, sales_data_create
 from accountable.demo.timeline import RepTimeline
-from accountable.org.calendar import FiscalCalendar
+from accountable.org.calendar import FiscalCalendar, Kind
 from accountable.org.models import Person, PersonChange, Role, Team, TeamKind
 from accountable.org.services import (
     organisation_update,
@@ -242,8 +246,9 @@ class DemoResult:
     """What `generate_demo` created, for the command line and the bench to report.
 
     `sales` counts the sales-data rows by kind (accounts, deals, activities, …;
-    empty when none were asked for); `seconds` times the organisation and the
-    sales data separately.
+    empty when none were asked for), `loop` the forecast calls, commitments,
+    check-ins and action items; `seconds` times the organisation, the sales data,
+    the rollups and the loop separately.
     """
 
     organisation: str
@@ -256,6 +261,10 @@ class DemoResult:
     today: date
     sales: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    # The accountability loop (with the sales data): rows by kind, and the reps given
+    # a planted habit (email → habit keys).
+    loop: dict[str, int] = field(default_factory=dict)
+    habits: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def teams(self) -> int:
@@ -575,12 +584,41 @@ def _set_login_passwords(plan: OrganisationPlan) -> list[tuple[str, str, str]]:
     return sorted(logins, key=lambda login: order.index(login[0]))
 
 
+def _loop_truth(
+    truth: dict[str, object], plan: OrganisationPlan, loop: LoopPlan, first_week: date
+) -> None:
+    """Add the loop to the ground truth: each of its reps' habits (with the warnings
+    and the forecast bias they call for) and what the loop covers."""
+    judged = DEMO_CALENDAR.period(Kind.QUARTER, plan.today).previous().label
+    people = truth["people"]
+    for rep in loop.reps:
+        keys = loop.habits_of(rep.email)
+        record = people[rep.email]  # type: ignore[index]
+        record.update(habits_truth(keys))
+        record["expected_warnings"] = [*record["expected_warnings"], *habit_warnings(keys)]
+        if record["expected_forecast_bias"]:
+            record["facts"]["forecast_judged_in"] = judged
+        if {"keeper", "misser"} & set(keys):
+            record["facts"]["commitments_from"] = first_week.isoformat()
+    truth["loop"] = {
+        "reps": len(loop.reps),
+        "forecast_judged_in": judged,
+        "commitments_from": first_week.isoformat(),
+    }
+
+
 def _write_ground_truth(
-    plan: OrganisationPlan, path: Path, sales: dict[str, object] | None
+    plan: OrganisationPlan,
+    path: Path,
+    sales: dict[str, object] | None,
+    loop: LoopPlan | None = None,
 ) -> None:
     truth = plan.ground_truth()
     if sales is not None:
         truth["sales_data"] = sales
+    if loop is not None:
+        this_week = DEMO_CALENDAR.period(Kind.WEEK, plan.today).start
+        _loop_truth(truth, plan, loop, this_week - timedelta(weeks=COMMITMENT_WEEKS))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n")
 
@@ -660,7 +698,9 @@ def generate_demo(
     `people` counts everyone created (admin, executive, managers and reps,
     the four demo logins included). With `sales_data` (the default) every rep
     gets `weeks` weeks of activities up to `today`, the deals behind them,
-    feedback and quarterly targets; `activities_per_rep_week` asks for more
+    feedback and quarterly targets, and then their weekly forecast calls,
+    commitments and check-ins (`accountable.demo.loop`; in a very large
+    organisation, the first teams' reps only); `activities_per_rep_week` asks for more
     (or fewer) activities than the realistic 60-odd, for benchmarks.
     `progress(done, total)` counts people stored, then reps given their data.
     Raises DemoError, with a readable message, if the database already holds
@@ -679,6 +719,8 @@ def generate_demo(
     seconds: dict[str, float] = {}
     sales: dict[str, int] = {}
     sales_truth: dict[str, object] | None = None
+    loop: LoopPlan | None = None
+    loop_counts: dict[str, int] = {}
     with transaction.atomic():
         started = time.perf_counter()
         logins = _write_plan(plan, lambda done, _people: report(done, total))
@@ -699,6 +741,14 @@ def generate_demo(
             rollups.rebuild()
             seconds["rollups"] = round(time.perf_counter() - started, 3)
             window = SalesWindow(today=today, weeks=weeks, calendar=DEMO_CALENDAR)
+            # The accountability loop reads the sales data as the board does: after
+            # the rollups.
+            started = time.perf_counter()
+            loop = loop_plan(plan)
+            loop_counts = loop_data_create(
+                plan, loop, calendar=DEMO_CALENDAR, history_from=window.activities_from
+            )
+            seconds["loop"] = round(time.perf_counter() - started, 3)
             sales_truth = {
                 "activities_from": window.activities_from.isoformat(),
                 "deals_from": window.deals_from.isoformat(),
@@ -706,7 +756,7 @@ def generate_demo(
                 "activities_per_rep_week": activities_per_rep_week,
             }
         # Inside the transaction: if the file cannot be written, nothing is kept.
-        _write_ground_truth(plan, path, sales_truth)
+        _write_ground_truth(plan, path, sales_truth, loop)
     return DemoResult(
         organisation=plan.company,
         teams_by_kind=dict(Counter(str(team.kind) for team in plan.teams)),
@@ -718,4 +768,6 @@ def generate_demo(
         today=today,
         sales=sales,
         seconds=seconds,
+        loop=loop_counts,
+        habits=dict(loop.habits) if loop else {},
     )

@@ -52,6 +52,13 @@ class Command(BaseCommand):
                 f"{sales['activities']:,} activities and {sales['targets']:,} targets; "
                 f"ground truth in {result.ground_truth_path}"
             )
+            loop = result.loop
+            if loop:
+                self.stdout.write(
+                    f"With {loop['forecasts']:,} forecast calls, {loop['commitments']:,} "
+                    f"commitments, {loop['checkins']:,} check-ins and "
+                    f"{loop['action_items']:,} action items (see Follow-up)."
+                )
             self._judge(result.today)
         self._print_logins(addr)
         if no_serve:

@@ -7,8 +7,10 @@ For each seed, generates the demo organisation in a scratch database (never the
 real one; see `core.scratch`), runs the engine as the nightly job would, and
 prints precision and recall per warning kind and per diagnosis cause against
 the ground-truth file, the overall recall, and the false-alarm rate among the
-star and steady reps. The engine never sees the ground truth; only this scoring
-step reads it.
+star and steady reps; then the planted habits of the accountability loop the
+product shows right (the over-caller's and the sandbagger's forecast bias, the
+missers' and keepers' missed-commitments warning). The engine never sees the
+ground truth; only this scoring step reads it.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ SCRATCH_FLAG = "ACCOUNTABLE_EVALUATE_SCRATCH"
 
 
 class Command(BaseCommand):
-    help = "Generate the demo in a scratch database, run the engine, score it (precision, recall)."
+    help = (
+        "Generate the demo in a scratch database, run the engine, score it (precision, "
+        "recall) and the planted forecast and commitment habits."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, nargs="+", default=[7], help="One or more seeds.")
@@ -95,6 +100,17 @@ class Command(BaseCommand):
             out(f"missed: {line}")
         for line in figures["false_alarm_detail"]:
             out(f"false alarm: {line}")
+        out("")
+        out(
+            f"Planted habits shown right: {figures['habits_right']} of "
+            f"{figures['habits_planted']} (forecast bias over the last complete quarter; "
+            "missed_commitments on missers, not on keepers)."
+        )
+        out(f"{'planted habit':<20} {'reps':>4} {'right':>6}")
+        for name, tally in figures["habits"].items():
+            out(f"{name:<20} {tally['planted']:>4} {tally['right']:>6}")
+        for line in figures["habits_wrong"]:
+            out(f"habit not shown: {line}")
         out("")
 
 
