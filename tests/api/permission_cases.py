@@ -118,10 +118,11 @@ def _checkin_of(who: str, manager: str, name: str):
     def build(org: Org) -> str:
         from accountable.checkins.models import CheckIn
 
-        checkin, _ = CheckIn.objects.get_or_create(
-            person=getattr(org, who),
-            manager=getattr(org, manager),
-            defaults={"starts_at": "2027-03-02T14:00:00Z", "private_notes": "perm"},
+        # The first of them: holding a weekly check-in schedules the next of the series.
+        people = {"person": getattr(org, who), "manager": getattr(org, manager)}
+        checkin = CheckIn.objects.filter(**people).order_by("pk").first()
+        checkin = checkin or CheckIn.objects.create(
+            **people, starts_at="2027-03-02T14:00:00Z", private_notes="perm"
         )
         return reverse(name, kwargs={"checkin_id": checkin.pk})
 

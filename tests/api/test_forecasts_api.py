@@ -270,7 +270,7 @@ def test_accuracy_per_person_the_caller_may_see_and_for_them_together(client, or
     assert (under["person"], under["bias"]) == ("rep2@acme.test", pytest.approx(-0.2667, abs=1e-4))
     assert manager["team"] == {
         "submissions": 6,
-        "won": "6000.00",
+        "won": "2000.00",  # what the two won together (the weights: 6,000 over 6 calls)
         "mean_abs_error": pytest.approx(1600 / 6000, abs=1e-4),
         "bias": 0.0,
         "why": "",

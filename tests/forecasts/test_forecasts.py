@@ -135,7 +135,7 @@ def test_accuracy_shows_who_over_calls_and_who_sandbags(org):
     assert over.bias == pytest.approx((0.5 + 0.2 + 0.1) / 3)
     assert under.bias == pytest.approx(-(0.5 + 0.2 + 0.1) / 3)
     team = selectors.team_accuracy([org.rep.pk, org.rep2.pk], q3, today=date(2026, 10, 1))
-    assert team.submissions == 6 and team.won == 6000
+    assert team.submissions == 6 and team.won == 2000  # what the two won, together
     assert team.mean_abs_error == pytest.approx(1600 / 6000) and team.bias == pytest.approx(0)
 
 

@@ -6,6 +6,7 @@ from django import forms
 
 from accountable.crm.models import Deal
 from accountable.forecasts.services import NOTE_LENGTH
+from accountable.org.forms import PeopleField
 
 
 def _money(label: str, help_text: str = "") -> forms.DecimalField:
@@ -14,7 +15,10 @@ def _money(label: str, help_text: str = "") -> forms.DecimalField:
     )
 
 
-class DealsField(forms.ModelMultipleChoiceField):
+class DealsField(PeopleField):
+    """Deals chosen by id (an id past what the database holds is refused as unknown,
+    as `PeopleField` refuses it)."""
+
     def label_from_instance(self, deal) -> str:
         close = f", closes {deal.expected_close_on:%d %b}" if deal.expected_close_on else ""
         return f"{deal.name or deal.external_id} · {deal.stage.name}{close}"

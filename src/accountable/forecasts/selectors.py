@@ -185,7 +185,9 @@ def _accuracy(commits: list[Decimal], person_id: int, period: Period, today: dat
 
 
 def team_accuracy(people: Iterable[int], period: Period, today: date | None = None) -> Accuracy:
-    """Every submission of the people together, weighted: Σ|commit - won| ÷ Σwon."""
+    """Every call of the people together, each against its own person's won revenue and
+    weighted by it: Σ|commit - won| ÷ Σwon over the calls (and the signed form for bias).
+    `won` is what the people won in the period together."""
     today = today or timezone.localdate()
     ids = list(people)
     commits = _commits(ids, period)
@@ -194,15 +196,19 @@ def team_accuracy(people: Iterable[int], period: Period, today: date | None = No
         return Accuracy(0, None, why="no calls for the period")
     if today <= period.end:
         return Accuracy(n, None, why=f"{period.label} is not over: not enough data yet")
-    missed = total_won = Decimal(0)
-    for person_id, theirs in commits.items():
-        won = actuals.total("revenue", [person_id], period.start, period.end)
-        missed += sum(abs(c - won) for c in theirs)
-        total_won += won * len(theirs)
-    if not total_won:
-        return Accuracy(n, total_won, why="nothing was won in the period")
-    signed = sum(sum(c for c in theirs) for theirs in commits.values()) - total_won
-    return Accuracy(n, total_won, float(missed / total_won), float(signed / total_won))
+    won = won_by_person(list(commits), period, period.end)
+    team_won = sum((won.get(pid, Decimal(0)) for pid in commits), Decimal(0))
+    weights = sum(
+        (won.get(pid, Decimal(0)) * len(theirs) for pid, theirs in commits.items()), Decimal(0)
+    )
+    if not weights:
+        return Accuracy(n, team_won, why="nothing was won in the period")
+    missed = sum(
+        (abs(c - won.get(pid, Decimal(0))) for pid, theirs in commits.items() for c in theirs),
+        Decimal(0),
+    )
+    signed = sum((sum(theirs, Decimal(0)) for theirs in commits.values()), Decimal(0)) - weights
+    return Accuracy(n, team_won, float(missed / weights), float(signed / weights))
 
 
 @dataclass(frozen=True)
