@@ -132,3 +132,13 @@ def test_the_scorecard_shows_how_many_commitments_were_kept(client, org):
     assert (
         "none due" in client.get(reverse("scorecards:person", args=[org.rep2.pk])).content.decode()
     )
+
+
+def test_a_long_list_shows_the_first_hundred_and_says_so(client, org):
+    Commitment.objects.bulk_create(
+        Commitment(person=org.rep2, text=f"c{n}", due_on="2026-09-18") for n in range(105)
+    )
+    client.force_login(org.manager)
+    page = client.get(LIST)
+    assert len(page.context["theirs"]) == 100 and page.context["theirs_count"] == 105
+    assert "The first 100 of 105, soonest due first" in page.content.decode()

@@ -17,6 +17,8 @@ from accountable.commitments.models import State
 from accountable.org import abilities
 from accountable.org.scoping import ability_required, visible_people
 
+SHOWN = 100  # rows a list shows; the filters narrow the rest down
+
 STANDINGS = [
     (judge.OVERDUE, "Overdue"),
     (judge.DUE_SOON, "Due soon"),
@@ -56,11 +58,14 @@ def commitment_list(request):
     person = people.filter(pk=_int(request.GET.get("person"))).first()
     wanted = [s for s, _ in STANDINGS if s in request.GET.getlist("state")]
     listed = selectors.commitment_list(request.user, as_of=today, person=person, standings=wanted)
+    theirs = [item for item in listed if item.commitment.person_id != request.user.pk]
     context = {
         "form": form,
         "listed": listed,
-        "mine": [item for item in listed if item.commitment.person_id == request.user.pk],
-        "theirs": [item for item in listed if item.commitment.person_id != request.user.pk],
+        "mine": [item for item in listed if item.commitment.person_id == request.user.pk][:SHOWN],
+        "theirs": theirs[:SHOWN],
+        "theirs_count": len(theirs),
+        "shown": SHOWN,
         "people": people if people.exclude(pk=request.user.pk).exists() else None,
         "person": person,
         "standings": STANDINGS,
