@@ -9,11 +9,9 @@ them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -21,6 +19,7 @@ from ninja.responses import Status
 from pydantic import AwareDatetime
 
 from accountable.api.auth import callers
+from accountable.api.people import person_by_email
 from accountable.checkins import pipeline_review as reviews
 from accountable.checkins import selectors, services
 from accountable.checkins import self_reports as reports
@@ -244,26 +243,6 @@ def _item(item: AgendaItem) -> dict[str, Any]:
     }
 
 
-def _person(viewer: Person, email: str) -> Person | None:
-    """The person with this e-mail among those the viewer may see (404 otherwise);
-    None for no e-mail."""
-    text = (email or "").strip()
-    if not text:
-        return None
-    found = visible_people(viewer).filter(email__iexact=text).first()
-    if found is None:
-        raise HttpError(404, f"No one with the e-mail {text} among the people you may see.")
-    return found
-
-
-def _call(service: Callable[..., Any], **kwargs) -> Any:
-    # A CheckinError is answered 400 by the API's handler (`api.router`).
-    try:
-        return service(**kwargs)
-    except PermissionDenied as error:
-        raise HttpError(403, str(error)) from error
-
-
 @router.get(
     "/checkins",
     response=list[CheckinOut],
@@ -274,7 +253,7 @@ def _call(service: Callable[..., Any], **kwargs) -> Any:
 )
 def checkin_list(request: HttpRequest, filters: Query[CheckinFilters]):
     found = selectors.visible(request.user)
-    person = _person(request.user, filters.person)
+    person = person_by_email(request.user, filters.person)
     if person is not None:
         found = found.filter(person=person)
     if filters.state:
@@ -324,10 +303,9 @@ def checkin_agenda(request: HttpRequest, checkin_id: int):
     auth=RUNNERS,
 )
 def checkin_schedule(request: HttpRequest, body: CheckinIn):
-    checkin = _call(
-        services.checkin_schedule,
+    checkin = services.checkin_schedule(
         actor=request.user,
-        person=_person(request.user, body.person),
+        person=person_by_email(request.user, body.person),
         starts_at=body.starts_at,
         minutes=body.minutes,
         recurrence=body.recurrence,
@@ -347,7 +325,7 @@ def checkin_schedule(request: HttpRequest, body: CheckinIn):
 )
 def checkin_hold(request: HttpRequest, checkin_id: int):
     checkin = selectors.checkin_get(request.user, checkin_id)
-    following = _call(services.checkin_hold, actor=request.user, checkin=checkin)
+    following = services.checkin_hold(actor=request.user, checkin=checkin)
     return {"held": _checkin(checkin), "next": _checkin(following) if following else None}
 
 
@@ -363,7 +341,7 @@ def checkin_hold(request: HttpRequest, checkin_id: int):
 )
 def checkin_item_add(request: HttpRequest, checkin_id: int, body: AgendaItemIn):
     checkin = selectors.checkin_get(request.user, checkin_id)
-    item = _call(services.agenda_add, actor=request.user, checkin=checkin, text=body.text)
+    item = services.agenda_add(actor=request.user, checkin=checkin, text=body.text)
     return Status(201, _item(item))
 
 
@@ -378,11 +356,10 @@ def checkin_item_add(request: HttpRequest, checkin_id: int, body: AgendaItemIn):
 )
 def checkin_action_add(request: HttpRequest, checkin_id: int, body: ActionIn):
     checkin = selectors.checkin_get(request.user, checkin_id)
-    action = _call(
-        services.action_add,
+    action = services.action_add(
         actor=request.user,
         checkin=checkin,
-        owner=_person(request.user, body.owner),
+        owner=person_by_email(request.user, body.owner),
         text=body.text,
         due_on=body.due_on,
     )
@@ -449,7 +426,7 @@ def _report(report: SelfReport) -> dict[str, Any]:
 )
 def self_report_list(request: HttpRequest, filters: Query[SelfReportFilters]):
     found = SelfReport.objects.filter(person__in=visible_people(request.user))
-    person = _person(request.user, filters.person)
+    person = person_by_email(request.user, filters.person)
     if person is not None:
         found = found.filter(person=person)
     if filters.since:
@@ -470,8 +447,7 @@ def self_report_list(request: HttpRequest, filters: Query[SelfReportFilters]):
     auth=REPORTERS,
 )
 def self_report_submit(request: HttpRequest, body: SelfReportIn):
-    report = _call(
-        reports.report_submit,
+    report = reports.report_submit(
         actor=request.user,
         person=request.user,
         went_well=body.went_well,
@@ -648,10 +624,9 @@ def review_get(request: HttpRequest, review_id: int):
     auth=RUNNERS,
 )
 def review_start(request: HttpRequest, body: ReviewIn):
-    review = _call(
-        reviews.review_start,
+    review = reviews.review_start(
         actor=request.user,
-        person=_person(request.user, body.person),
+        person=person_by_email(request.user, body.person),
         team=_team(request.user, body.team),
     )
     return Status(201, _review_detail(request.user, review))
@@ -669,14 +644,13 @@ def review_start(request: HttpRequest, body: ReviewIn):
 )
 def review_decision_add(request: HttpRequest, review_id: int, body: DecisionIn):
     review = _review_get(request.user, review_id)
-    decision = _call(
-        reviews.decision_add,
+    decision = reviews.decision_add(
         actor=request.user,
         review=review,
         deal=_deal(request.user, body.deal),
         decision=body.decision,
         next_step=body.next_step,
-        owner=_person(request.user, body.owner),
+        owner=person_by_email(request.user, body.owner),
         due_on=body.due_on,
     )
     return Status(201, _decision(decision))

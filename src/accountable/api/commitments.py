@@ -4,12 +4,10 @@ the caller — the same selectors and services as the commitments pages and the
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -17,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 
 from accountable.api.auth import callers
+from accountable.api.people import person_by_email
 from accountable.commitments import selectors, services
 from accountable.commitments.judge import standing
 from accountable.commitments.models import Commitment
@@ -25,7 +24,6 @@ from accountable.crm.selectors import deal_list
 from accountable.org import abilities
 from accountable.org.calendar import EARLIEST, LATEST
 from accountable.org.models import Person
-from accountable.org.scoping import visible_people
 from accountable.tokens.models import Scope
 
 router = Router(tags=["commitments"])
@@ -136,17 +134,6 @@ def _today(commitment: Commitment) -> dict[str, Any]:
     return _out(selectors.Listed(commitment, standing(commitment, timezone.localdate())))
 
 
-def _person(viewer: Person, email: str) -> Person:
-    """The person with this e-mail among those the viewer may see (404 otherwise)."""
-    text = (email or "").strip()
-    if not text:
-        return viewer
-    found = visible_people(viewer).filter(email__iexact=text).first()
-    if found is None:
-        raise HttpError(404, f"No one with the e-mail {text} among the people you may see.")
-    return found
-
-
 def _deal(viewer: Person, external_id: str) -> Deal | None:
     text = (external_id or "").strip()
     if not text:
@@ -155,14 +142,6 @@ def _deal(viewer: Person, external_id: str) -> Deal | None:
     if found is None:
         raise HttpError(404, f"No deal {text!r} among the deals you may see.")
     return found
-
-
-def _call(service: Callable[..., Commitment], **kwargs) -> Commitment:
-    # A CommitmentError is answered 400 by the API's handler (`api.router`).
-    try:
-        return service(**kwargs)
-    except PermissionDenied as error:
-        raise HttpError(403, str(error)) from error
 
 
 @router.get(
@@ -174,7 +153,7 @@ def _call(service: Callable[..., Commitment], **kwargs) -> Commitment:
     "(repeat it: `state=overdue&state=missed`) on `as_of` (default today).",
 )
 def commitment_list(request: HttpRequest, filters: Query[CommitmentFilters]):
-    person = _person(request.user, filters.person) if filters.person.strip() else None
+    person = person_by_email(request.user, filters.person)
     listed = selectors.commitment_list(
         request.user,
         as_of=filters.as_of or timezone.localdate(),
@@ -206,10 +185,9 @@ def commitment_get(request: HttpRequest, commitment_id: int):
     auth=MAKERS,
 )
 def commitment_create(request: HttpRequest, body: CommitmentIn):
-    commitment = _call(
-        services.commitment_add,
+    commitment = services.commitment_add(
         actor=request.user,
-        person=_person(request.user, body.person),
+        person=person_by_email(request.user, body.person, blank=request.user),
         due_on=body.due,
         text=body.text,
         metric=body.metric,
@@ -232,8 +210,7 @@ def commitment_create(request: HttpRequest, body: CommitmentIn):
 def commitment_report(request: HttpRequest, commitment_id: int, body: ReportIn):
     commitment = selectors.commitment_get(request.user, commitment_id)
     return _today(
-        _call(
-            services.commitment_report,
+        services.commitment_report(
             actor=request.user,
             commitment=commitment,
             note=body.note,
@@ -254,8 +231,7 @@ def commitment_report(request: HttpRequest, commitment_id: int, body: ReportIn):
 def commitment_confirm(request: HttpRequest, commitment_id: int, body: ConfirmIn):
     commitment = selectors.commitment_get(request.user, commitment_id)
     return _today(
-        _call(
-            services.commitment_confirm,
+        services.commitment_confirm(
             actor=request.user,
             commitment=commitment,
             done=body.done,
@@ -275,8 +251,7 @@ def commitment_confirm(request: HttpRequest, commitment_id: int, body: ConfirmIn
 def commitment_withdraw(request: HttpRequest, commitment_id: int, body: WithdrawIn):
     commitment = selectors.commitment_get(request.user, commitment_id)
     return _today(
-        _call(
-            services.commitment_withdraw,
+        services.commitment_withdraw(
             actor=request.user,
             commitment=commitment,
             reason=body.reason,

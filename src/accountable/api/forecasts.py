@@ -4,24 +4,20 @@ services as the forecast pages and `accountable forecast`, with the fields of it
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import StrictFloat, StrictInt
 
 from accountable.api.auth import callers
+from accountable.api.people import person_by_email
 from accountable.forecasts import selectors, services, weeks
 from accountable.forecasts.models import ForecastSubmission
 from accountable.org import abilities
-from accountable.org.models import Person
-from accountable.org.scoping import visible_people
 from accountable.tokens.models import Scope
 
 router = Router(tags=["forecasts"])
@@ -119,25 +115,6 @@ def _out(submission: ForecastSubmission, locked: bool | None = None) -> dict[str
     }
 
 
-def _person(viewer: Person, email: str) -> Person | None:
-    """The person with this e-mail among those the viewer may see (404 otherwise)."""
-    text = (email or "").strip()
-    if not text:
-        return None
-    found = visible_people(viewer).filter(email__iexact=text).first()
-    if found is None:
-        raise HttpError(404, f"No one with the e-mail {text} among the people you may see.")
-    return found
-
-
-def _call(service: Callable[..., Any], **kwargs) -> Any:
-    # A ForecastError is answered 400 by the API's handler (`api.router`).
-    try:
-        return service(**kwargs)
-    except PermissionDenied as error:
-        raise HttpError(403, str(error)) from error
-
-
 @router.get(
     "/forecasts",
     response=list[ForecastOut],
@@ -151,7 +128,7 @@ def forecast_list(request: HttpRequest, filters: Query[ForecastFilters]):
     calls = selectors.visible(request.user)
     if filters.period.strip():
         calls = calls.filter(period=services.period_get(filters.period).label)
-    person = _person(request.user, filters.person)
+    person = person_by_email(request.user, filters.person)
     if person is not None:
         calls = calls.filter(person=person)
     calls = list(calls.order_by("period", "person__email", "week_of"))
@@ -179,8 +156,7 @@ def forecast_submit(request: HttpRequest, body: ForecastIn):
         .filter(person=request.user, period=label)
         .values_list("pk", flat=True)
     )
-    made = _call(
-        services.forecast_submit,
+    made = services.forecast_submit(
         actor=request.user,
         person=request.user,
         period=label,
@@ -203,8 +179,7 @@ def forecast_submit(request: HttpRequest, body: ForecastIn):
 )
 def forecast_adjust(request: HttpRequest, forecast_id: int, body: AdjustIn):
     submission = selectors.submission_get(request.user, forecast_id)
-    adjustment = _call(
-        services.forecast_adjust,
+    adjustment = services.forecast_adjust(
         actor=request.user,
         submission=submission,
         commit=body.commit,
@@ -227,7 +202,7 @@ def forecast_adjust(request: HttpRequest, forecast_id: int, body: AdjustIn):
 def forecast_accuracy(request: HttpRequest, filters: Query[AccuracyFilters]):
     period = services.period_get(filters.period)
     calls = selectors.visible(request.user).filter(period=period.label)
-    person = _person(request.user, filters.person)
+    person = person_by_email(request.user, filters.person)
     if person is not None:
         calls = calls.filter(person=person)
     called = dict(calls.order_by().values_list("person_id", "person__email").distinct())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -176,8 +175,6 @@ def time_off_create(request: HttpRequest, body: TimeOffIn):
             last_day=body.last_day,
             note=body.note,
         )
-    except PermissionDenied as error:
-        raise HttpError(403, str(error)) from error
     except OrgError as error:
         raise HttpError(400, str(error)) from error
     return Status(201 if status == "created" else 200, span)
@@ -192,8 +189,5 @@ def time_off_create(request: HttpRequest, body: TimeOffIn):
 )
 def time_off_delete(request: HttpRequest, time_off_id: int):
     span = selectors.time_off_get(request.user, time_off_id)
-    try:
-        services.time_off_delete(actor=request.user, time_off=span)
-    except PermissionDenied as error:
-        raise HttpError(403, str(error)) from error
+    services.time_off_delete(actor=request.user, time_off=span)
     return Status(204, None)

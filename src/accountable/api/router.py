@@ -7,6 +7,7 @@ describes it for people who write integrations.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -119,6 +120,13 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     # Selectors raise Http404 with a plain message ("No such person") that never
     # says whether the record exists for someone else.
     return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    # A service refuses an actor out of the reach of its ability (`org.abilities`) with
+    # a message that says why.
+    return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)
 
 
 @api.exception_handler(PeriodError)
