@@ -46,11 +46,13 @@ def reminders_for(today: date) -> dict[Person, list[str]]:
         lines[a.owner_id].append(f"Action item overdue: {a.text} (due yesterday).")
     people = Person.objects.filter(is_active=True).exclude(role=Role.EXECUTIVE)
     by_id = {p.pk: p for p in people}
-    for person in people.filter(role__in=[Role.REP, Role.OUTSIDE_SALES]):
-        cadence = self_reports.cadence_of(person)
-        if tomorrow in self_reports.due_days(cadence, tomorrow, tomorrow):
+    reporters = list(people.filter(role__in=[Role.REP, Role.OUTSIDE_SALES]))
+    cadences = self_reports.cadences_of(reporters)
+    late = self_reports.late_by_person(reporters, today)
+    for person in reporters:
+        if tomorrow in self_reports.due_days(cadences[person.pk], tomorrow, tomorrow):
             lines[person.pk].append("Your self-report is due tomorrow.")
-        if yesterday in self_reports.late_days(person, today):
+        if yesterday in late.get(person.pk, ()):
             lines[person.pk].append("Your self-report due yesterday is late: send it today.")
     week = weeks.week_of(today)
     if weeks.deadline(week).date() == today:

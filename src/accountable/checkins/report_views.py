@@ -44,12 +44,16 @@ def report_page(request):
                 )
                 return redirect("checkins:reports")
     people = visible_people(user).filter(role=Role.REP, is_active=True).exclude(pk=user.pk)
-    theirs = []
-    for person in people.order_by("name")[:200]:
-        latest = SelfReport.objects.filter(person=person).first()
-        theirs.append(
-            (person, latest, reports.late_days(person, today), reports.cadence_of(person))
-        )
+    shown = list(people.order_by("name")[:200])
+    latest: dict[int, SelfReport] = {}
+    for report in SelfReport.objects.filter(person__in=shown).order_by("due_on"):
+        latest[report.person_id] = report  # the last due day wins
+    late = reports.late_by_person(shown, today)
+    cadences = reports.cadences_of(shown)
+    theirs = [
+        (person, latest.get(person.pk), late.get(person.pk, []), cadences[person.pk])
+        for person in shown
+    ]
     due_on = reports.open_due(user, today) if may_report else None
     context = {
         "form": form,

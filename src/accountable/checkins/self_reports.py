@@ -66,19 +66,24 @@ def late_days(person: Person, today: date) -> list[date]:
     return [day for day in due if day not in done]
 
 
+def cadences_of(people: list[Person]) -> dict[int, ReportingCadence]:
+    """{person id: cadence} of many people in one query (`cadence_of` of each)."""
+    found = {c.person_id: c for c in ReportingCadence.objects.filter(person__in=people)}
+    return {p.pk: found.get(p.pk) or ReportingCadence(person=p) for p in people}
+
+
 def late_by_person(people: list[Person], today: date) -> dict[int, list[date]]:
     """{person id: late due days} of many people in two queries (`late_days` of each)."""
     start = today - timedelta(days=LATE_WINDOW_DAYS)
     ids = [p.pk for p in people]
-    cadences = {c.person_id: c for c in ReportingCadence.objects.filter(person_id__in=ids)}
+    cadences = cadences_of(people)
     done: dict[int, set[date]] = {}
     rows = SelfReport.objects.filter(person_id__in=ids, due_on__gte=start, due_on__lt=today)
     for person_id, due_on in rows.values_list("person_id", "due_on"):
         done.setdefault(person_id, set()).add(due_on)
     late = {}
     for person in people:
-        cadence = cadences.get(person.pk) or ReportingCadence(person=person)
-        days = due_days(cadence, start, today - timedelta(days=1))
+        days = due_days(cadences[person.pk], start, today - timedelta(days=1))
         missing = [day for day in days if day not in done.get(person.pk, set())]
         if missing:
             late[person.pk] = missing
