@@ -15,6 +15,7 @@ from accountable.forecasts import selectors, services, weeks
 from accountable.forecasts.errors import ForecastError
 from accountable.forecasts.models import ForecastSubmission
 from accountable.org.services import organisation_get
+from accountable.scorecards.selectors import scorecard_rows
 from tests.crm.factories import DealFactory, ensure_pipeline, stage
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +172,17 @@ def test_a_call_names_the_deals_behind_it_among_the_persons_open_ones(org):
 
 def test_minus_zero_is_zero(org):
     assert str(services.amount("-0", "commit")) == "0.00"
+
+
+def test_what_a_call_goes_on_is_the_boards_own_figures(org):
+    ensure_pipeline()
+    won(org.rep, 500, date(2026, 7, 20))
+    DealFactory(owner=org.rep, stage=stage("Proposal"), amount=Decimal("10000.00"),
+                expected_close_on=date(2026, 9, 20))  # fmt: skip
+    q3 = organisation_get().calendar.parse("2026-Q3")
+    with time_machine.travel(TUESDAY, tick=False):
+        guide = selectors.guidance([org.rep.pk], q3, date(2026, 8, 4))
+        [row] = scorecard_rows(org.admin, period=q3, as_of=date(2026, 8, 4), person=org.rep)
+    assert guide.weighted == row.weighted_pipeline == Decimal("5000.00")
+    assert guide.projection == row.projected_with_pipeline
+    assert guide.by_category == {"best_case": Decimal("10000.00")}

@@ -33,6 +33,7 @@ from accountable.goals import actuals
 from accountable.org.calendar import Period
 from accountable.org.models import Person
 from accountable.org.scoping import visible_people
+from accountable.scorecards import metrics as board
 
 
 def visible(viewer: Person) -> QuerySet[ForecastSubmission]:
@@ -236,17 +237,19 @@ def guidance(people: Iterable[int], period: Period, today: date) -> Guidance:
     by_category: dict[str, Decimal] = defaultdict(Decimal)
     weighted = Decimal(0)
     if today < period.end:
+        window = (max(today, period.start), period.end)
         deals = Deal.objects.filter(
             status=DealStatus.OPEN,
-            expected_close_on__gte=max(today, period.start),
-            expected_close_on__lte=period.end,
+            expected_close_on__gte=window[0],
+            expected_close_on__lte=window[1],
         )
-        fields = ["amount", "stage__forecast_category", "stage__probability"]
-        for _, share, amount, category, probability in credit.credited_rows(deals, ids, fields):
-            part = credit.credited_amount(amount, share)
-            by_category[category] += part
-            weighted += part * probability / 100
-    return Guidance(won, dict(by_category), weighted.quantize(Decimal("0.01")))
+        fields = ["amount", "stage__forecast_category"]
+        for _, share, amount, category in credit.credited_rows(deals, ids, fields):
+            by_category[category] += credit.credited_amount(amount, share)
+        # The weighted pipeline as the board has it (its "projected with pipeline").
+        pipes = board.pipeline(ids, window, on=today)
+        weighted = board.pipelines_sum(pipes.values()).weighted_in_window
+    return Guidance(won, dict(by_category), weighted)
 
 
 def open_deals_closing(person: Person, period: Period, today: date) -> QuerySet[Deal]:
