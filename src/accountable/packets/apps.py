@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PacketsConfig(AppConfig):
+    name = "accountable.packets"
+    label = "packets"

@@ -1,0 +1,1 @@
+"""Sales plans: the annual and quarterly plans, account plans, plan reviews and catch-up plans."""

@@ -1,0 +1,1 @@
+"""Performance reviews: cycles, self- and manager assessments side by side, agreed outcomes."""
