@@ -68,7 +68,7 @@ def effort_of(fig: Figures, bench: Benchmarks, t: Thresholds = DEFAULTS) -> str:
     against_self = None if fig.in_ramp else _ratio(fig.touches_recent, fig.touches_baseline)
     if against_team is not None and against_team < t.effort_low_ratio:
         return "low"
-    if against_self is not None and against_self <= t.activity_drop_ratio:
+    if against_self is not None and against_self < t.effort_drop_ratio:
         return "low"
     return "normal"
 

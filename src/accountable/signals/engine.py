@@ -9,7 +9,7 @@ warnings, and the diagnosis and rights selectors show the rest.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from accountable.goals.services import ramp_get
@@ -26,10 +26,10 @@ from accountable.signals.evidence import (
 from accountable.signals.inputs import Window, inputs_gather, reps_in_scope
 from accountable.signals.models import SignalSettings
 from accountable.signals.rights import Rights, rights_assess
-from accountable.signals.rules import Finding
+from accountable.signals.rules import Finding, NotEnoughData
 from accountable.signals.thresholds import Thresholds
 
-__all__ = ["Assessment", "assess", "findings_for"]
+__all__ = ["Assessment", "assess", "findings_for", "outcomes_for"]
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,27 @@ class Assessment:
     diagnosis: Diagnosis
     rights: Rights
     period: str
+    # The rules that could not judge with the confidence asked for, and why.
+    undecided: list[NotEnoughData] = field(default_factory=list)
+
+
+# The rules a new hire is not judged on while ramping (shown as not enough data).
+RAMP_UNJUDGED = ("activity_drop", "win_rate_decline", "cycle_lengthening", "deal_size_decline")
 
 
 def findings_for(fig: Figures, bench: Benchmarks, t: Thresholds) -> list[Finding]:
-    """Every rule, fed from one rep's figures and benchmarks. With not enough data to
-    judge someone (`evidence.not_enough_data`) only the rules about events — complaints,
-    missed commitments — apply: an empty history is not low activity or low coverage."""
+    """The warnings every rule finds in one rep's figures and benchmarks."""
+    return outcomes_for(fig, bench, t)[0]
+
+
+def outcomes_for(
+    fig: Figures, bench: Benchmarks, t: Thresholds
+) -> tuple[list[Finding], list[NotEnoughData]]:
+    """Every rule, fed from one rep's figures and benchmarks: the warnings found, and the
+    rules that could not judge with the confidence asked for (`rules.NotEnoughData`).
+    With not enough data to judge someone at all (`evidence.not_enough_data`) only the
+    rules about events — complaints, missed commitments — apply: an empty history is not
+    low activity or low coverage."""
     if not_enough_data(fig, t, bench):
         found = [
             rules.complaints(
@@ -57,7 +72,7 @@ def findings_for(fig: Figures, bench: Benchmarks, t: Thresholds) -> list[Finding
             ),
             rules.missed_commitments(due=fig.commitments_due, missed=fig.commitments_missed, t=t),
         ]
-        return [f for f in found if f is not None]
+        return [f for f in found if f is not None], []
     team = bench.team
     judged = [
         (q.label, q.projected, q.elapsed >= 1.0)
@@ -110,33 +125,30 @@ def findings_for(fig: Figures, bench: Benchmarks, t: Thresholds) -> list[Finding
         # deals say nothing yet about conversion, size or cycle.
         found += [
             rules.activity_drop(
-                recent=fig.touches_recent,
-                baseline=fig.touches_baseline,
+                recent_weeks=fig.touches_weeks_recent,
+                baseline_weeks=fig.touches_weeks_baseline,
                 team_median=team["touches_recent"],
                 t=t,
             ),
             rules.win_rate_decline(
-                recent=fig.win_rate_recent,
+                wins_recent=fig.wins_recent,
                 closed_recent=fig.closed_recent,
-                baseline=fig.win_rate_baseline,
+                wins_baseline=fig.wins_baseline,
                 closed_baseline=fig.closed_baseline,
                 team_median=team["win_rate_recent"],
                 t=t,
             ),
             rules.cycle_lengthening(
-                recent=fig.cycle_recent,
-                won_recent=fig.won_recent,
-                baseline=fig.cycle_baseline,
+                cycles_recent=fig.cycles_recent,
+                cycles_baseline=fig.cycles_baseline,
                 team_median=team["cycle_recent"],
                 open_age=fig.open_age,
                 team_open_age=team["open_age"],
                 t=t,
             ),
             rules.deal_size_decline(
-                recent=fig.deal_size_recent,
-                won_recent=fig.won_recent,
-                baseline=fig.deal_size_baseline,
-                won_baseline=fig.won_baseline,
+                amounts_recent=fig.won_amounts_recent,
+                amounts_baseline=fig.won_amounts_baseline,
                 team_median=team["deal_size_recent"],
                 t=t,
             ),
@@ -147,8 +159,22 @@ def findings_for(fig: Figures, bench: Benchmarks, t: Thresholds) -> list[Finding
                 t=t,
             ),
         ]
+    else:
+        share = f"{fig.ramp_now:.0%}"
+        found += [
+            NotEnoughData(
+                kind,
+                f"still ramping (carrying {share} of a full quota): their first weeks and "
+                "first few deals are not a baseline to judge this on yet",
+            )
+            for kind in RAMP_UNJUDGED
+        ]
     order = {kind: i for i, kind in enumerate(rules.KINDS)}
-    return sorted((f for f in found if f is not None), key=lambda f: order[f.kind])
+    findings = sorted((f for f in found if isinstance(f, Finding)), key=lambda f: order[f.kind])
+    undecided = sorted(
+        (f for f in found if isinstance(f, NotEnoughData)), key=lambda f: order[f.kind]
+    )
+    return findings, undecided
 
 
 def thresholds_get() -> Thresholds:
@@ -172,14 +198,14 @@ def assess(
     reps = reps_in_scope(as_of)
     inputs = inputs_gather(reps, window)
     figures = [figures_for(inputs[rep.pk], window, ramp) for rep in reps]
-    benchmarks = benchmarks_for(figures)
+    benchmarks = benchmarks_for(figures, t.peer_deal_size_band)
     wanted = set(people) if people is not None else None
     result = []
     for fig in figures:
         if wanted is not None and fig.person_id not in wanted:
             continue
         bench = benchmarks[fig.person_id]
-        findings = findings_for(fig, bench, t)
+        findings, undecided = outcomes_for(fig, bench, t)
         kinds = {f.kind for f in findings}
         result.append(
             Assessment(
@@ -189,6 +215,7 @@ def assess(
                 diagnosis=diagnose(fig, bench, kinds, t),
                 rights=rights_assess(fig, bench, kinds, t),
                 period=window.current.label,
+                undecided=undecided,
             )
         )
     return result

@@ -20,6 +20,7 @@ Plain arithmetic, no database.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -134,6 +135,17 @@ class Figures:
     won_baseline: int = 0
     cycle_recent: float | None = None
     cycle_baseline: float | None = None
+    # The samples the statistical tests read (`stats`): deals won and closed in the last
+    # 26 weeks and in the 26 weeks before, and the (ramp-adjusted) touches of each week
+    # counted, recent and baseline.
+    wins_recent: int = 0
+    wins_baseline: int = 0
+    won_amounts_recent: list[float] = field(default_factory=list)
+    won_amounts_baseline: list[float] = field(default_factory=list)
+    cycles_recent: list[float] = field(default_factory=list)
+    cycles_baseline: list[float] = field(default_factory=list)
+    touches_weeks_recent: list[float] = field(default_factory=list)
+    touches_weeks_baseline: list[float] = field(default_factory=list)
     open_age: float | None = None  # median days open of the open deals
     priority_share: float | None = None
     won_half_year: int = 0
@@ -176,15 +188,21 @@ def _present(weeks: Sequence[Period], time_off: Sequence[Span]) -> float:
     return own / days if days and own else 1.0
 
 
+def _weekly(counts: Sequence[int], ramps: Sequence[float], weeks: slice) -> list[float]:
+    """`counts` of the `weeks` the person carried some quota, each divided by that
+    week's ramp (and working days)."""
+    return [c / r for c, r in zip(counts[weeks], ramps[weeks], strict=True) if r > 0]
+
+
 def _per_week(
     counts: Sequence[int], ramps: Sequence[float], weeks: slice, *, min_weeks: int
 ) -> float | None:
     """Average of `counts` over the `weeks` the person carried some quota, each
     divided by that week's ramp; None when fewer than `min_weeks` count."""
-    pairs = [(c, r) for c, r in zip(counts[weeks], ramps[weeks], strict=True) if r > 0]
-    if len(pairs) < min_weeks:
+    values = _weekly(counts, ramps, weeks)
+    if len(values) < min_weeks:
         return None
-    return sum(c / r for c, r in pairs) / len(pairs)
+    return sum(values) / len(values)
 
 
 def figures_for(person: PersonInputs, window: Window, ramp: Sequence[float]) -> Figures:
@@ -218,6 +236,8 @@ def figures_for(person: PersonInputs, window: Window, ramp: Sequence[float]) -> 
     fig.touches_recent = _per_week(person.touches, ramps, last, min_weeks=3)
     fig.touches_baseline = _per_week(person.touches, ramps, base, min_weeks=6)
     fig.touches_quarter = _per_week(person.touches, ramps, quarter, min_weeks=6)
+    fig.touches_weeks_recent = _weekly(person.touches, ramps, last)
+    fig.touches_weeks_baseline = _weekly(person.touches, ramps, base)
     fig.prospecting_recent = _per_week(person.prospecting, ramps, last, min_weeks=3)
     fig.prospecting_baseline = _per_week(person.prospecting, ramps, base, min_weeks=6)
     fig.first_meetings_recent = _per_week(person.first_meetings, ramps, last, min_weeks=3)
@@ -305,6 +325,12 @@ def _deal_figures(fig: Figures, person: PersonInputs, as_of: date) -> None:
     fig.deal_size_baseline = _mean(d.amount for d in won_before)
     fig.cycle_recent = _median(d.cycle_days for d in won_now)
     fig.cycle_baseline = _median(d.cycle_days for d in won_before)
+    fig.wins_recent = sum(d.won for d in half)
+    fig.wins_baseline = sum(d.won for d in older)
+    fig.won_amounts_recent = [d.amount for d in half if d.won and d.amount > 0]
+    fig.won_amounts_baseline = [d.amount for d in older if d.won and d.amount > 0]
+    fig.cycles_recent = [max(1, d.cycle_days) for d in half if d.won]
+    fig.cycles_baseline = [max(1, d.cycle_days) for d in older if d.won]
     won_half = [d for d in half if d.won and d.priority is not None]
     fig.won_half_year = len(won_half)
     value = sum(d.amount for d in won_half)
@@ -386,42 +412,85 @@ def _score(fig: Figures) -> float | None:
     return _mean(judged[-2:])
 
 
-def benchmarks_for(figures: Sequence[Figures]) -> dict[int, Benchmarks]:
-    """{person id: their benchmarks}, every rep against the reps of their team."""
+def _typical_deal(fig: Figures) -> float | None:
+    """The person's typical won deal over the year read (the median): what places them
+    in a deal-size band among peers who sell alike."""
+    won = [*fig.won_amounts_recent, *fig.won_amounts_baseline]
+    return float(median(won)) if won else None
+
+
+def _in_band(typical: float | None, other: float | None, band: float) -> bool:
+    if band <= 1 or typical is None or other is None:
+        return True
+    return typical / band <= other <= typical * band
+
+
+def benchmarks_for(
+    figures: Sequence[Figures], band: float = DEFAULTS.peer_deal_size_band
+) -> dict[int, Benchmarks]:
+    """{person id: their benchmarks}, every rep against peers who sell alike: the reps of
+    their own team whose typical deal is within `band` times theirs, either way; or, for
+    a figure fewer than three of them have, the reps of the whole organisation in that
+    band — never a median across segments that sell deals of another size on another
+    cycle. With `band` 0 (or 1) the band is off: the team, then everyone, as in an
+    organisation of one segment. Someone with no deal won in the year is in every band."""
     by_team: dict[int | None, list[Figures]] = {}
     for fig in figures:
         by_team.setdefault(fig.team_id, []).append(fig)
+    typical = {f.person_id: _typical_deal(f) for f in figures}
+    ordered = sorted((t, f.person_id) for f in figures if (t := typical[f.person_id]) is not None)
+    by_id = {f.person_id: f for f in figures}
+    no_deal = [f for f in figures if typical[f.person_id] is None]
 
-    def medians(group: Sequence[Figures]) -> dict[str, float | None]:
+    def band_of(value: float | None) -> tuple[int, int]:
+        """The slice of `ordered` in the band around `value` (bisected, not a pass over
+        everyone per rep); (0, len) when the band is off or the value unknown."""
+        if band <= 1 or value is None:
+            return 0, len(ordered)
+        lo = bisect_left(ordered, (value / band, -1))
+        return lo, bisect_right(ordered, (value * band, float("inf")))
+
+    def medians(group: Sequence[Figures], wider: Sequence[Figures]) -> dict[str, float | None]:
         values: dict[str, float | None] = {}
         for name in BENCHMARKED:
             pool = [f for f in group if not (f.in_ramp and name in NOT_WHILE_RAMPING)]
             found = [getattr(f, name) for f in pool if getattr(f, name) is not None]
             if len(found) < MIN_TEAM:
-                found = [getattr(f, name) for f in figures if getattr(f, name) is not None]
+                pool = [f for f in wider if not (f.in_ramp and name in NOT_WHILE_RAMPING)]
+                found = [getattr(f, name) for f in pool if getattr(f, name) is not None]
             values[name] = _median(found)
         return values
 
-    result = {}
-    for members in by_team.values():
-        team = medians(members)
+    def top_of(group: Sequence[Figures], wider: Sequence[Figures]) -> list[Figures]:
         scored = sorted(
-            ((s, f) for f in members if not f.in_ramp and (s := _score(f)) is not None),
+            ((s, f) for f in group if not f.in_ramp and (s := _score(f)) is not None),
             key=lambda pair: -pair[0],
         )
-        pool = [f for f in figures if not f.in_ramp and _score(f) is not None]
         if len(scored) < MIN_TEAM:
+            pool = [f for f in wider if not f.in_ramp and _score(f) is not None]
             scored = sorted(((_score(f), f) for f in pool), key=lambda pair: -pair[0])
-        top = [f for _, f in scored[: max(1, round(len(scored) / 4))]]
-        top_medians = {
-            name: _median(getattr(f, name) for f in top if getattr(f, name) is not None)
-            for name in BENCHMARKED
-        }
+        return [f for _, f in scored[: max(1, round(len(scored) / 4))]]
+
+    result = {}
+    cache: dict[tuple[int, ...], tuple[dict[str, float | None], list[Figures]]] = {}
+    for members in by_team.values():
         for fig in members:
+            mine = typical[fig.person_id]
+            group = [f for f in members if _in_band(mine, typical[f.person_id], band)]
+            lo, hi = band_of(mine)
+            key = (*(f.person_id for f in group), -lo - 1, -hi - 1)
+            if key not in cache:
+                wider = [by_id[pid] for _, pid in ordered[lo:hi]] + no_deal
+                cache[key] = (medians(group, wider), top_of(group, wider))
+            team, top = cache[key]
+            top_medians = {
+                name: _median(getattr(f, name) for f in top if getattr(f, name) is not None)
+                for name in BENCHMARKED
+            }
             result[fig.person_id] = Benchmarks(
                 team=team,
                 top=top_medians,
-                team_size=len(members),
+                team_size=len(group),
                 top_names=tuple(f.name for f in top),
             )
     return result

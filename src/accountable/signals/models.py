@@ -155,6 +155,9 @@ class PersonAssessment(models.Model):
     next_step = models.TextField()
     evidence = models.JSONField(default=dict)
     rights = models.JSONField(default=dict)
+    # The warning rules that could not judge this rep with the confidence asked for
+    # (`rules.NotEnoughData`): [{"kind", "reason"}], shown as "not enough data".
+    undecided = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-as_of", "person_id"]

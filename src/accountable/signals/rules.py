@@ -4,15 +4,33 @@ Each rule takes the figures it needs (already ramp-adjusted, see `evidence`)
 and the thresholds, and returns a `Finding` — kind, severity, a message in
 plain words with the numbers, and the evidence it used (the numbers, the
 baseline and the benchmark) — or None when there is nothing to warn about.
+The rules that compare someone with their own past (activity drop, win rate,
+deal size, cycle) test whether the change is larger than that person's own
+noise (`stats`) and say how often a change that large happens by chance; when
+the sample cannot tell a change that matters from chance they return
+`NotEnoughData` — neither a warning nor a pass.
 No database, no dates beyond labels: every edge can be tested directly.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from statistics import median
 from typing import Any
 
+from accountable.signals.stats import (
+    Test,
+    chance_in_words,
+    fisher_lower,
+    proportion_drop,
+    rank_shift,
+    rank_shift_detectable,
+    rate_drop,
+    robust_level,
+    z_for,
+)
 from accountable.signals.thresholds import DEFAULTS, Thresholds
 
 TIMES = "\u00d7"  # the multiplication sign, as in "coverage 2.1 times"
@@ -20,6 +38,7 @@ TIMES = "\u00d7"  # the multiplication sign, as in "coverage 2.1 times"
 __all__ = [
     "KINDS",
     "Finding",
+    "NotEnoughData",
     "activity_drop",
     "channel_mix",
     "complaints",
@@ -50,6 +69,17 @@ KINDS = (
     "missed_commitments",
 )
 LOW, MEDIUM, HIGH = "low", "medium", "high"
+
+
+@dataclass(frozen=True)
+class NotEnoughData:
+    """A rule that could not judge with the confidence asked for: too few deals or weeks,
+    or numbers that vary too much to tell a change that matters from chance. Neither a
+    warning nor a pass: shown with the person's signals as "not enough data" and why."""
+
+    kind: str
+    reason: str
+    evidence: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -150,149 +180,291 @@ def low_activity(
     )
 
 
+def _chance(p: float) -> str:
+    """ "a drop this large happens by chance about 1 time in 50" — the words for p."""
+    return chance_in_words(p)
+
+
+def _sure(p: float, t: Thresholds) -> bool:
+    return p <= 1 - t.confidence
+
+
 def activity_drop(
     *,
-    recent: float | None,
-    baseline: float | None,
+    recent_weeks: Sequence[float],
+    baseline_weeks: Sequence[float],
     team_median: float | None,
     t: Thresholds = DEFAULTS,
-) -> Finding | None:
-    """Touches a week over the last 4 weeks down against the person's own 12 weeks before."""
-    ratio = _ratio(recent, baseline)
-    if ratio is None or ratio > t.activity_drop_ratio:
-        return None
+) -> Finding | NotEnoughData | None:
+    """Touches a week over the last 4 weeks down against the person's usual week: the
+    median of the 12 weeks before (a holiday month there does not drag it down), with
+    their own week-to-week variation as the band a normal week stays in (`stats.rate_drop`).
+    Weeks away or before the person started are left out (see `evidence`)."""
+    if len(recent_weeks) < 3 or len(baseline_weeks) < 6:
+        return NotEnoughData(
+            "activity_drop",
+            f"only {len(recent_weeks)} of the last 4 weeks and {len(baseline_weeks)} of the 12 "
+            "before to compare (time off, or new): at least 3 and 6 are needed",
+            {"weeks_recent": len(recent_weeks), "weeks_baseline": len(baseline_weeks)},
+        )
+    level, spread = robust_level(baseline_weeks)
+    if level <= 0:
+        return None  # nothing to drop from
+    test = rate_drop(recent_weeks, baseline_weeks)
+    recent = sum(recent_weeks) / len(recent_weeks)
+    ratio = test.effect
+    standard_error = spread * math.sqrt(1 / len(recent_weeks) + (math.pi / 2) / len(baseline_weeks))
+    evidence = {
+        "touches_per_week_4w": round(recent, 1),
+        "usual_week": round(level, 1),
+        "usual_variation": round(spread, 1),
+        "weeks_recent": len(recent_weeks),
+        "weeks_baseline": len(baseline_weeks),
+        "team_median": round(team_median, 1) if team_median else None,
+        "chance": round(test.p, 4),
+        "threshold": t.activity_drop_ratio,
+        "confidence": t.confidence,
+    }
+    if ratio > t.activity_drop_ratio:
+        detectable = (1 - t.activity_drop_ratio) * level / standard_error >= z_for(t.confidence)
+        if detectable or ratio >= 1:
+            return None
+        return NotEnoughData(
+            "activity_drop",
+            f"their weeks vary too much (usual {_n(level)} a week, give or take {_n(spread)}) "
+            f"to tell a drop to {_pct(t.activity_drop_ratio)} from an ordinary month",
+            evidence,
+        )
+    if not _sure(test.p, t):
+        return NotEnoughData(
+            "activity_drop",
+            f"touches at {_n(recent)} a week against a usual {_n(level)}, but their weeks vary "
+            f"so much that a dip like it happens by chance {_chance(test.p)}",
+            evidence,
+        )
     team = ""
-    if team_median:
-        team = f" and {_below(recent, team_median)} the team median" if recent < team_median else ""
+    if team_median and recent < team_median:
+        team = f"; {_below(recent, team_median)} the team median of {_n(team_median)}"
     return Finding(
         kind="activity_drop",
         severity=HIGH if ratio <= t.activity_drop_high_ratio else MEDIUM,
         message=(
-            f"Touches {_below(recent, baseline)} their own 12-week average "
-            f"({_n(recent)}/wk vs {_n(baseline)}/wk){team}."
+            f"Touches {_below(recent, level)} their usual week: {_n(recent)} a week over the "
+            f"last {len(recent_weeks)} weeks against {_n(level)} (give or take {_n(spread)}) "
+            f"over the {len(baseline_weeks)} before{team}. A drop this large happens by chance "
+            f"{_chance(test.p)}."
         ),
-        evidence={
-            "touches_per_week_4w": round(recent, 1),
-            "own_baseline": round(baseline, 1),
-            "team_median": round(team_median, 1) if team_median else None,
-            "threshold": t.activity_drop_ratio,
-        },
+        evidence=evidence,
     )
 
 
 def win_rate_decline(
     *,
-    recent: float | None,
+    wins_recent: int,
     closed_recent: int,
-    baseline: float | None,
+    wins_baseline: int,
     closed_baseline: int,
     team_median: float | None = None,
     t: Thresholds = DEFAULTS,
-) -> Finding | None:
-    """Win rate of the last 26 weeks down against the 26 weeks before."""
-    if recent is None or baseline is None or not baseline:
+) -> Finding | NotEnoughData | None:
+    """Win rate of the last 26 weeks down against the 26 weeks before, by more than the
+    luck of that many deals explains (Fisher's exact test, `stats.proportion_drop`)."""
+    if not closed_recent and not closed_baseline:
         return None
+    evidence: dict[str, Any] = {
+        "win_rate_26w": round(wins_recent / closed_recent, 3) if closed_recent else None,
+        "closed_recent": closed_recent,
+        "own_baseline": round(wins_baseline / closed_baseline, 3) if closed_baseline else None,
+        "closed_baseline": closed_baseline,
+        "team_median": round(team_median, 3) if team_median is not None else None,
+        "threshold": t.win_rate_decline_ratio,
+        "confidence": t.confidence,
+    }
     if min(closed_recent, closed_baseline) < t.win_rate_min_closed:
+        return NotEnoughData(
+            "win_rate_decline",
+            f"{closed_recent} deals closed in the last 26 weeks and {closed_baseline} in the 26 "
+            f"before: at least {t.win_rate_min_closed} in each are needed to judge the win rate",
+            evidence,
+        )
+    if not wins_baseline:
+        return None  # nothing won before: no rate to fall from
+    recent, baseline = wins_recent / closed_recent, wins_baseline / closed_baseline
+    test = proportion_drop(wins_recent, closed_recent, wins_baseline, closed_baseline)
+    evidence["chance"] = round(test.p, 4)
+    if recent >= baseline:
         return None
-    if recent > baseline * t.win_rate_decline_ratio:
-        return None
-    if baseline - recent < t.win_rate_decline_points:
-        return None
+    if test.effect > t.win_rate_decline_ratio or not _sure(test.p, t):
+        # Could a drop to the threshold have been told from chance with these deals?
+        edge = math.floor(baseline * t.win_rate_decline_ratio * closed_recent)
+        could = _sure(fisher_lower(edge, closed_recent, wins_baseline, closed_baseline), t)
+        if could and test.effect > t.win_rate_decline_ratio:
+            return None
+        return NotEnoughData(
+            "win_rate_decline",
+            f"win rate {_pct(recent)} over {closed_recent} closed deals against "
+            f"{_pct(baseline)} over {closed_baseline} before: with so few deals a drop like "
+            f"this happens by chance {_chance(test.p)}, too often to call it a decline",
+            evidence,
+        )
+    team = f" Team median {_pct(team_median)}." if team_median is not None else ""
     return Finding(
         kind="win_rate_decline",
         severity=MEDIUM,
         message=(
-            f"Win rate down to {_pct(recent)} over the last 26 weeks from {_pct(baseline)} "
-            f"the half-year before ({closed_recent} and {closed_baseline} deals closed)"
-            + (f"; team median {_pct(team_median)}." if team_median is not None else ".")
+            f"Win rate {_pct(recent)} over {closed_recent} closed deals in the last 26 weeks, "
+            f"against {_pct(baseline)} over {closed_baseline} in the 26 before: a drop this "
+            f"large happens by chance {_chance(test.p)}.{team}"
         ),
-        evidence={
-            "win_rate_26w": round(recent, 3),
-            "own_baseline": round(baseline, 3),
-            "closed_recent": closed_recent,
-            "closed_baseline": closed_baseline,
-            "team_median": round(team_median, 3) if team_median is not None else None,
-            "threshold": t.win_rate_decline_ratio,
-        },
+        evidence=evidence,
+    )
+
+
+def _two_samples(
+    kind: str,
+    now: Sequence[float],
+    before: Sequence[float],
+    *,
+    lower: bool,
+    ratio: float,
+    minimum: int,
+    what: str,
+    t: Thresholds,
+) -> tuple[Test | None, NotEnoughData | None]:
+    """The rank test of `now` against `before` on a log scale, or why it cannot judge."""
+    if min(len(now), len(before)) < minimum:
+        return None, NotEnoughData(
+            kind,
+            f"{len(now)} deals won in the last 26 weeks and {len(before)} in the 26 before: at "
+            f"least {minimum} in each are needed to compare {what}",
+            {"won_recent": len(now), "won_baseline": len(before)},
+        )
+    test = rank_shift(now, before, lower=lower)
+    moved = test.effect <= ratio if lower else test.effect >= ratio
+    if moved and _sure(test.p, t):
+        return test, None
+    if not moved and rank_shift_detectable(now, before, ratio=ratio, confidence=t.confidence):
+        return test, None
+    if not moved and (test.effect >= 1 if lower else test.effect <= 1):
+        return test, None  # moved the other way: no sign of it at all
+    return test, NotEnoughData(
+        kind,
+        f"{what} of {len(now)} deals won in the last 26 weeks against {len(before)} before "
+        f"vary too much to tell a change {'to' if lower else 'of'} "
+        f"{_pct(ratio) if lower else f'{ratio:.2g}{TIMES}'} from chance "
+        f"(typically {_pct(test.effect)} of before; by chance {_chance(test.p)})",
+        {"won_recent": len(now), "won_baseline": len(before), "chance": round(test.p, 4)},
     )
 
 
 def cycle_lengthening(
     *,
-    recent: float | None,
-    won_recent: int,
-    baseline: float | None,
-    team_median: float | None,
-    open_age: float | None,
-    team_open_age: float | None,
+    cycles_recent: Sequence[float],
+    cycles_baseline: Sequence[float],
+    team_median: float | None = None,
+    open_age: float | None = None,
+    team_open_age: float | None = None,
     t: Thresholds = DEFAULTS,
-) -> Finding | None:
-    """Deals taking longer: the last quarter's won deals took much longer than the
-    team's, AND the deals still open are much older than the team's (so it is
-    getting worse, not one slow deal). The person's own earlier cycle is shown."""
-    if recent is None or not team_median or won_recent < t.cycle_min_won:
+) -> Finding | NotEnoughData | None:
+    """Deals taking longer to win than the person's own deals did half a year earlier:
+    days from created to won of the deals won in the last 26 weeks against those of the
+    26 weeks before, compared by rank on a log scale (`stats.rank_shift`), so one deal
+    that dragged on for a year is one rank, not a doubled average. The team's median
+    (of peers who sell alike) and the age of the deals still open are shown."""
+    test, unknown = _two_samples(
+        "cycle_lengthening",
+        cycles_recent,
+        cycles_baseline,
+        lower=False,
+        ratio=t.cycle_lengthening_ratio,
+        minimum=t.cycle_min_won,
+        what="the sales cycles",
+        t=t,
+    )
+    if unknown or test is None:
+        return unknown
+    if test.effect < t.cycle_lengthening_ratio or not _sure(test.p, t):
         return None
-    if open_age is None or not team_open_age:
-        return None
-    if recent < team_median * t.cycle_team_ratio or open_age < team_open_age * t.cycle_age_ratio:
-        return None
-    own = (
-        f" ({recent / baseline - 1:+.0%} on their own {_n(baseline)} half a year ago)"
-        if baseline
+    recent, baseline = median(cycles_recent), median(cycles_baseline)
+    team = f"; team median {_n(team_median)} days" if team_median else ""
+    still_open = (
+        f"; deals still open have been open {_n(open_age)} days (median)"
+        + (f" against the team's {_n(team_open_age)}" if team_open_age else "")
+        if open_age is not None
         else ""
     )
     return Finding(
         kind="cycle_lengthening",
         severity=MEDIUM,
         message=(
-            f"Won deals took {_n(recent)} days (median, last quarter) against a team median of "
-            f"{_n(team_median)}{own}; open deals have been open {_n(open_age)} days "
-            f"(median) against the team's {_n(team_open_age)}."
+            f"Deals take longer to win: {_n(recent)} days (median) over {len(cycles_recent)} "
+            f"deals won in the last 26 weeks, against {_n(baseline)} over "
+            f"{len(cycles_baseline)} in the 26 before (typically {test.effect:.1f}{TIMES} as "
+            f"long){team}{still_open}. A change this large happens by chance "
+            f"{_chance(test.p)}."
         ),
         evidence={
             "cycle_days": recent,
-            "won_deals": won_recent,
+            "won_deals": len(cycles_recent),
             "own_baseline": baseline,
+            "won_baseline": len(cycles_baseline),
+            "typical_ratio": round(test.effect, 2),
             "team_median": team_median,
             "open_deal_age_days": open_age,
             "team_open_deal_age_days": team_open_age,
-            "threshold": t.cycle_team_ratio,
+            "chance": round(test.p, 4),
+            "threshold": t.cycle_lengthening_ratio,
+            "confidence": t.confidence,
         },
     )
 
 
 def deal_size_decline(
     *,
-    recent: float | None,
-    won_recent: int,
-    baseline: float | None,
-    won_baseline: int,
-    team_median: float | None,
+    amounts_recent: Sequence[float],
+    amounts_baseline: Sequence[float],
+    team_median: float | None = None,
     t: Thresholds = DEFAULTS,
-) -> Finding | None:
-    """Won deals smaller than the person's own half a year earlier, and than the team's."""
-    if recent is None or not baseline or not team_median:
+) -> Finding | NotEnoughData | None:
+    """Won deals smaller than the person's own half a year earlier: the deals won in the
+    last 26 weeks against those of the 26 weeks before, compared by rank on a log scale
+    (`stats.rank_shift`) — the only large deal of a year, in either window, is one rank,
+    not a third of the average. The team's median (of peers who sell alike) is shown."""
+    test, unknown = _two_samples(
+        "deal_size_decline",
+        amounts_recent,
+        amounts_baseline,
+        lower=True,
+        ratio=t.deal_size_decline_ratio,
+        minimum=t.deal_size_min_won,
+        what="deal sizes",
+        t=t,
+    )
+    if unknown or test is None:
+        return unknown
+    if test.effect > t.deal_size_decline_ratio or not _sure(test.p, t):
         return None
-    if min(won_recent, won_baseline) < t.deal_size_min_won:
-        return None
-    if recent > baseline * t.deal_size_decline_ratio:
-        return None
-    if recent > team_median * t.deal_size_team_ratio:
-        return None
+    recent, baseline = median(amounts_recent), median(amounts_baseline)
+    team = f"; team median {_n(team_median)}" if team_median else ""
     return Finding(
         kind="deal_size_decline",
         severity=MEDIUM,
         message=(
-            f"Average won deal {_n(recent)} over the last quarter, {_below(recent, baseline)} "
-            f"their own {_n(baseline)} half a year ago and {_below(recent, team_median)} the "
-            f"team median ({_n(team_median)})."
+            f"Won deals typically {_below(test.effect, 1)} their own half a year ago: median "
+            f"{_n(recent)} over {len(amounts_recent)} deals won in the last 26 weeks, against "
+            f"{_n(baseline)} over {len(amounts_baseline)} in the 26 before{team}. A drop this "
+            f"large happens by chance {_chance(test.p)}."
         ),
         evidence={
-            "average_deal": round(recent),
-            "won_deals": won_recent,
+            "median_deal": round(recent),
+            "won_deals": len(amounts_recent),
             "own_baseline": round(baseline),
-            "team_median": round(team_median),
+            "won_baseline": len(amounts_baseline),
+            "typical_ratio": round(test.effect, 2),
+            "team_median": round(team_median) if team_median else None,
+            "chance": round(test.p, 4),
             "threshold": t.deal_size_decline_ratio,
+            "confidence": t.confidence,
         },
     )
 

@@ -29,6 +29,7 @@ from accountable.signals.summaries import (
     evidence_rows,
     flags_sorted,
     rights_from,
+    undecided_rows,
 )
 
 __all__ = [
@@ -247,6 +248,7 @@ def scorecard_signals(
     stored_day = _stored_day(day)
     computed = False
     diagnosis, rights, label = None, (), ""
+    undecided: tuple[tuple[str, str], ...] = ()
     row = (
         PersonAssessment.objects.filter(as_of=stored_day, person=person).first()
         if stored_day is not None
@@ -257,6 +259,7 @@ def scorecard_signals(
             row.cause, row.effort, row.message, row.next_step, evidence_rows(row.evidence)
         )
         rights = rights_from(row.rights, with_evidence=True)
+        undecided = undecided_rows(row.undecided)
         label, judged_on = row.period, row.as_of
     elif stored_day is not None:
         judged_on = None  # judged that day, but not this person (not a rep then)
@@ -270,6 +273,7 @@ def scorecard_signals(
                 d.cause, d.effort, d.message, d.next_step, evidence_rows(d.evidence)
             )
             rights, label = rights_from(a.rights.as_dict(), with_evidence=True), a.period
+            undecided = undecided_rows([{"kind": u.kind, "reason": u.reason} for u in a.undecided])
         else:
             judged_on = None
     flags = [
@@ -295,4 +299,5 @@ def scorecard_signals(
         judged_on=judged_on,
         computed=computed,
         can_handle=can_manage_person(viewer, person),
+        undecided=undecided,
     )

@@ -156,6 +156,7 @@ def _store_assessments(run: SignalRun, assessments: list[Assessment]) -> None:
                 next_step=a.diagnosis.next_step,
                 evidence=a.diagnosis.evidence,
                 rights=a.rights.as_dict(),
+                undecided=[{"kind": u.kind, "reason": u.reason} for u in a.undecided],
             )
             for a in assessments
         ],

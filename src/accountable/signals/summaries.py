@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from accountable.signals.models import KIND_LABELS, Severity, WarningStatus
+from accountable.signals.stats import chance_in_words
 
 __all__ = [
     "CAUSE_LABELS",
@@ -32,6 +33,7 @@ __all__ = [
     "flags_sorted",
     "rights_from",
     "shown",
+    "undecided_rows",
 ]
 
 # One or two words for a board's flag column (SPEC §4: "conversion", "activity").
@@ -106,11 +108,31 @@ def shown(value: Any) -> str:
 
 
 def evidence_rows(evidence: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
-    """(figure, value) pairs of an evidence dict, named for people, in name order."""
+    """(figure, value) pairs of an evidence dict, named for people, in name order; the
+    chance of a change that large by luck alone is said in words ("about 1 time in 50"),
+    the confidence asked for as a percentage."""
+
+    def value_of(name: str, value: Any) -> str:
+        if name == "chance" and isinstance(value, int | float):
+            return chance_in_words(float(value))
+        if name == "confidence" and isinstance(value, int | float):
+            return f"{value:.0%}" if value * 100 == int(value * 100) else f"{value:.1%}"
+        return shown(value)
+
+    labels = {"chance": "By chance alone", "confidence": "Confidence asked for"}
     return tuple(
-        (name.replace("_", " ").capitalize(), shown(value))
+        (labels.get(name, name.replace("_", " ").capitalize()), value_of(name, value))
         for name, value in sorted((evidence or {}).items())
     )
+
+
+def undecided_rows(undecided: Any) -> tuple[tuple[str, str], ...]:
+    """(warning label, why not judged) of stored `PersonAssessment.undecided` entries."""
+    rows = []
+    for item in undecided or ():
+        if isinstance(item, Mapping) and item.get("kind") in KIND_LABELS:
+            rows.append((str(KIND_LABELS[item["kind"]]), str(item.get("reason", ""))))
+    return tuple(rows)
 
 
 @dataclass(frozen=True)
@@ -347,3 +369,5 @@ class ScorecardSignals:
     judged_on: date | None = None
     computed: bool = False
     can_handle: bool = False
+    # The warnings that could not be judged with the confidence asked for: (label, why).
+    undecided: tuple[tuple[str, str], ...] = ()

@@ -7,7 +7,10 @@ rejects unknown names and impossible values with a readable message.
 
 The defaults were tuned on the demo organisation (`accountable evaluate`, see
 docs/signals.md) by looking at what each planted pattern does to the numbers —
-never by reading the ground truth inside the engine.
+never by reading the ground truth inside the engine. The rules that compare a person
+with their own past (activity drop, win rate, deal size, cycle) also ask how sure
+they can be (`confidence`, `stats`): their ratio says how large a change must be to
+matter, the test whether it is larger than the person's own noise.
 """
 
 from __future__ import annotations
@@ -50,29 +53,37 @@ class Thresholds:
     low_activity_ratio: float = 0.7
     low_activity_high_ratio: float = 0.45
 
-    # activity_drop: touches a week over the last 4 weeks against the person's
-    # own average of the 12 weeks before.
-    activity_drop_ratio: float = 0.7  # recent ÷ own baseline at or below this
+    # How sure the engine must be that a change is more than the person's own noise
+    # before it warns (`stats`): a change this large must happen by chance less than
+    # 1 - confidence of the time (0.98: less than 1 time in 50). Applies to the
+    # activity drop, the win rate, deal size and cycle.
+    confidence: float = 0.98
+
+    # activity_drop: touches a week over the last 4 weeks against the person's usual
+    # week (the median of the 12 before, and their own week-to-week variation).
+    activity_drop_ratio: float = 0.8  # a drop to this share of the usual week, or lower
     activity_drop_high_ratio: float = 0.5
 
-    # win_rate_decline: win rate (won ÷ closed) of the last 26 weeks against the
-    # 26 weeks before, with enough closed deals in each to mean something.
-    win_rate_decline_ratio: float = 0.7
-    win_rate_decline_points: float = 0.08  # and at least this many points lower
-    win_rate_min_closed: int = 12
+    # win_rate_decline: win rate (won ÷ closed) of the last 26 weeks against the 26
+    # weeks before (Fisher's exact test), by enough to matter.
+    win_rate_decline_ratio: float = 0.75
+    win_rate_min_closed: int = 8  # closed deals in each half-year, at the least
 
-    # cycle_lengthening: median days from created to won of the last quarter's
-    # won deals against the team median, AND the median age of the deals still
-    # open against the team's.
-    cycle_team_ratio: float = 1.3
-    cycle_age_ratio: float = 1.5
-    cycle_min_won: int = 2
+    # cycle_lengthening: days from created to won of the deals won in the last 26 weeks
+    # against those won in the 26 weeks before (a rank test on the logs).
+    cycle_lengthening_ratio: float = 1.25
+    cycle_min_won: int = 3
 
-    # deal_size_decline: average won deal of the last quarter against the
-    # person's own of half a year earlier and the team median.
-    deal_size_decline_ratio: float = 0.75
-    deal_size_team_ratio: float = 0.85
+    # deal_size_decline: won deals of the last 26 weeks against the 26 weeks before
+    # (a rank test on the logs: one large deal moves a rank, not the average).
+    deal_size_decline_ratio: float = 0.8
     deal_size_min_won: int = 3
+
+    # Peers who sell alike: "the team" is the reps of the person's team whose typical
+    # won deal is within this many times theirs (either way); when fewer than three of
+    # them have a figure, the reps of the whole organisation in that band. 0 turns the
+    # band off (the team, then everyone).
+    peer_deal_size_band: float = 2.5
 
     # low_coverage: open pipeline ÷ a quarter's target below this, AND new
     # pipeline over the last 4 weeks below `low_coverage_refill_ratio` of the
@@ -119,13 +130,14 @@ class Thresholds:
     # team median, or of the person's own baseline, is a prospecting problem;
     # win rate, deal size and cycle against the team; effort is low when
     # touches fall below `effort_low_ratio` of the team or drop below
-    # `activity_drop_ratio` of their own baseline.
+    # `effort_drop_ratio` of their own baseline.
     prospecting_ratio: float = 0.65
     conversion_ratio: float = 0.7
     deal_size_ratio: float = 0.8
     cycle_ratio: float = 1.3
     weak_results: float = 0.9  # results-based causes need attainment below this
     effort_low_ratio: float = 0.75
+    effort_drop_ratio: float = 0.75  # … or below this share of their own baseline
 
     # The three rights: warn/fail edges.
     prospecting_share_warn: float = 0.35  # prospecting touches ÷ all touches
@@ -183,6 +195,7 @@ def _count(name: str, group: str, meaning: str, maximum: int | None = None) -> T
 
 # The groups of the settings page, in its order: the warning kinds, then the rest.
 GROUPS = {
+    "statistics": "How sure, and against whom",
     "quota_miss_streak": "Quota missed in a row",
     "low_activity": "Low activity",
     "activity_drop": "Activity dropping",
@@ -235,66 +248,72 @@ _INFO = [
         "low_activity",
         "High severity at or below this share of the team median.",
     ),
+    ThresholdInfo(
+        "confidence",
+        "statistics",
+        "How sure the engine must be that a change is more than the person's usual ups and "
+        "downs before it warns: 0.98 means a change that large would happen by chance less "
+        "than 1 time in 50. Higher: fewer false alarms, later warnings. Applies to the "
+        "activity drop, win rate, deal size and cycle; too little data to be that sure shows "
+        "as 'not enough data', never as a pass.",
+        0.5,
+        0.9999,
+    ),
     _share(
         "activity_drop_ratio",
         "activity_drop",
         "Warn when touches a week over the last 4 weeks are at or below this share of the "
-        "person's own average of the 12 weeks before. Also marks effort as low.",
+        "person's usual week (the median of the 12 weeks before) — and further below it "
+        "than their own week-to-week variation explains. Also marks effort as low.",
     ),
     _share(
         "activity_drop_high_ratio",
         "activity_drop",
-        "High severity at or below this share of their own average.",
+        "High severity at or below this share of their usual week.",
     ),
     _share(
         "win_rate_decline_ratio",
         "win_rate_decline",
         "Warn when the win rate of the last 26 weeks is at or below this share of the 26 "
-        "weeks before…",
-    ),
-    _share(
-        "win_rate_decline_points",
-        "win_rate_decline",
-        "…and at least this much lower, in points (0.08 = 8 points).",
+        "weeks before, and a drop that large is unlikely by chance with that many deals.",
     ),
     _count(
         "win_rate_min_closed",
         "win_rate_decline",
-        "Closed deals needed in each half-year for the win rate to mean something.",
+        "Closed deals needed in each half-year before the win rate is judged at all (fewer: "
+        "not enough data).",
     ),
-    _times(
-        "cycle_team_ratio",
+    ThresholdInfo(
+        "cycle_lengthening_ratio",
         "cycle_lengthening",
-        "Warn when the median days to win (last quarter's won deals) are at least this "
-        "many times the team median…",
-        minimum=1.0,
-    ),
-    _times(
-        "cycle_age_ratio",
-        "cycle_lengthening",
-        "…and the deals still open are at least this many times as old as the team's.",
-        minimum=1.0,
+        "Warn when deals won in the last 26 weeks typically took at least this many times "
+        "as long as those won in the 26 weeks before, and that is unlikely by chance.",
+        1.0,
+        None,
     ),
     _count(
         "cycle_min_won",
         "cycle_lengthening",
-        "Deals won last quarter needed to judge the cycle.",
+        "Won deals needed in each half-year to judge the cycle (fewer: not enough data).",
     ),
     _share(
         "deal_size_decline_ratio",
         "deal_size_decline",
-        "Warn when the average won deal of the last quarter is at or below this share of "
-        "the person's own half a year earlier…",
-    ),
-    _share(
-        "deal_size_team_ratio",
-        "deal_size_decline",
-        "…and at or below this share of the team median.",
+        "Warn when deals won in the last 26 weeks are typically at or below this share of "
+        "those won in the 26 weeks before, and that is unlikely by chance.",
     ),
     _count(
         "deal_size_min_won",
         "deal_size_decline",
-        "Won deals needed in each period to compare deal sizes.",
+        "Won deals needed in each half-year to compare deal sizes (fewer: not enough data).",
+    ),
+    _times(
+        "peer_deal_size_band",
+        "statistics",
+        "Who counts as the team: the reps of the same team whose typical won deal is within "
+        "this many times the person's, either way (2.5: from 40 % to 250 %); when fewer than "
+        "three of them have a figure, the reps of the whole organisation in that band. 0 "
+        "turns the band off (the whole team, then everyone).",
     ),
     _times(
         "low_coverage_ratio",
@@ -416,8 +435,13 @@ _INFO = [
     _share(
         "effort_low_ratio",
         "diagnosis",
-        "Effort is low when touches a week are below this share of the team median (or have "
-        "dropped to the activity-drop share of their own baseline).",
+        "Effort is low when touches a week are below this share of the team median.",
+    ),
+    _share(
+        "effort_drop_ratio",
+        "diagnosis",
+        "Effort is also low when touches a week (last 4 weeks) are below this share of the "
+        "person's own average of the 12 weeks before.",
     ),
     _share(
         "prospecting_share_warn",
@@ -442,6 +466,16 @@ _INFO = [
     ),
 ]
 INFO: dict[str, ThresholdInfo] = {info.name: info for info in _INFO}
+# Thresholds of earlier versions of the rules, which the statistical tests replaced: an
+# organisation's old value for one of them is left out, not refused.
+RETIRED = frozenset(
+    {
+        "win_rate_decline_points",
+        "cycle_team_ratio",
+        "cycle_age_ratio",
+        "deal_size_team_ratio",
+    }
+)
 
 # (stricter, looser, message): edges that must not cross.
 _ORDER = [
@@ -487,7 +521,7 @@ def threshold_check(
     """({name: clean number}, {name: what is wrong}) for the organisation's changes,
     checked each on its own and then against each other (with the defaults for the
     rest): a high-severity edge may not be looser than the medium one."""
-    overrides = dict(overrides or {})
+    overrides = {k: v for k, v in (overrides or {}).items() if k not in RETIRED}
     errors: dict[str, str] = {}
     unknown = sorted(set(overrides) - set(INFO))
     if unknown:

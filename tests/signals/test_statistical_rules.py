@@ -1,0 +1,258 @@
+"""The rules that compare someone with their own past judge a change against that
+person's own noise, say how sure they are, and say "not enough data" rather than firing
+or passing when the sample cannot tell a change that matters from chance.
+
+The statistical edges: a rep with few closed deals, a rep whose only large deal falls
+in one window, a holiday month in the baseline, a ramping hire.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from accountable.signals import rules, stats
+from accountable.signals.engine import outcomes_for
+from accountable.signals.rules import Finding, NotEnoughData
+from accountable.signals.thresholds import DEFAULTS as T
+from tests.signals.builders import benchmarks, figures
+
+
+def _lognormal(rng: random.Random, n: int, centre: float, sigma: float) -> list[float]:
+    return [round(centre * rng.lognormvariate(0, sigma), -2) for _ in range(n)]
+
+
+# --- the tests themselves -----------------------------------------------------------------
+
+
+def test_fisher_is_exact_on_a_small_table():
+    # 0 of 3 won now, 3 of 3 before: one arrangement in C(6,3) = 20.
+    assert stats.fisher_lower(0, 3, 3, 3) == pytest.approx(1 / 20)
+    assert stats.fisher_lower(3, 3, 0, 3) == 1.0
+
+
+def test_the_rank_test_is_exact_for_small_samples():
+    # Every value now below every value before: 1 arrangement in C(6,3).
+    assert stats.mann_whitney_lower([1, 2, 3], [4, 5, 6]) == pytest.approx(1 / 20)
+    assert stats.mann_whitney_lower([4, 5, 6], [1, 2, 3]) == 1.0
+    # Large samples use the normal approximation, which agrees with the exact one.
+    rng = random.Random(3)
+    xs = [rng.random() for _ in range(29)]
+    ys = [rng.random() + 0.2 for _ in range(30)]
+    exact = stats.mann_whitney_lower(xs[:20], ys[:20])
+    assert 0 < exact < 0.2
+    assert stats.mann_whitney_lower(xs, ys) < 0.05
+
+
+def test_the_typical_ratio_is_on_a_log_scale():
+    assert stats.hodges_lehmann_ratio([50, 100], [100, 200]) == pytest.approx(0.5)
+
+
+def test_chances_in_plain_words():
+    assert stats.chance_in_words(0.02) == "about 1 time in 50"
+    assert stats.chance_in_words(0.0004) == "less than 1 time in 1,000"
+    assert stats.chance_in_words(0.6) == "about half the time or more"
+
+
+# --- win rate -----------------------------------------------------------------------------
+
+
+def test_a_win_rate_drop_says_how_often_chance_does_that():
+    found = rules.win_rate_decline(
+        wins_recent=8, closed_recent=60, wins_baseline=21, closed_baseline=60
+    )
+    assert isinstance(found, Finding)
+    assert found.message.startswith(
+        "Win rate 13% over 60 closed deals in the last 26 weeks, against 35% over 60 in the "
+        "26 before: a drop this large happens by chance"
+    )
+    assert found.evidence["chance"] < 1 - T.confidence
+
+
+def test_few_closed_deals_are_not_enough_data_not_a_warning():
+    # 18% over 11 against 36% over 11 looks like a halving, but with eleven deals a
+    # drop like that happens by chance about one time in six.
+    found = rules.win_rate_decline(
+        wins_recent=2, closed_recent=11, wins_baseline=4, closed_baseline=11
+    )
+    assert isinstance(found, NotEnoughData)
+    assert "by chance about 1 time in" in found.reason
+    # Below the minimum sample it does not even try.
+    few = rules.win_rate_decline(wins_recent=0, closed_recent=5, wins_baseline=3, closed_baseline=6)
+    assert isinstance(few, NotEnoughData)
+    assert f"at least {T.win_rate_min_closed} in each" in few.reason
+
+
+def test_a_stable_rep_with_a_noisy_half_year_is_left_alone():
+    # Ten points down on 25 deals each: the kind of move chance makes.
+    found = rules.win_rate_decline(
+        wins_recent=6, closed_recent=25, wins_baseline=9, closed_baseline=25
+    )
+    assert not isinstance(found, Finding)
+    # A small dip over a hundred deals each: a drop of a quarter could still hide in
+    # it (chance alone moves a 30% win rate by that much), so it is not a pass either.
+    hundred = rules.win_rate_decline(
+        wins_recent=27, closed_recent=100, wins_baseline=30, closed_baseline=100
+    )
+    assert isinstance(hundred, NotEnoughData)
+    # With enough deals to rule a real decline out, the same dip passes.
+    assert (
+        rules.win_rate_decline(
+            wins_recent=270, closed_recent=1000, wins_baseline=300, closed_baseline=1000
+        )
+        is None
+    )
+
+
+# --- deal size ----------------------------------------------------------------------------
+
+
+def test_the_only_large_deal_in_one_window_is_one_rank_not_a_drop():
+    rng = random.Random(7)
+    before = _lognormal(rng, 10, 24_000, 0.25)
+    now = _lognormal(rng, 10, 24_000, 0.25)
+    # The year's one large deal closed in the half-year before: the average then is far
+    # higher, and the average now looks like a drop of more than a third.
+    before_with_whale = [*before[:-1], 400_000]
+    average_before = sum(before_with_whale) / len(before_with_whale)
+    assert sum(now) / len(now) < 0.7 * average_before
+    found = rules.deal_size_decline(amounts_recent=now, amounts_baseline=before_with_whale)
+    assert not isinstance(found, Finding)
+    # And the other way round: the one large deal now hides nothing.
+    assert (
+        rules.deal_size_decline(amounts_recent=[*now[:-1], 400_000], amounts_baseline=before)
+        is None
+    )
+
+
+def test_deals_a_third_smaller_are_found():
+    rng = random.Random(11)
+    before = _lognormal(rng, 14, 24_000, 0.25)
+    now = _lognormal(rng, 14, 16_000, 0.25)
+    found = rules.deal_size_decline(amounts_recent=now, amounts_baseline=before, team_median=23_000)
+    assert isinstance(found, Finding)
+    assert "over 14 deals won in the last 26 weeks" in found.message
+    assert "team median 23,000" in found.message
+    assert found.evidence["typical_ratio"] <= T.deal_size_decline_ratio
+
+
+def test_a_few_lumpy_large_deals_are_not_enough_data():
+    # Large-deal segment: four wins a half-year, sizes spread wide.
+    found = rules.deal_size_decline(
+        amounts_recent=[60_000, 150_000, 45_000, 90_000],
+        amounts_baseline=[120_000, 80_000, 260_000, 70_000],
+    )
+    assert isinstance(found, NotEnoughData)
+    assert "vary too much" in found.reason
+    too_few = rules.deal_size_decline(amounts_recent=[50_000, 60_000], amounts_baseline=[1e5] * 5)
+    assert isinstance(too_few, NotEnoughData)
+    assert f"at least {T.deal_size_min_won} in each" in too_few.reason
+
+
+# --- cycle --------------------------------------------------------------------------------
+
+
+def test_cycles_half_as_long_again_are_found_and_a_slow_deal_is_not():
+    rng = random.Random(5)
+    before = [round(55 * rng.lognormvariate(0, 0.2)) for _ in range(12)]
+    longer = [round(85 * rng.lognormvariate(0, 0.2)) for _ in range(12)]
+    found = rules.cycle_lengthening(cycles_recent=longer, cycles_baseline=before, open_age=70)
+    assert isinstance(found, Finding)
+    assert "Deals take longer to win" in found.message
+    same = [round(55 * rng.lognormvariate(0, 0.2)) for _ in range(11)] + [300]
+    assert not isinstance(
+        rules.cycle_lengthening(cycles_recent=same, cycles_baseline=before), Finding
+    )
+
+
+# --- activity -----------------------------------------------------------------------------
+
+
+def test_a_holiday_month_in_the_baseline_does_not_hide_a_drop_or_make_one():
+    usual = [52, 49, 51, 50, 48, 53, 50, 51]
+    holiday = [22, 25, 20, 24]  # four weeks of summer holiday among the twelve
+    baseline = usual[:4] + holiday + usual[4:]
+    # The usual week is still about 50, not the mean of 43 the holiday drags it to.
+    level, _spread = stats.robust_level(baseline)
+    assert level == pytest.approx(50, abs=1.5)
+    dropped = rules.activity_drop(
+        recent_weeks=[33, 35, 34, 32], baseline_weeks=baseline, team_median=None
+    )
+    assert isinstance(dropped, Finding)
+    assert "A drop this large happens by chance" in dropped.message
+    # Back to normal after the holiday: nothing.
+    assert (
+        rules.activity_drop(
+            recent_weeks=[50, 49, 52, 51], baseline_weeks=baseline, team_median=None
+        )
+        is None
+    )
+
+
+def test_ordinary_weekly_ups_and_downs_are_not_a_drop():
+    rng = random.Random(2)
+    weeks = [rng.gauss(50, 5) for _ in range(16)]
+    assert (
+        rules.activity_drop(recent_weeks=weeks[12:], baseline_weeks=weeks[:12], team_median=50)
+        is None
+    )
+
+
+def test_a_drop_in_a_rep_with_wild_weeks_is_not_enough_data():
+    wild = [10, 90, 15, 80, 20, 85, 12, 95, 18, 70, 25, 88]
+    found = rules.activity_drop(
+        recent_weeks=[30, 35, 28, 33], baseline_weeks=wild, team_median=None
+    )
+    assert isinstance(found, NotEnoughData)
+    away = rules.activity_drop(recent_weeks=[50, 48], baseline_weeks=[50] * 12, team_median=None)
+    assert isinstance(away, NotEnoughData)
+
+
+def test_a_drop_to_half_is_high_severity():
+    found = rules.activity_drop(
+        recent_weeks=[24, 25, 23, 26], baseline_weeks=[50, 52, 48, 51, 49, 50], team_median=55
+    )
+    assert found.severity == "high"
+    assert "below the team median of 55" in found.message
+
+
+# --- the engine: a ramping hire, and not enough data shown --------------------------------
+
+
+def test_a_ramping_hire_is_not_judged_on_their_own_past_and_says_so():
+    fig = figures(
+        in_ramp=True,
+        ramp_now=0.5,
+        touches_weeks_recent=[20, 21, 19, 20],
+        touches_weeks_baseline=[60] * 8,
+        wins_recent=1,
+        wins_baseline=9,
+    )
+    findings, undecided = outcomes_for(fig, benchmarks(), T)
+    kinds = {f.kind for f in findings}
+    assert not kinds & {
+        "activity_drop",
+        "win_rate_decline",
+        "deal_size_decline",
+        "cycle_lengthening",
+    }
+    why = {u.kind: u.reason for u in undecided}
+    assert set(why) == {
+        "activity_drop",
+        "win_rate_decline",
+        "cycle_lengthening",
+        "deal_size_decline",
+    }
+    assert "still ramping (carrying 50% of a full quota)" in why["win_rate_decline"]
+    # Ramped, the same numbers are judged.
+    ramped = replace(fig, in_ramp=False, ramp_now=1.0)
+    assert "activity_drop" in {f.kind for f in outcomes_for(ramped, benchmarks(), T)[0]}
+
+
+def test_a_stricter_confidence_asks_for_more():
+    args = dict(wins_recent=4, closed_recent=30, wins_baseline=14, closed_baseline=30)
+    assert isinstance(rules.win_rate_decline(**args), Finding)
+    strict = replace(T, confidence=0.999)
+    assert isinstance(rules.win_rate_decline(**args, t=strict), NotEnoughData)
