@@ -246,5 +246,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # The review packet's PDF: WeasyPrint tells each rendering step, and warns of every
+        # screen-only rule of the stylesheet (media queries by width) — expected, not news.
+        "weasyprint": {"level": "ERROR"},
     },
 }

@@ -47,5 +47,6 @@ urlpatterns = [
     path("", include("accountable.boards.urls")),
     path("", include("accountable.signals.urls")),
     path("", include("accountable.checkins.urls")),
+    path("", include("accountable.plans.urls")),
     path("api/", api.urls),
 ]

@@ -19,6 +19,7 @@ from accountable.api import forecasts as forecasts_api
 from accountable.api import goals as goals_api
 from accountable.api import imports as imports_api
 from accountable.api import org as org_api
+from accountable.api import packets as packets_api
 from accountable.api import pipeline as pipeline_api
 from accountable.api import scorecards as scorecards_api
 from accountable.api import signals as signals_api
@@ -91,6 +92,10 @@ api = NinjaAPI(
                 "name": "pipeline reviews",
                 "description": "Reviews of a person's or a team's pipeline: coverage, what "
                 "moved, stale deals, and a decision on each deal discussed.",
+            },
+            {
+                "name": "packets",
+                "description": "A person's review packet for a period, as a PDF.",
             },
         ]
     },
@@ -172,3 +177,4 @@ api.add_router("/v1/", signals_api.router)
 api.add_router("/v1/", commitments_api.router)
 api.add_router("/v1/", forecasts_api.router)
 api.add_router("/v1/", checkins_api.router)
+api.add_router("/v1/", packets_api.router)

@@ -9,7 +9,7 @@ Every page takes ``?period=2026-Q3&as_of=2026-08-17`` (default: this quarter, to
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -161,14 +161,6 @@ CARD_TABLES = {
 }
 
 
-def _forecast_accuracy(person: Person, period: Period, as_of: date):
-    """(period, Accuracy) of the person's calls for the last quarter over by `as_of`."""
-    calendar = period.calendar
-    last = calendar.period("quarter", calendar.period("quarter", as_of).start - timedelta(days=1))
-    found = forecasts.accuracy([person.pk], last, as_of).get(person.pk)
-    return (last, found) if found else None
-
-
 def scorecard(request, pk: int | None = None):
     """A person's scorecard: their own at /scorecard/, others' (if visible) by id."""
     if pk is None and request.GET.get("person", "").isdigit():
@@ -195,8 +187,9 @@ def scorecard(request, pk: int | None = None):
             request.user, person, period=ctx["period"], as_of=ctx["as_of"]
         ),
         kept=commitments.kept_record([person.pk], ctx["as_of"]).get(person.pk),
-        calls=_forecast_accuracy(person, ctx["period"], ctx["as_of"]),
+        calls=forecasts.last_quarter_accuracy(person, ctx["period"].calendar, ctx["as_of"]),
         kept_days=commitments.KEPT_WINDOW_DAYS,
+        can_packet=abilities.may(request.user, abilities.SEE_PACKETS, person),
     )
     return render(request, "scorecards/scorecard.html", ctx)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -30,7 +30,7 @@ from accountable.forecasts import weeks
 from accountable.forecasts.models import ForecastSubmission
 from accountable.forecasts.services import STALE_AFTER
 from accountable.goals import actuals
-from accountable.org.calendar import Period
+from accountable.org.calendar import FiscalCalendar, Period
 from accountable.org.models import Person
 from accountable.org.scoping import visible_people
 from accountable.scorecards import metrics as board
@@ -167,6 +167,16 @@ def accuracy(
     for person_id, theirs in commits.items():
         result[person_id] = _accuracy(theirs, person_id, period, today)
     return result
+
+
+def last_quarter_accuracy(
+    person: Person, calendar: FiscalCalendar, as_of: date
+) -> tuple[Period, Accuracy] | None:
+    """(quarter, Accuracy) of the person's calls for the last quarter over by `as_of`:
+    the "Forecast calls" figure of the scorecard and the review packet (None: no calls)."""
+    last = calendar.period("quarter", calendar.period("quarter", as_of).start - timedelta(days=1))
+    found = accuracy([person.pk], last, as_of).get(person.pk)
+    return (last, found) if found else None
 
 
 def _accuracy(commits: list[Decimal], person_id: int, period: Period, today: date) -> Accuracy:

@@ -168,6 +168,52 @@ SELF_REPORT = _ability(
     rep=S,
     outside_sales=S,
 )
+WRITE_PLANS = _ability(
+    "write_plans",
+    "draft, change and submit one's own annual and quarterly plans, their actions and "
+    "the plans of one's key accounts, and answer one's plan reviews",
+    admin=E,
+    manager=S,
+    rep=S,
+    outside_sales=S,
+)
+REVIEW_PLANS = _ability(
+    "review_plans",
+    "comment on someone's plan, approve or return it, record and sign off their plan "
+    "reviews and close their catch-up plans",
+    admin=E,
+    manager=M,
+)
+SEE_PACKETS = _ability(
+    "see_packets",
+    "prepare a person's review packet for a period: the page, the PDF and the API",
+    admin=E,
+    executive=E,
+    manager=SM,
+    rep=S,
+    outside_sales=S,
+)
+RUN_REVIEW_CYCLES = _ability(
+    "run_review_cycles",
+    "open a performance review cycle for a period: who is reviewed, and by when",
+    admin=E,
+)
+SELF_ASSESS = _ability(
+    "self_assess",
+    "write one's own self-assessment in a performance review and acknowledge its outcome",
+    admin=S,
+    executive=S,
+    manager=S,
+    rep=S,
+    outside_sales=S,
+)
+ASSESS_PEOPLE = _ability(
+    "assess_people",
+    "write the manager's assessment of someone in a performance review and record the "
+    "outcome agreed",
+    admin=E,
+    manager=M,
+)
 IMPORT_DEALS = _ability(
     "import_deals", "import deals from a file or a bulk call", admin=E, manager=SM
 )
@@ -214,6 +260,12 @@ ABILITIES: dict[str, Ability] = {
         ADJUST_FORECASTS,
         RUN_CHECKINS,
         SELF_REPORT,
+        WRITE_PLANS,
+        REVIEW_PLANS,
+        SEE_PACKETS,
+        RUN_REVIEW_CYCLES,
+        SELF_ASSESS,
+        ASSESS_PEOPLE,
         WRITE_SALES_DATA,
         MANAGE_PERSON,
         SET_TARGETS,

@@ -30,13 +30,13 @@ NAV_ITEMS = [
     NavItem("Deals", "crm:deals", (abilities.SEE_PERSON,), "deals"),
     NavItem("Activities", "crm:activities", (abilities.SEE_PERSON,), "activities"),
     NavItem("Goals", "goals:goals", (abilities.SEE_PERSON,), "goals"),
-    # The accountability loop: check-ins, commitments and forecasts, one place with tabs.
+    # The accountability loop: check-ins, commitments, plans and forecasts, one place with tabs.
     NavItem(
         "Follow-up",
         "checkins:list",
         (abilities.SEE_PERSON,),
         "checkins",
-        also=("commitments", "forecasts"),
+        also=("commitments", "forecasts", "plans", "accounts"),
     ),
     NavItem("Time off", "org:time_off", (abilities.RECORD_TIME_OFF,), "time-off"),
     NavItem("Imports", "imports:list", abilities.ANY_IMPORT, "imports"),

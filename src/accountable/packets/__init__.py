@@ -1,1 +1,2 @@
-"""The review packet: everything for a conversation about a person and a period, as a page and a PDF."""
+"""The review packet: everything for a conversation about a person and a period, as a
+page and a PDF."""
