@@ -48,5 +48,6 @@ urlpatterns = [
     path("", include("accountable.signals.urls")),
     path("", include("accountable.checkins.urls")),
     path("", include("accountable.plans.urls")),
+    path("", include("accountable.packets.urls")),
     path("api/", api.urls),
 ]
