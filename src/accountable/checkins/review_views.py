@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accountable.checkins import pipeline_review as reviews
@@ -17,7 +18,9 @@ from accountable.checkins.services import NOTES_LENGTH
 from accountable.org import abilities
 from accountable.org.forms import CalendarDateField, PersonChoiceField
 from accountable.org.models import Person, Team
-from accountable.org.scoping import ability_required
+from accountable.org.scoping import ability_required, visible_people
+from accountable.org.services import organisation_get
+from accountable.plans import selectors as plan_selectors
 
 
 class StartForm(forms.Form):
@@ -97,8 +100,24 @@ def review_detail(request, pk: int):
         "may_decide": may_decide,
         "form": _decision_form(review, content, request.user) if may_decide else None,
         "decisions": list(review.decisions.select_related("deal", "action", "action__owner")),
+        **_key_accounts(request.user, review),
     }
     return render(request, "checkins/review.html", context)
+
+
+def _key_accounts(viewer, review) -> dict:
+    """The subject's key account plans of the year, and those that need attention."""
+    today = timezone.localdate()
+    year = organisation_get().calendar.fiscal_year_of(today)
+    ids = reviews.people_of(review.person, review.team)
+    people = visible_people(viewer).filter(pk__in=ids)
+    return {
+        "account_plans": plan_selectors.account_plans(viewer, year, people=ids),
+        "account_flags": plan_selectors.account_flags(people, year, today),
+        "currency": organisation_get().currency,
+        "today": today,
+        "year": year,
+    }
 
 
 @require_POST

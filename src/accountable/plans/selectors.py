@@ -129,10 +129,16 @@ def open_catch_ups(viewer: Person) -> list[CatchUp]:
 # --- key accounts -----------------------------------------------------------------------
 
 
-def account_plans(viewer: Person, year: int, person: Person | None = None) -> list[AccountPlan]:
+def account_plans(
+    viewer: Person, year: int, person: Person | None = None, people: list[int] | None = None
+) -> list[AccountPlan]:
+    """The key account plans of the year the viewer may see: one person's, or those of
+    some people (by id), or all."""
     plans = AccountPlan.objects.filter(person__in=visible_people(viewer), year=year)
     if person is not None:
         plans = plans.filter(person=person)
+    if people is not None:
+        plans = plans.filter(person_id__in=people)
     return list(plans.select_related("account", "person").order_by("tier", "account__name"))
 
 
