@@ -5,7 +5,9 @@ sent each morning by the worker, one e-mail per person with all that concerns th
 - overdue since yesterday: commitments in words not reported, action items not done,
   a self-report not sent;
 - on the forecast deadline's day: their call for the week, if they have not made it;
-- for a manager: commitments their people reported, waiting for their word.
+- for a manager: commitments their people reported, waiting for their word;
+- plans due and key accounts' next actions, and plans waiting for a manager's decision
+  (`plans.reminders`).
 
 Sent through Django's mail (EMAIL_URL; the console on the demo). Nothing is sent to a
 person with nothing to be reminded of.
@@ -29,6 +31,7 @@ from accountable.org import abilities
 from accountable.org.calendar import Kind
 from accountable.org.models import Person, Role
 from accountable.org.services import organisation_get
+from accountable.plans.reminders import plan_reminders
 
 
 def reminders_for(today: date) -> dict[Person, list[str]]:
@@ -72,6 +75,8 @@ def reminders_for(today: date) -> dict[Person, list[str]]:
     for c in Commitment.objects.filter(state=State.REPORTED).select_related("person"):
         for manager in _managers(c.person):
             lines[manager.pk].append(f"{c.person.name} reported on “{c.what()}”: confirm it.")
+    for pid, said in plan_reminders(today, _managers).items():
+        lines[pid].extend(said)
     return {by_id[pid]: found for pid, found in lines.items() if pid in by_id}
 
 

@@ -47,6 +47,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         "accountable.commitments.tasks.commitments_nightly",
         time(2, 15),
     ),
+    PeriodicJob("catch-ups-nightly", "accountable.plans.tasks.catch_ups_nightly", time(2, 20)),
     PeriodicJob("signals-nightly", "accountable.signals.tasks.signals_nightly", time(2, 30)),
     # After the warnings: who is struggling decides whose cadence is proposed shorter.
     PeriodicJob("cadence-review", "accountable.checkins.tasks.cadence_nightly", time(2, 45)),
