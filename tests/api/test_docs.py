@@ -42,6 +42,7 @@ def test_the_spec_documents_tokens_tags_and_every_bulk_kind(client):
         "check-ins",
         "self-reports",
         "pipeline reviews",
+        "plans",
         "packets",
     ]
     for kind in ("people", "deals", "activities", "targets", "feedback", "accounts", "products"):

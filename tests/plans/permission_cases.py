@@ -19,6 +19,7 @@ from tests.test_permissions import (
     NOT_ALLOWED,
     OK,
     Case,
+    api,
     everyone,
     holders,
     url,
@@ -166,3 +167,67 @@ CASES = {
         "plans:catch_up_close", (abilities.REVIEW_PLANS,), pk=lambda who: _catch_up_of(who)
     ),
 }
+
+
+# --- the API: anonymous callers get 401; another region's plan is 404, never 403 --------
+
+BAD_BODY = 400
+API_OTHER = api({"rep": HIDDEN, "manager": HIDDEN, "executive": OK, "admin": OK})
+
+
+def _api(name: str, who: str = "rep"):
+    return url(name, plan_id=_plan_of(who))
+
+
+def _api_post(name: str, needed, status: int, why: str) -> list[Case]:
+    """POSTed with no JSON body: a caller the role check lets through gets `status`."""
+    return [
+        Case(_api(name), everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED), note="POST only"),
+        Case(_api(name), api(holders(*needed, yes=status)), method="post", note=why),
+    ]
+
+
+CASES.update(
+    {
+        "api:plan_list": [Case(url("api:plan_list"), api(everyone(OK)))],
+        "api:plan_create": [
+            Case(
+                url("api:plan_create"),
+                api(holders(*WRITERS, yes=BAD_BODY)),
+                method="post",
+                note="no JSON body: whoever writes plans starts their own",
+            )
+        ],
+        "api:plan_get": [
+            Case(_api("api:plan_get"), api(everyone(OK)), note="the rep's own"),
+            Case(_api("api:plan_get", "other_rep"), API_OTHER, note="another region's rep's"),
+        ],
+        "api:plan_update": [
+            Case(
+                _api("api:plan_update"),
+                api(holders(*WRITERS, yes=BAD_BODY)),
+                method="patch",
+                note="an approved plan: refused in words, nothing changes",
+            ),
+            Case(
+                _api("api:plan_update", "other_rep"),
+                {**api(holders(*WRITERS, yes=BAD_BODY)), "rep": HIDDEN, "manager": HIDDEN},
+                method="patch",
+                note="another region's rep's",
+            ),
+        ],
+        "api:plan_actuals": [
+            Case(_api("api:plan_actuals"), api(everyone(OK)), note="the rep's own"),
+            Case(_api("api:plan_actuals", "other_rep"), API_OTHER, note="another region's"),
+        ],
+        "api:plan_submit": _api_post(
+            "api:plan_submit", WRITERS, BAD_BODY, "an approved plan: refused in words"
+        ),
+        "api:plan_decide": _api_post(
+            "api:plan_decide", (abilities.REVIEW_PLANS,), BAD_BODY, "no JSON body"
+        ),
+        "api:plan_comment": _api_post("api:plan_comment", WRITERS, BAD_BODY, "no JSON body"),
+        "api:plan_review": _api_post("api:plan_review", WRITERS, BAD_BODY, "no JSON body"),
+        "api:account_plan_list": [Case(url("api:account_plan_list"), api(everyone(OK)))],
+    }
+)

@@ -21,6 +21,7 @@ from accountable.api import imports as imports_api
 from accountable.api import org as org_api
 from accountable.api import packets as packets_api
 from accountable.api import pipeline as pipeline_api
+from accountable.api import plans as plans_api
 from accountable.api import scorecards as scorecards_api
 from accountable.api import signals as signals_api
 from accountable.api.auth import InvalidToken, callers
@@ -31,6 +32,7 @@ from accountable.crm.errors import CrmError
 from accountable.forecasts.errors import ForecastError
 from accountable.imports.errors import ImportFileError, ImportNotAllowed
 from accountable.org.calendar import PeriodError
+from accountable.plans.errors import PlanError
 
 DESCRIPTION = """\
 The data Accountable holds, for scripts and integrations.
@@ -94,6 +96,11 @@ api = NinjaAPI(
                 "moved, stale deals, and a decision on each deal discussed.",
             },
             {
+                "name": "plans",
+                "description": "Annual and quarterly sales plans: written, submitted, "
+                "approved or returned, reviewed against actuals; key account plans.",
+            },
+            {
                 "name": "packets",
                 "description": "A person's review packet for a period, as a PDF.",
             },
@@ -154,6 +161,11 @@ def forecast_error(request: HttpRequest, exc: ForecastError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
+@api.exception_handler(PlanError)
+def plan_error(request: HttpRequest, exc: PlanError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
 @api.exception_handler(CheckinError)
 def checkin_error(request: HttpRequest, exc: CheckinError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
@@ -177,4 +189,5 @@ api.add_router("/v1/", signals_api.router)
 api.add_router("/v1/", commitments_api.router)
 api.add_router("/v1/", forecasts_api.router)
 api.add_router("/v1/", checkins_api.router)
+api.add_router("/v1/", plans_api.router)
 api.add_router("/v1/", packets_api.router)

@@ -15,6 +15,7 @@ from accountable.crm.models import Account, Deal
 from accountable.org import abilities
 from accountable.org.models import Person
 from accountable.org.scoping import visible_people
+from accountable.org.services import organisation_get
 from accountable.plans import figures
 from accountable.plans.models import (
     AccountPlan,
@@ -82,6 +83,14 @@ def catch_up_get(viewer: Person, pk: int) -> CatchUp:
 
 def plan_breakdown(plan: Plan) -> figures.Breakdown:
     return figures.breakdown(plan.person, plan_period(plan))
+
+
+def opened_catch_up(review: PlanReview) -> bool:
+    return CatchUp.objects.filter(review=review).exists()
+
+
+def fiscal_year_of(day: date) -> int:
+    return organisation_get().calendar.fiscal_year_of(day)
 
 
 def catch_ups_of(plan: Plan) -> list[CatchUp]:

@@ -34,7 +34,7 @@ def _context(**extra) -> dict:
 
 
 def _year(today) -> int:
-    return organisation_get().calendar.fiscal_year_of(today)
+    return selectors.fiscal_year_of(today)
 
 
 @ability_required(abilities.SEE_PERSON)
