@@ -228,7 +228,7 @@ def plan_create(request: HttpRequest, body: PlanIn):
 def plan_update(request: HttpRequest, plan_id: int, body: SectionsIn):
     plan = selectors.plan_get(request.user, plan_id)
     given = {k: v for k, v in body.dict().items() if v is not None}
-    services.plan_update( actor=request.user, plan=plan, **given)
+    services.plan_update(actor=request.user, plan=plan, **given)
     return _out(plan)
 
 
@@ -241,7 +241,7 @@ def plan_update(request: HttpRequest, plan_id: int, body: SectionsIn):
 )
 def plan_submit(request: HttpRequest, plan_id: int):
     plan = selectors.plan_get(request.user, plan_id)
-    services.plan_submit( actor=request.user, plan=plan)
+    services.plan_submit(actor=request.user, plan=plan)
     return _out(plan)
 
 
@@ -270,8 +270,7 @@ def plan_decide(request: HttpRequest, plan_id: int, body: DecisionIn):
 )
 def plan_comment(request: HttpRequest, plan_id: int, body: CommentIn):
     plan = selectors.plan_get(request.user, plan_id)
-    services.plan_comment( actor=request.user, plan=plan, section=body.section, text=body.text
-    )
+    services.plan_comment(actor=request.user, plan=plan, section=body.section, text=body.text)
     return Status(201, _out(plan))
 
 
