@@ -291,3 +291,30 @@ def test_a_accounts_without_a_plan_or_with_an_overdue_next_action_are_flagged(or
     with pytest.raises(PlanError, match="no owner"):
         services.account_plan_save(actor=org.admin, account=orphan, year=2026, tier="A", goal="x")
     assert Commitment.objects.count() == 0
+
+
+def test_the_activity_a_plan_takes_is_the_goals_pages_own_funnel(org):
+    from accountable.goals.models import Goal
+    from accountable.goals.selectors import funnel_plan_for
+
+    target(org.rep, "2026-Q4", "90000")
+    for month in (4, 5, 6, 7, 8, 9):
+        won(org.rep, "15000", date(2026, month, 3))
+    DealFactory(owner=org.rep, stage=stage("Lost"), closed_on=date(2026, 8, 20))
+    plan = services.plan_start(actor=org.rep, person=org.rep, kind="quarterly", period="2026-Q4")
+    shown = selectors.activity_plan(plan, TODAY)
+    goal = Goal.objects.create(
+        person=org.rep, metric="revenue", period="2026-Q4", target_value=Decimal("90000")
+    )
+    page = funnel_plan_for(goal, today=TODAY)
+    assert [s.total for s, _ in shown.rows] == [s.total for s, _ in page.rows]
+    assert shown.rows[0][0].total is not None
+    assert (
+        selectors.activity_plan(
+            services.plan_start(
+                actor=org.rep2, person=org.rep2, kind="quarterly", period="2026-Q4"
+            ),
+            TODAY,
+        )
+        is None
+    )  # no target: nothing to work back

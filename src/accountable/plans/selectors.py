@@ -12,6 +12,8 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from accountable.crm.models import Account, Deal
+from accountable.goals.models import Goal
+from accountable.goals.selectors import funnel_plan_for
 from accountable.org import abilities
 from accountable.org.models import Person
 from accountable.org.scoping import visible_people
@@ -95,6 +97,17 @@ def fiscal_year_of(day: date) -> int:
 
 def catch_ups_of(plan: Plan) -> list[CatchUp]:
     return list(CatchUp.objects.filter(review__plan=plan).select_related("review").order_by("-pk"))
+
+
+def activity_plan(plan: Plan, today: date):
+    """The activity the plan's target takes, worked back through the person's funnel as
+    their goals page does it (`goals.selectors.funnel_plan_for`, the one funnel); None
+    without a revenue target."""
+    target = figures.breakdown(plan.person, plan_period(plan)).target
+    if target is None:
+        return None
+    goal = Goal(person=plan.person, metric=figures.METRIC, period=plan.period, target_value=target)
+    return funnel_plan_for(goal, today=today)
 
 
 def plan_figures(plan: Plan, as_of: date) -> figures.AgainstActuals:

@@ -94,6 +94,7 @@ def _plan_context(request, plan, sections_form, **extra) -> dict:
     return _context(
         plan=plan,
         breakdown=selectors.plan_breakdown(plan),
+        measures=selectors.activity_plan(plan, timezone.localdate()),
         accounts=selectors.account_plans(user, year, person=plan.person),
         actions=list(plan.actions.all()),
         versions=list(plan.versions.select_related("decided_by", "submitted_by")),
