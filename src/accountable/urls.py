@@ -49,5 +49,6 @@ urlpatterns = [
     path("", include("accountable.checkins.urls")),
     path("", include("accountable.plans.urls")),
     path("", include("accountable.packets.urls")),
+    path("", include("accountable.reviews.urls")),
     path("api/", api.urls),
 ]

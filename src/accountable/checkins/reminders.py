@@ -16,6 +16,7 @@ person with nothing to be reminded of.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -32,6 +33,19 @@ from accountable.org.calendar import Kind
 from accountable.org.models import Person, Role
 from accountable.org.services import organisation_get
 from accountable.plans.reminders import plan_reminders
+
+# More reminders from the apps above this one (performance reviews): each a function of
+# the day giving {person id: lines}, registered from its app's configuration, so each
+# person still gets one e-mail with everything.
+Source = Callable[[date], dict[int, list[str]]]
+SOURCES: list[Source] = []
+
+
+def reminder_source(source: Source) -> Source:
+    """Add a source of reminders (once)."""
+    if source not in SOURCES:
+        SOURCES.append(source)
+    return source
 
 
 def reminders_for(today: date) -> dict[Person, list[str]]:
@@ -77,6 +91,9 @@ def reminders_for(today: date) -> dict[Person, list[str]]:
             lines[manager.pk].append(f"{c.person.name} reported on “{c.what()}”: confirm it.")
     for pid, said in plan_reminders(today, _managers).items():
         lines[pid].extend(said)
+    for source in SOURCES:
+        for person_id, found in source(today).items():
+            lines[person_id].extend(found)
     return {by_id[pid]: found for pid, found in lines.items() if pid in by_id}
 
 

@@ -25,7 +25,9 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("Home", "home", (abilities.SEE_PERSON,), ""),
     NavItem("Board", "scorecards:board", (abilities.SEE_TEAMS,), "board"),
-    NavItem("Scorecard", "scorecards:mine", (abilities.SEE_PERSON,), "scorecard"),
+    NavItem(
+        "Scorecard", "scorecards:mine", (abilities.SEE_PERSON,), "scorecard", also=("packets",)
+    ),
     NavItem("Watchlist", "signals:watchlist", (abilities.SEE_PERSON,), "watchlist"),
     NavItem("Deals", "crm:deals", (abilities.SEE_PERSON,), "deals"),
     NavItem("Activities", "crm:activities", (abilities.SEE_PERSON,), "activities"),
@@ -36,7 +38,7 @@ NAV_ITEMS = [
         "checkins:list",
         (abilities.SEE_PERSON,),
         "checkins",
-        also=("commitments", "forecasts", "plans", "accounts"),
+        also=("commitments", "forecasts", "plans", "accounts", "reviews"),
     ),
     NavItem("Time off", "org:time_off", (abilities.RECORD_TIME_OFF,), "time-off"),
     NavItem("Imports", "imports:list", abilities.ANY_IMPORT, "imports"),

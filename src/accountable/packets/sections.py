@@ -30,6 +30,7 @@ from accountable.commitments.models import CLOSED_STATES
 from accountable.forecasts import selectors as forecasts
 from accountable.org.calendar import Kind, Period
 from accountable.org.models import Person
+from accountable.reviews import selectors as reviews
 from accountable.scorecards import selectors as scorecards
 from accountable.signals import selectors as signals
 
@@ -182,6 +183,16 @@ def last_checkins(s: Subject) -> Section:
     )
 
 
+def latest_review(s: Subject) -> Section:
+    """The outcome agreed at the person's latest performance review, if any."""
+    return Section(
+        "review",
+        "Latest performance review",
+        "packets/sections/review.html",
+        {"review": reviews.latest_outcome(s.viewer, s.person)},
+    )
+
+
 def may_read_private(viewer: Person, person: Person) -> bool:
     """The check-ins' own rule: the manager chain and admins, never the person."""
     return viewer.pk != person.pk and may_run(viewer, person)
@@ -199,4 +210,5 @@ SECTIONS: list[Callable[[Subject], Section | None]] = [
     forecast_accuracy,
     action_items,
     last_checkins,
+    latest_review,
 ]
