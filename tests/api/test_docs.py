@@ -44,6 +44,7 @@ def test_the_spec_documents_tokens_tags_and_every_bulk_kind(client):
         "pipeline reviews",
         "plans",
         "packets",
+        "performance reviews",
     ]
     for kind in ("people", "deals", "activities", "targets", "feedback", "accounts", "products"):
         operation = spec["paths"][f"/api/v1/{kind}/bulk"]["post"]

@@ -22,6 +22,7 @@ from accountable.api import org as org_api
 from accountable.api import packets as packets_api
 from accountable.api import pipeline as pipeline_api
 from accountable.api import plans as plans_api
+from accountable.api import reviews as reviews_api
 from accountable.api import scorecards as scorecards_api
 from accountable.api import signals as signals_api
 from accountable.api.auth import InvalidToken, callers
@@ -33,6 +34,7 @@ from accountable.forecasts.errors import ForecastError
 from accountable.imports.errors import ImportFileError, ImportNotAllowed
 from accountable.org.calendar import PeriodError
 from accountable.plans.errors import PlanError
+from accountable.reviews.errors import ReviewError
 
 DESCRIPTION = """\
 The data Accountable holds, for scripts and integrations.
@@ -104,6 +106,11 @@ api = NinjaAPI(
                 "name": "packets",
                 "description": "A person's review packet for a period, as a PDF.",
             },
+            {
+                "name": "performance reviews",
+                "description": "Self- and manager assessments side by side, with the data "
+                "beside each answer frozen as of the review day.",
+            },
         ]
     },
 )
@@ -171,6 +178,11 @@ def checkin_error(request: HttpRequest, exc: CheckinError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
+@api.exception_handler(ReviewError)
+def review_error(request: HttpRequest, exc: ReviewError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
 @api.exception_handler(ImportFileError)
 def import_file_error(request: HttpRequest, exc: ImportFileError) -> HttpResponse:
     body = {"detail": exc.message, "run_id": exc.run.pk if exc.run else None}
@@ -191,3 +203,4 @@ api.add_router("/v1/", forecasts_api.router)
 api.add_router("/v1/", checkins_api.router)
 api.add_router("/v1/", plans_api.router)
 api.add_router("/v1/", packets_api.router)
+api.add_router("/v1/", reviews_api.router)
