@@ -35,6 +35,8 @@ from accountable.forecasts.models import ForecastSubmission
 from accountable.forecasts.services import forecast_submit, won_by
 from accountable.org.calendar import Kind
 from accountable.org.models import Person, Role, Team, TeamKind
+from accountable.plans.models import Plan, PlanState
+from accountable.plans.selectors import account_flags
 
 TODAY = date(2026, 11, 24)  # a Tuesday in the fourth quarter
 PEOPLE = 20
@@ -60,6 +62,8 @@ class Loop:
     judged_again: int = -1
     checkins: list[CheckIn] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
+    plans: list = field(default_factory=list)  # (plan, [(as of, commitments, figures)], actions)
+    flags: list = field(default_factory=list)
 
     def with_habit(self, habit: str) -> list[Person]:
         return [
@@ -109,7 +113,19 @@ def _read(figures: dict, truth: dict) -> Loop:
                 transaction.set_rollback(True)
         except ForecastError as error:
             loop.refused.append(f"{submission}: {error}")
-    loop.commitments = list(Commitment.objects.order_by("person_id", "due_on", "pk"))
+    # The weekly promises; a plan review's answers are commitments in words (below).
+    loop.commitments = list(
+        Commitment.objects.exclude(metric="").order_by("person_id", "due_on", "pk")
+    )
+    loop.plans = [
+        (
+            plan,
+            [(r.as_of, r.commitments.count(), r.figures) for r in plan.reviews.all()],
+            plan.actions.count(),
+        )
+        for plan in Plan.objects.filter(kind="quarterly", period="2026-Q4")
+    ]
+    loop.flags = account_flags(Person.objects.filter(role=Role.REP), TODAY.year, TODAY)
     loop.checkins = list(CheckIn.objects.order_by("person_id", "starts_at"))
     loop.actions = list(
         ActionItem.objects.select_related("checkin").order_by("about_id", "due_on", "pk")
@@ -404,3 +420,27 @@ def test_action_items_some_done_some_open_one_overdue_in_each_team(loop):
     assert set(overdue_by_team.values()) == {1}
     assert len(overdue_by_team) == len(set(loop.teams.values()))
     assert states["done"] >= 5 and states["open"] >= 2
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+
+def test_every_rep_plans_the_quarter_and_most_plans_are_approved_and_reviewed(loop):
+    assert {plan.person_id for plan, _, _ in loop.plans} == {r.pk for r in loop.reps.values()}
+    states = Counter(plan.state for plan, _, _ in loop.plans)
+    assert states[PlanState.APPROVED] >= len(loop.plans) // 2
+    assert states[PlanState.SUBMITTED] + states[PlanState.RETURNED] > 0
+    for plan, reviews, actions in loop.plans:
+        assert actions == 2
+        if plan.state != PlanState.APPROVED:
+            assert reviews == []
+            continue
+        ((as_of, commitments, figures),) = reviews
+        assert as_of == TODAY and commitments == 2
+        if figures["period"] is not None:  # the review keeps the plan against actuals
+            assert Decimal(figures["period"]["planned"]) > 0
+
+
+def test_each_team_has_an_a_account_without_a_plan_to_flag(loop):
+    flagged = {loop.teams[f.owner.pk] for f in loop.flags if "no plan" in f.why}
+    assert flagged and flagged <= set(loop.teams.values())

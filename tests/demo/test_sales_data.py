@@ -475,6 +475,7 @@ def test_the_result_counts_what_was_written(demo):
     loop = demo.result.loop  # tests/demo/test_loop.py looks at the rows themselves
     assert set(loop) == {
         "forecasts", "commitments", "checkins", "action_items", "loop_audit_entries",
+        "plans", "plan_reviews", "account_plans",
     }  # fmt: skip
     assert all(loop.values())
 

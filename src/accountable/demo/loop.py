@@ -14,7 +14,8 @@ Once the sales data is in, every rep gets
   would;
 - **check-ins**: a weekly 1:1 with their team's manager over the last eight weeks,
   held, with short shared notes (private ones now and then), a few action items
-  (most done, some open, one overdue in each team) and the next one scheduled.
+  (most done, some open, one overdue in each team) and the next one scheduled;
+- **plans**: a quarterly plan each, and their A accounts' plans (`demo.plans`).
 
 A few reps carry a planted habit (`accountable.demo.habits`): the over-caller, the
 sandbagger, the keepers and the missers. Each rep's draws come from their own
@@ -51,6 +52,7 @@ from accountable.checkins.models import ActionItem, ActionState, CheckIn, Checki
 from accountable.commitments import services as commitment_services
 from accountable.commitments.models import Commitment, State
 from accountable.demo.habits import MISSER, Habit, HabitPlan, habit_of, habits_deal
+from accountable.demo.plans import plans_create
 from accountable.forecasts import services as forecast_services
 from accountable.forecasts.models import ForecastSubmission
 from accountable.goals import actuals
@@ -262,6 +264,18 @@ def loop_data_create(
     counts["commitments"] = _commitments_create(plan, reps, calendar, zone, audit)
     counts.update(_checkins_create(plan, reps, calendar, zone, audit))
     counts["loop_audit_entries"] = audit.write()
+    team_managers = _team_managers(reps)
+    counts.update(
+        plans_create(
+            seed=plan.seed,
+            reps=[rep.person for rep in reps],
+            managers={
+                r.pk: team_managers[r.spec.team] for r in reps if r.spec.team in team_managers
+            },
+            calendar=calendar,
+            today=plan.today,
+        )
+    )
     # Judged by the product's own judge as of the demo's today, as the nightly job
     # would: the verdicts (and their `commitment.judge` audit entries) are its own.
     commitment_services.commitments_judge(today=plan.today, people=[rep.pk for rep in reps])
