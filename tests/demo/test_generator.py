@@ -87,7 +87,7 @@ def test_the_plan_needs_no_database_and_is_repeatable():
 
 @pytest.mark.django_db
 def test_every_archetype_appears_in_the_default_demo(demo):
-    result = demo(people=24)
+    result = demo(people=40)
 
     assert set(result.ground_truth.values()) == set(BY_KEY)
     rep = Person.objects.get(email="rep@demo.test")
@@ -231,11 +231,18 @@ def test_people_counts_everyone_and_progress_reaches_the_total(demo):
 
 
 def test_archetypes_name_only_known_warnings_and_causes():
-    assert len(ARCHETYPES) == 11
+    assert len(ARCHETYPES) == 14
     for archetype in ARCHETYPES:
         assert set(archetype.expected_warnings) <= set(WARNING_KINDS)
         assert archetype.description
     assert BY_KEY["star"].expected_warnings == BY_KEY["steady"].expected_warnings == ()
+    # Reps with two problems at once expect the warnings of both.
+    assert {"deal_size_decline", "wrong_product_mix"} <= set(
+        BY_KEY["shrinking_off_priority"].expected_warnings
+    )
+    assert {"low_activity", "complaints"} <= set(
+        BY_KEY["quiet_and_complained_about"].expected_warnings
+    )
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -49,9 +49,12 @@ def test_score_counts_hits_misses_and_false_alarms():
         "tp": 0,
         "fp": 1,
         "fn": 1,
+        "fn_not_enough_data": 0,
+        "healthy_alarms": 0,
         "precision": 0.0,
         "recall": 0.0,
     }
+    assert out["warnings"]["complaints"]["healthy_alarms"] == 1
     assert out["causes"]["prospecting"]["recall"] == 1.0
     assert out["effort_accuracy"] == 1.0
 
@@ -60,3 +63,32 @@ def test_a_quota_miss_that_was_not_real_is_a_false_alarm():
     fake = {"quarters": [{"period": "2026-Q2", "attainment": 1.2}]}
     said = {"steady@x": Said([("quota_miss_streak", "high", fake)], "none", "normal")}
     assert score(said, {"steady@x": TRUTH["steady@x"]}).false_alarms
+
+
+def test_new_hires_are_healthy_and_a_miss_for_want_of_data_is_named():
+    truth = {
+        "hire@x": {
+            "archetype": "new_hire",
+            "expected_warnings": [],
+            "expected_cause": "none",
+            "expected_effort": "normal",
+        },
+        "shrink@x": {
+            "archetype": "shrinking_deals",
+            "expected_warnings": ["deal_size_decline"],
+            "expected_cause": "none",
+            "expected_effort": "normal",
+            "facts": {"segment": "large"},
+        },
+    }
+    said = {
+        "hire@x": Said([("activity_drop", "medium", {})], "none", "normal"),
+        "shrink@x": Said([], "none", "normal", undecided=["deal_size_decline"]),
+    }
+    result = score(said, truth)
+    assert result.healthy == 1
+    assert result.false_alarms == ["hire@x (new_hire): activity_drop"]
+    assert result.missed == [
+        "shrink@x (shrinking_deals, large deals): deal_size_decline — not enough data"
+    ]
+    assert result.kinds["deal_size_decline"].fn_undecided == 1

@@ -98,11 +98,17 @@ def test_low_coverage_now_and_not_being_rebuilt():
 
 def test_low_coverage_a_sales_cycle_from_now():
     # 20,000 a week for 56 days (8 weeks) is 160,000: 1.07 of the 150,000 target.
-    found = _coverage(2.0, new=20_000, team_new=21_000, cycle=56)
+    found = _coverage(2.0, new=20_000, team_new=50_000, cycle=56)
     assert found.evidence["projected_pipeline_to_quota"] == pytest.approx(1.07, abs=0.01)
     edge = 150_000 * T.low_coverage_projected_ratio / 8
-    assert _coverage(2.0, new=edge, team_new=edge, cycle=56) is None
-    assert _coverage(2.0, new=edge - 1, team_new=edge, cycle=56) is not None
+    assert _coverage(2.0, new=edge, team_new=50_000, cycle=56) is None
+    assert _coverage(2.0, new=edge - 1, team_new=50_000, cycle=56) is not None
+
+
+def test_low_coverage_is_not_a_whole_short_cycle_team():
+    # A team selling small deals on short cycles holds little open pipeline against a
+    # quarter's target; someone refilling theirs as their peers do is not warned.
+    assert _coverage(0.9, new=20_000, team_new=21_000, cycle=27) is None
 
 
 def test_low_coverage_needs_a_target():

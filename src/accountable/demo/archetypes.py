@@ -28,6 +28,7 @@ __all__ = [
     "BY_KEY",
     "CAUSES",
     "EFFORTS",
+    "HEALTHY",
     "PLANTED",
     "WARNING_KINDS",
     "Archetype",
@@ -83,9 +84,10 @@ BASELINE = Baseline()
 class Behaviour:
     """How a rep of an archetype behaves, relative to `BASELINE` (1.0 = typical).
 
-    Trends are the relative change reached at `today`, moving in a straight
-    line from no change `trend_weeks` weeks earlier: an `activity_trend` of
-    -0.6 means their activity ends at 40% of what it was.
+    Trends are the relative change reached `trend_ends_weeks_ago` weeks before
+    `today` (and held since), moving in a straight line from no change
+    `trend_weeks` weeks before that: an `activity_trend` of -0.35 means their
+    activity ends at 65% of what it was.
     """
 
     activity_level: float = 1.0  # weekly touches
@@ -95,9 +97,12 @@ class Behaviour:
     cycle_length: float = 1.0  # days from opportunity to close
     priority_share: float = 1.0  # share of won value in priority products
     activity_trend: float = 0.0
+    win_rate_trend: float = 0.0
     deal_size_trend: float = 0.0
     cycle_length_trend: float = 0.0
     trend_weeks: int = 0
+    # Weeks before `today` the trend was complete (it has held since): 0, still moving.
+    trend_ends_weeks_ago: int = 0
     # Week of the quarter (1-based) after which they open no new opportunities
     # and spend their time on deals already in the pipeline. It applies to the
     # quarter holding `today`, or to the one before when `today` is less than
@@ -219,29 +224,29 @@ SLUMP = Archetype(
     key="slump",
     label="In a slump",
     description=(
-        "Was a normal performer until about ten weeks ago; since then their activity has "
-        "been falling against their own usual level and the pipeline is drying up. "
-        "Targets are not missed yet — the deals already open are still closing — which is "
-        "exactly when a manager should talk to them."
+        "Was a normal performer until about six weeks ago; for the last month they have "
+        "been making about a third fewer calls and e-mails than their own usual week. Targets "
+        "are not missed yet and the pipeline still looks full — the deals already open are "
+        "still closing — which is exactly when a manager should talk to them."
     ),
-    expected_warnings=("activity_drop", "low_coverage"),
+    expected_warnings=("activity_drop",),
     expected_cause="prospecting",
     expected_effort="low",
-    behaviour=Behaviour(activity_trend=-0.6, trend_weeks=10),
+    behaviour=Behaviour(activity_trend=-0.35, trend_weeks=2, trend_ends_weeks_ago=4),
 )
 
 SHRINKING_DEALS = Archetype(
     key="shrinking_deals",
     label="Shrinking deals",
     description=(
-        "As busy as the team and wins as often, but each deal has been getting smaller for "
-        "two quarters (smaller accounts, discounting, selling single seats), so revenue and "
-        "attainment fall. A deal size and targeting problem."
+        "As busy as the team and wins as often, but since the spring their deals have been "
+        "about a third smaller (smaller accounts, discounting, selling single seats), so "
+        "revenue and attainment fall. A deal size and targeting problem."
     ),
     expected_warnings=("deal_size_decline", "quota_miss_streak"),
     expected_cause="deal_size",
     expected_effort="normal",
-    behaviour=Behaviour(deal_size_trend=-0.55, trend_weeks=26),
+    behaviour=Behaviour(deal_size_trend=-1 / 3, trend_weeks=6, trend_ends_weeks_ago=22),
 )
 
 WRONG_PRODUCTS = Archetype(
@@ -277,16 +282,60 @@ LONG_CYCLES = Archetype(
     key="long_cycles",
     label="Lengthening sales cycles",
     description=(
-        "Opens as many opportunities and eventually wins as many, but their deals take "
-        "longer and longer to close — stalled at proposal, waiting on a decision — so "
+        "Opens as many opportunities and eventually wins as many, but over the last "
+        "three quarters their deals have taken longer and longer to close — stalled at "
+        "proposal, waiting on a decision — up to half as long again as they used to, so "
         "revenue keeps slipping into later periods. A deal progression problem."
     ),
     expected_warnings=("cycle_lengthening", "quota_miss_streak"),
     expected_cause="cycle",
     expected_effort="normal",
-    behaviour=Behaviour(
-        cycle_length=1.2, cycle_length_trend=0.9, trend_weeks=26, checklist_discipline=0.7
+    behaviour=Behaviour(cycle_length_trend=0.8, trend_weeks=40, checklist_discipline=0.7),
+)
+
+LOSING_TOUCH = Archetype(
+    key="losing_touch",
+    label="Losing their touch",
+    description=(
+        "As busy as ever and as many meetings, but for the last two quarters they have won "
+        "about half as many of the deals they open as they used to — a new competitor they "
+        "have not learnt to beat, proposals that stopped landing. Effort is not the "
+        "problem; selling skill is."
     ),
+    expected_warnings=("win_rate_decline", "quota_miss_streak"),
+    expected_cause="conversion",
+    expected_effort="normal",
+    behaviour=Behaviour(win_rate_trend=-0.5, trend_weeks=4, trend_ends_weeks_ago=32),
+)
+
+SHRINKING_OFF_PRIORITY = Archetype(
+    key="shrinking_off_priority",
+    label="Shrinking deals, and not the priority products",
+    description=(
+        "Two problems at once: deals about a third smaller since the spring, and sold "
+        "mostly in the older products rather than the ones the company asked for. The "
+        "numbers come first (a deal size conversation), the product mix with it."
+    ),
+    expected_warnings=("deal_size_decline", "wrong_product_mix", "quota_miss_streak"),
+    expected_cause="deal_size",
+    expected_effort="normal",
+    behaviour=Behaviour(
+        priority_share=0.25, deal_size_trend=-1 / 3, trend_weeks=6, trend_ends_weeks_ago=22
+    ),
+)
+
+QUIET_AND_COMPLAINED_ABOUT = Archetype(
+    key="quiet_and_complained_about",
+    label="Low activity, and customers complain",
+    description=(
+        "Two problems at once: about half the calls and e-mails of the team, and customers "
+        "complaining about the ones they do make — calls not returned, promises not kept. "
+        "Too few meetings, a thin pipeline and missed targets; a lack of effort first."
+    ),
+    expected_warnings=("low_activity", "low_coverage", "quota_miss_streak", "complaints"),
+    expected_cause="prospecting",
+    expected_effort="low",
+    behaviour=Behaviour(activity_level=0.5, complaints_per_quarter=2.5),
 )
 
 NEW_HIRE = Archetype(
@@ -330,14 +379,21 @@ ARCHETYPES: tuple[Archetype, ...] = (
     LONG_CYCLES,
     NEW_HIRE,
     CUSTOMER_COMPLAINTS,
+    LOSING_TOUCH,
+    SHRINKING_OFF_PRIORITY,
+    QUIET_AND_COMPLAINED_ABOUT,
 )
 BY_KEY: dict[str, Archetype] = {archetype.key: archetype for archetype in ARCHETYPES}
-# The archetypes with a problem a manager should find; the rest are star or steady.
+# Healthy reps — nothing to find: any warning about them is a false alarm.
+HEALTHY: frozenset[str] = frozenset({"star", "steady", "new_hire"})
+# The archetypes dealt as planted patterns (the new hire among them, so every demo has
+# one); the rest are star or steady.
 PLANTED: tuple[str, ...] = tuple(a.key for a in ARCHETYPES if a.key not in {"star", "steady"})
 
 # In a large organisation about a third of reps carry a planted pattern and one
 # in ten is a star; everyone else is steady.
 PLANTED_SHARE = 0.3
+MAX_PLANTED_SHARE = 0.6
 STAR_SHARE = 0.1
 
 
@@ -391,7 +447,12 @@ def deal_archetypes(team_sizes: Sequence[int], rng: random.Random) -> list[list[
     if not reps:
         return [[] for _ in sizes]
     planted_capacity = [max(0, size - 1) for size in sizes]
-    planted_total = max(min(len(PLANTED), reps), round(PLANTED_SHARE * reps))
+    # Every planted archetype once where there are enough reps, but never more than
+    # `MAX_PLANTED_SHARE` of them: a small organisation stays mostly healthy.
+    planted_total = min(
+        max(min(len(PLANTED), reps), round(PLANTED_SHARE * reps)),
+        round(MAX_PLANTED_SHARE * reps),
+    )
     planted_counts = _spread(planted_total, planted_capacity)
 
     # Stars fill slots left after the planted ones; the first team keeps a steady

@@ -30,7 +30,7 @@ from accountable.demo.catalogue import (
     TIERS,
     AccountPlan,
 )
-from accountable.demo.draws import Dither, Rotation, on_working_day, spread
+from accountable.demo.draws import Rotation, on_working_day, poisson, spread
 from accountable.demo.errors import DemoError
 from accountable.demo.timeline import RepTimeline
 from accountable.org.calendar import FiscalCalendar
@@ -62,7 +62,6 @@ DEAL_TYPES = (
     (DealType.RENEWAL, 0.15, 0.96),
 )  # type, share of deals, size relative to the average deal
 DEAL_TYPE_WEIGHTS = [share for _type, share, _size in DEAL_TYPES]
-AMOUNT_SPREAD = 0.12
 CYCLE_SPREAD = 0.2
 FORECAST_SPREAD = 0.15
 MIN_CYCLE_DAYS = 10
@@ -262,7 +261,6 @@ class _Seller:
     pipeline: Pipeline
     today: date
     teammates: int
-    wins: Dither = field(init=False)
     pools: dict[tuple[bool, str], list[int]] = field(init=False)
     # One rotation for the deals that will be won and one for the others, so
     # that the won deals of any quarter have the usual mix of tiers and products.
@@ -270,7 +268,6 @@ class _Seller:
     products: dict[bool, Rotation[int]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.wins = Dither(self.rng)
         # Accounts by (is a customer, tier); new business goes to prospects,
         # renewals and expansions to customers, in a tier chosen in rotation.
         self.pools: dict[tuple[bool, str], list[int]] = {}
@@ -295,7 +292,9 @@ class _Seller:
         """A deal opened on `created`, walked through the pipeline up to `today`."""
         rng, timeline, today = self.rng, self.timeline, self.today
         behaviour, calendar = timeline.behaviour, timeline.calendar
-        won = self.wins.happens(min(MAX_WIN_RATE, BASELINE.win_rate * timeline.win_rate(created)))
+        # Won or lost by the chance of it, deal by deal: a steady rep's half-year can be ten
+        # points better or worse than the one before without anything having changed.
+        won = rng.random() < min(MAX_WIN_RATE, BASELINE.win_rate * timeline.win_rate(created))
         deal_type, _share, type_size = rng.choices(DEAL_TYPES, DEAL_TYPE_WEIGHTS)[0]
         new_business = deal_type == DealType.NEW_BUSINESS
         tier = self.tiers[won].pick()
@@ -307,7 +306,7 @@ class _Seller:
             * self.book[account].size
             * PRODUCTS[product].size
             * type_size
-            * spread(rng, AMOUNT_SPREAD)
+            * spread(rng, timeline.segment.amount_spread)
         )
 
         # A deal still open when the rep's cycles start to lengthen is stretched
@@ -328,7 +327,12 @@ class _Seller:
             end = lo + timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
         end = on_working_day(calendar, max(end, full[reached - 1] + timedelta(days=1)))
 
-        forecast_days = BASELINE.cycle_days * behaviour.cycle_length * spread(rng, FORECAST_SPREAD)
+        forecast_days = (
+            BASELINE.cycle_days
+            * behaviour.cycle_length
+            * timeline.segment.cycle
+            * spread(rng, FORECAST_SPREAD)
+        )
         forecast = on_working_day(calendar, created + timedelta(days=round(forecast_days)))
         pushes, expected = _pushes(rng, forecast, end, today)
         closed = end <= today
@@ -391,12 +395,12 @@ def deal_plans(
     pipeline and closes deals from its first week.
     """
     seller = _Seller(rng, timeline, book, pipeline, today, teammates)
-    opened = Dither(rng)
     calendar = timeline.calendar
     plans, day = [], first_day
     while day <= today:
         if calendar.is_working_day(day):
-            for _ in range(opened.count(OPPORTUNITIES_PER_DAY * timeline.opportunities(day))):
+            # Opened as they come (Poisson): some weeks bring three, some none.
+            for _ in range(poisson(rng, OPPORTUNITIES_PER_DAY * timeline.opportunities(day))):
                 plan = seller.deal(day)
                 if plan.closed_on is None or plan.closed_on >= history_from:
                     plans.append(plan)

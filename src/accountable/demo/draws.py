@@ -1,9 +1,11 @@
 """The few random draws the demo generators share, all from a seeded `random.Random`.
 
-Counts of things that happen at a steady rate (calls in a day) are Poisson.
-Deals opened and deals won are dithered instead: random one at a time, but
-never far from the expected total, so that a steady rep's quarter is not made
-or broken by luck and the planted patterns stand out from the noise. Sizes
+Counts of things that happen at a steady rate (calls in a day, deals opened)
+are Poisson, and a deal is won or lost by its chance alone, so a steady rep's
+half-year can be ten points better or worse than the one before, as in life:
+the warning engine has to tell that noise from a real change. `Dither` (counts
+that add up to what is expected, one at a time random) smooths a rep's touches
+over the days of a week. Sizes
 and durations that are never negative and have a long tail (deal values,
 sales cycles) are log-normal with a mean of one, so that a multiplier of 1.2
 really means 20% more on average.

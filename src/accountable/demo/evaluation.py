@@ -13,7 +13,7 @@ every misser and on no keeper.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,7 +27,7 @@ from accountable.signals.evaluation import Said, score
 from accountable.signals.models import SignalRun, WarningSign, WarningStatus
 from accountable.signals.services import signals_run
 
-__all__ = ["HabitScore", "demo_evaluate", "habits_score"]
+__all__ = ["HabitScore", "demo_evaluate", "evaluation_summary", "habits_score"]
 
 # The habits scored, in the order they are reported.
 SCORED_HABITS = ("over_caller", "sandbagger", "misser", "keeper")
@@ -104,7 +104,10 @@ def demo_evaluate(*, seed: int, people: int, as_of: date, truth_path: Path) -> d
         )
     said = {
         a.figures.email: Said(
-            warnings.get(a.figures.person_id, []), a.diagnosis.cause, a.diagnosis.effort
+            warnings.get(a.figures.person_id, []),
+            a.diagnosis.cause,
+            a.diagnosis.effort,
+            undecided=[u.kind for u in a.undecided],
         )
         for a in result.assessments
     }
@@ -131,3 +134,47 @@ def _habits(document: Mapping[str, Any], warnings: Mapping[int, list], as_of: da
     bias = {email: found[pk].bias if pk in found else None for email, pk in ids.items()}
     warned = {email: {w[0] for w in warnings.get(pk, [])} for email, pk in ids.items()}
     return habits_score(truth, warned, bias, period.label)
+
+
+def evaluation_summary(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Many seeds' figures (`demo_evaluate`) added up: per warning kind the planted
+    cases, found, missed (and of those, not enough data to judge), recall, and the
+    medium or high warnings of that kind on healthy reps (stars, steady performers and
+    new hires ramping; a real quota miss is no false alarm), with their rate per 20
+    healthy reps; then the same for every kind together. Pure."""
+    kinds: dict[str, dict[str, int]] = {}
+    for run in runs:
+        for kind, tally in run["warnings"].items():
+            total = kinds.setdefault(
+                kind, {"planted": 0, "found": 0, "missed": 0, "not_enough_data": 0, "alarms": 0}
+            )
+            total["planted"] += tally["tp"] + tally["fn"]
+            total["found"] += tally["tp"]
+            total["missed"] += tally["fn"]
+            total["not_enough_data"] += tally["fn_not_enough_data"]
+            total["alarms"] += tally["healthy_alarms"]
+    healthy = sum(run["healthy"] for run in runs)
+    alarmed = sum(run["false_alarms"] for run in runs)
+    per_kind = {
+        kind: {
+            **total,
+            "recall": round(total["found"] / total["planted"], 3) if total["planted"] else None,
+            "alarms_per_20_healthy": round(20 * total["alarms"] / healthy, 2) if healthy else None,
+        }
+        for kind, total in kinds.items()
+    }
+    alarms = sum(total["alarms"] for total in kinds.values())
+    return {
+        "seeds": [run["seed"] for run in runs],
+        "healthy": healthy,
+        "healthy_alarms": alarms,
+        "healthy_alarms_per_20": round(20 * alarms / healthy, 2) if healthy else None,
+        "healthy_reps_alarmed": alarmed,
+        "expected": sum(run["expected"] for run in runs),
+        "found": sum(run["found"] for run in runs),
+        "kinds": per_kind,
+        "missed": [f"seed {run['seed']}: {line}" for run in runs for line in run["missed"]],
+        "false_alarms": [
+            f"seed {run['seed']}: {line}" for run in runs for line in run["false_alarm_detail"]
+        ],
+    }

@@ -45,6 +45,7 @@ from accountable.demo.errors import DemoError
 from accountable.demo.habits import habit_warnings, habits_truth
 from accountable.demo.loop import COMMITMENT_WEEKS, LoopPlan, loop_data_create, loop_plan
 from accountable.demo.sales import DEFAULT_WEEKS, SalesWindow, sales_data_create
+from accountable.demo.segments import segment_of
 from accountable.demo.timeline import RepTimeline
 from accountable.org.calendar import FiscalCalendar, Kind
 from accountable.org.models import Person, PersonChange, Role, Team, TeamKind
@@ -238,6 +239,7 @@ class OrganisationPlan:
             start_date=person.start_date,
             today=self.today,
             calendar=DEMO_CALENDAR,
+            segment=segment_of(person.team),
         )
 
 

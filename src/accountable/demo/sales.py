@@ -50,6 +50,7 @@ from accountable.demo.deals import (
     stage_change_rows,
 )
 from accountable.demo.feedback import feedback_plans
+from accountable.demo.segments import segment_of
 from accountable.demo.targets import quarters, rep_targets, targets_create, team_targets
 from accountable.demo.timeline import RepTimeline, personal_style
 from accountable.org.calendar import FiscalCalendar, Kind
@@ -294,6 +295,7 @@ def _reps(plan: OrganisationPlan, calendar: FiscalCalendar) -> list[_Rep]:
                 start_date=spec.start_date,
                 today=plan.today,
                 calendar=calendar,
+                segment=segment_of(spec.team),
             ),
         )
         for spec in plan.people

@@ -23,6 +23,7 @@ from accountable.demo.activities import (
 )
 from accountable.demo.archetypes import BASELINE
 from accountable.demo.deals import OPPORTUNITIES_PER_DAY
+from accountable.demo.segments import Segment, season
 from accountable.demo.timeline import RepTimeline
 from accountable.org.calendar import FiscalCalendar, Kind, Period
 from accountable.targets.models import Target
@@ -67,26 +68,41 @@ def quarters(calendar: FiscalCalendar, today: date, *, since: date) -> list[Peri
 
 def _ramp_share(timeline: RepTimeline, quarter: Period, *, revenue: bool) -> float:
     """The rep's average ramp over the quarter's working days (0 before they
-    joined); for revenue, their ramp a sales cycle earlier."""
+    joined), each day as busy as the season makes it (a holiday month, the kickoff
+    week); for revenue, their ramp and the season a sales cycle earlier, when the deals
+    closing that day were opened."""
     ramp = timeline.revenue_ramp if revenue else timeline.ramp
+    cycle = timedelta(days=round(BASELINE.cycle_days * timeline.segment.cycle))
     calendar, total, days = timeline.calendar, 0.0, 0
     day = quarter.start
     while day <= quarter.end:
         if calendar.is_working_day(day):
-            total += ramp(day)
+            total += ramp(day) * season(day - cycle if revenue else day)
             days += 1
         day += timedelta(days=1)
     return total / days if days else 0.0
 
 
+def _segment_share(segment: Segment, metric: str) -> float:
+    """What a typical rep of the segment does of each metric, against `BASELINE`'s."""
+    if metric == "revenue":
+        return segment.revenue
+    if metric == "meetings":
+        return segment.activity * segment.meeting_rate
+    return segment.activity
+
+
 def rep_targets(timeline: RepTimeline, periods: Sequence[Period]) -> dict[tuple[str, str], Decimal]:
-    """(metric, period label) → target, for the periods the rep was employed in."""
+    """(metric, period label) → target, for the periods the rep was employed in: what a
+    typical rep of their segment does in the quarter's working days, by their ramp and
+    the season."""
     targets = {}
     for quarter in periods:
         if quarter.end < timeline.start_date:
             continue
         for metric, (per_day, step) in QUOTA_METRICS.items():
             share = _ramp_share(timeline, quarter, revenue=metric == "revenue")
+            share *= _segment_share(timeline.segment, metric)
             value = per_day * quarter.working_days * share
             targets[(metric, quarter.label)] = Decimal(max(step, round(value / step) * step))
     return targets

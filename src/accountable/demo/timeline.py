@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from accountable.demo.archetypes import BASELINE, Behaviour
+from accountable.demo.segments import MID, Segment, season
 from accountable.org.calendar import FiscalCalendar, Kind
 
 __all__ = ["DAYS_PER_MONTH", "PERSONAL_SPREAD", "RAMP_FLOOR", "RepTimeline", "personal_style"]
@@ -59,6 +60,8 @@ class RepTimeline:
     start_date: date
     today: date
     calendar: FiscalCalendar
+    # The segment the rep's team sells in (`segments`): scales the funnel first.
+    segment: Segment = MID
     prospecting_stopped_on: date | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -68,16 +71,20 @@ class RepTimeline:
 
     @property
     def trend_starts_on(self) -> date | None:
-        """The day the archetype's trend (activity, deal size, cycle) begins."""
+        """The day the archetype's trend (activity, win rate, deal size, cycle) begins."""
         weeks = self.behaviour.trend_weeks
-        return self.today - timedelta(weeks=weeks) if weeks else None
+        if not weeks:
+            return None
+        return self.today - timedelta(weeks=weeks + self.behaviour.trend_ends_weeks_ago)
 
     def trend(self, on: date) -> float:
-        """How far along the trend `on` is: 0 before it starts, 1 at `today`."""
+        """How far along the trend `on` is: 0 before it starts, 1 once it is complete
+        (`trend_ends_weeks_ago` before `today`, or at `today`)."""
         weeks = self.behaviour.trend_weeks
         if not weeks:
             return 0.0
-        elapsed = (on - self.today).days / (weeks * 7) + 1
+        complete = self.today - timedelta(weeks=self.behaviour.trend_ends_weeks_ago)
+        elapsed = (on - complete).days / (weeks * 7) + 1
         return min(1.0, max(0.0, elapsed))
 
     def ramp(self, on: date) -> float:
@@ -95,7 +102,7 @@ class RepTimeline:
         """Share of a ramped rep's revenue a rep can be expected to close on `on`:
         deals close a sales cycle after they open, and a ramping rep both opens
         fewer and wins fewer of them. The ramp plan quotas follow."""
-        opened = self.ramp(on - timedelta(days=BASELINE.cycle_days))
+        opened = self.ramp(on - timedelta(days=BASELINE.cycle_days * self.segment.cycle))
         return opened * opened if self.behaviour.ramp_months else opened
 
     @property
@@ -125,6 +132,8 @@ class RepTimeline:
         behaviour = self.behaviour
         return (
             behaviour.activity_level
+            * self.segment.activity
+            * season(on)
             * (1 + behaviour.activity_trend * self.trend(on))
             * self.ramp(on)
         )
@@ -140,30 +149,47 @@ class RepTimeline:
         meeting rate open more of them; no prospecting opens none."""
         if not self.prospects(on):
             return 0.0
-        return self.activity(on) * self.behaviour.meeting_rate
+        return self.activity(on) * self.behaviour.meeting_rate * self.segment.meeting_rate
 
     def win_rate(self, on: date) -> float:
         """Chance of winning an opportunity opened on `on`, relative to a typical rep."""
-        return self.behaviour.win_rate * (self.ramp(on) if self.behaviour.ramp_months else 1.0)
+        behaviour = self.behaviour
+        return (
+            behaviour.win_rate
+            * self.segment.win_rate
+            * (1 + behaviour.win_rate_trend * self.trend(on))
+            * (self.ramp(on) if behaviour.ramp_months else 1.0)
+        )
 
     def deal_size(self, on: date) -> float:
         """Value of a deal priced on `on`, relative to a typical rep."""
         behaviour = self.behaviour
-        return behaviour.deal_size * (1 + behaviour.deal_size_trend * self.trend(on))
+        return (
+            behaviour.deal_size
+            * self.segment.deal_size
+            * (1 + behaviour.deal_size_trend * self.trend(on))
+        )
 
     def cycle(self, on: date) -> float:
         """Days from opening to closing for a deal opened on `on`, relative to a typical rep."""
         behaviour = self.behaviour
-        return behaviour.cycle_length * (1 + behaviour.cycle_length_trend * self.trend(on))
+        return (
+            behaviour.cycle_length
+            * self.segment.cycle
+            * (1 + behaviour.cycle_length_trend * self.trend(on))
+        )
 
     # --- ground truth --------------------------------------------------------------------
 
     def facts(self) -> dict[str, str]:
         """Dates a warning engine should be able to find in the data, by name."""
         behaviour, facts = self.behaviour, {"start_date": self.start_date.isoformat()}
+        facts["segment"] = self.segment.key
         start = self.trend_starts_on
         if start and behaviour.activity_trend:
             facts["activity_falling_since"] = start.isoformat()
+        if start and behaviour.win_rate_trend:
+            facts["win_rate_falling_since"] = start.isoformat()
         if start and behaviour.deal_size_trend:
             facts["deal_size_falling_since"] = start.isoformat()
         if start and behaviour.cycle_length_trend:

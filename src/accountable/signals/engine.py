@@ -104,6 +104,11 @@ def outcomes_for(
             team_new_pipeline=team["pipeline_created_recent"],
             cycle_days=team["cycle_recent"],
             team_coverage=team["coverage"],
+            opportunities=(
+                fig.opportunities_recent,
+                fig.opportunities_baseline,
+                team["opportunities_recent"],
+            ),
             t=t,
         ),
         rules.channel_mix(

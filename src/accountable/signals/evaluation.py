@@ -11,8 +11,12 @@ never reads it.
 - Per diagnosis cause: the same, over every rep, for the cause named.
 - Overall recall: of every expected warning and every expected cause other
   than `none`, over the planted reps, the share the engine found.
-- False alarms: star and steady reps with a medium or high warning other than
-  a quota miss they really had (every quarter of the streak below target).
+- False alarms: healthy reps — stars, steady performers and new hires ramping —
+  with a medium or high warning other than a quota miss they really had (every
+  quarter of the streak below target), counted per rep and per warning kind.
+- Not enough data: a planted warning the engine did not raise but said it could
+  not judge (`rules.NotEnoughData`) is still a miss; it is counted apart, so the
+  report says which misses were for want of data.
 
 Pure: plain dicts in, a `Score` out.
 """
@@ -28,7 +32,7 @@ from accountable.signals.rules import KINDS
 
 __all__ = ["Said", "Score", "score"]
 
-HEALTHY = frozenset({"star", "steady"})
+HEALTHY = frozenset({"star", "steady", "new_hire"})
 ALARMING = frozenset({"medium", "high"})
 
 
@@ -40,6 +44,7 @@ class Said:
     warnings: Sequence[tuple[str, str, dict[str, Any]]]
     cause: str
     effort: str
+    undecided: Sequence[str] = ()  # kinds the engine could not judge (not enough data)
 
 
 @dataclass
@@ -47,6 +52,10 @@ class Tally:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    # Of the misses, those the engine said it had not enough data to judge.
+    fn_undecided: int = 0
+    # Of the warnings, medium or high ones on healthy reps (not a real quota miss).
+    healthy_alarms: int = 0
 
     @property
     def precision(self) -> float | None:
@@ -61,6 +70,8 @@ class Tally:
             "tp": self.tp,
             "fp": self.fp,
             "fn": self.fn,
+            "fn_not_enough_data": self.fn_undecided,
+            "healthy_alarms": self.healthy_alarms,
             "precision": _round(self.precision),
             "recall": _round(self.recall),
         }
@@ -94,11 +105,11 @@ class Score:
             "expected": self.expected,
             "found": self.found,
             "effort_accuracy": _round(self.effort_right / self.reps if self.reps else None),
-            "star_steady": self.healthy,
+            "healthy": self.healthy,
             "false_alarms": len(self.false_alarms),
             "false_alarm_rate": _round(self.false_alarm_rate),
             "false_alarm_detail": self.false_alarms,
-            "real_quota_misses_among_star_steady": self.real_quota_misses,
+            "real_quota_misses_among_healthy": self.real_quota_misses,
             "missed": self.missed,
             "warnings": {kind: tally.as_dict() for kind, tally in self.kinds.items()},
             "causes": {cause: tally.as_dict() for cause, tally in self.causes.items()},
@@ -131,6 +142,7 @@ def score(said: Mapping[str, Said], truth: Mapping[str, Mapping[str, Any]]) -> S
                 tally.fp += 1
             elif kind in wanted:
                 tally.fn += 1
+                tally.fn_undecided += kind in engine.undecided
         cause = expected["expected_cause"]
         for name in CAUSES:
             tally = result.causes[name]
@@ -146,8 +158,11 @@ def score(said: Mapping[str, Said], truth: Mapping[str, Mapping[str, Any]]) -> S
             hits = [*(warned & wanted), *([f"cause:{cause}"] if engine.cause == cause else [])]
             result.expected += len(items)
             result.found += len([i for i in items if i in hits])
+            segment = expected.get("facts", {}).get("segment")
+            who = f"{email} ({archetype}{f', {segment} deals' if segment else ''})"
             for item in sorted(set(items) - set(hits)):
-                result.missed.append(f"{email} ({archetype}): {item}")
+                undecided = " — not enough data" if item in engine.undecided else ""
+                result.missed.append(f"{who}: {item}{undecided}")
             continue
         result.healthy += 1
         alarms = []
@@ -158,6 +173,7 @@ def score(said: Mapping[str, Said], truth: Mapping[str, Mapping[str, Any]]) -> S
                 result.real_quota_misses += 1
                 continue
             alarms.append(kind)
+            result.kinds[kind].healthy_alarms += 1
         if alarms:
             result.false_alarms.append(f"{email} ({archetype}): {', '.join(sorted(alarms))}")
     return result

@@ -24,6 +24,7 @@ from accountable.signals.stats import (
     Test,
     chance_in_words,
     fisher_lower,
+    poisson_lower,
     proportion_drop,
     rank_shift,
     rank_shift_detectable,
@@ -478,8 +479,9 @@ def low_coverage(
     team_new_pipeline: float | None,
     cycle_days: float | None,
     team_coverage: float | None = None,
+    opportunities: tuple[float | None, float | None, float | None] | None = None,
     t: Thresholds = DEFAULTS,
-) -> Finding | None:
+) -> Finding | NotEnoughData | None:
     """Too little pipeline for the target, now or a sales cycle from now.
 
     Pipeline-to-quota is all open pipeline ÷ a quarter's (ramped) target — not the
@@ -495,14 +497,24 @@ def low_coverage(
         return None
     refill = _ratio(new_pipeline, team_new_pipeline)
     projected = new_pipeline * cycle_days / 7 / quarter_target if cycle_days else None
-    now_low = (
-        coverage < t.low_coverage_ratio
-        and refill is not None
-        and refill < t.low_coverage_refill_ratio
-    )
+    # Only someone not refilling their pipeline as their peers do is warned: pipeline
+    # against a quarter's target depends on the segment's cycle (short cycles, little
+    # open pipeline), so the edges alone would warn a whole short-cycle team.
+    if refill is None or refill >= t.low_coverage_refill_ratio:
+        return None
+    now_low = coverage < t.low_coverage_ratio
     later_low = projected is not None and projected < t.low_coverage_projected_ratio
     if not now_low and not later_low:
         return None
+    chance = _fewer_opportunities(opportunities)
+    if chance is not None and not _sure(chance, t):
+        # A month of new deals is a handful: fewer than the team's may be luck.
+        return NotEnoughData(
+            "low_coverage",
+            f"new pipeline at {_pct(refill)} of the team's, but so few opportunities are "
+            f"opened in a month that fewer than the team's happen by chance {_chance(chance)}",
+            {"chance": round(chance, 4), "pipeline_to_quota": round(coverage, 2)},
+        )
     team = f"; team median {team_coverage:.1f}{TIMES}" if team_coverage else ""
     later = (
         f"; at {_n(new_pipeline)}/wk of new pipeline (team {_n(team_new_pipeline or 0)}/wk) "
@@ -530,8 +542,26 @@ def low_coverage(
             "team_pipeline_to_quota": round(team_coverage, 2) if team_coverage else None,
             "threshold": t.low_coverage_ratio,
             "projected_threshold": t.low_coverage_projected_ratio,
+            "chance": round(chance, 4) if chance is not None else None,
         },
     )
+
+
+def _fewer_opportunities(
+    opportunities: tuple[float | None, float | None, float | None] | None,
+) -> float | None:
+    """The chance of opening as few opportunities as the person did, at the team's rate
+    (Poisson): over the last 4 weeks, or over the 16 (the 12 before too), whichever is
+    surer — a recent stop and a long habit both show. None when not known."""
+    if opportunities is None:
+        return None
+    recent, baseline, team = opportunities
+    if recent is None or not team:
+        return None
+    chances = [poisson_lower(round(recent * 4), team * 4)]
+    if baseline is not None:
+        chances.append(poisson_lower(round(recent * 4 + baseline * 12), team * 16))
+    return min(chances)
 
 
 def late_prospecting(

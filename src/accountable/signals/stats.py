@@ -16,8 +16,8 @@ is large enough to matter (its own threshold): a big sample makes a tiny change
   ratio, the typical factor between a value now and one before.
 - `rate_drop` — a rate per week against the person's own weekly figures, like a
   control chart: their usual level (the median week, so a holiday month does not
-  drag it down) and their usual week-to-week variation (from the median absolute
-  deviation, never below the Poisson noise a count has anyway).
+  drag it down) and their usual week-to-week variation (from the moving ranges, as
+  an individuals chart does, never below the Poisson noise a count has anyway).
 - `detectable` helpers say whether a sample is large enough that a change of the
   size that matters *could* be told from chance at all; when it is not, the rule
   says "not enough data" instead of passing.
@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import NormalDist, median
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "hodges_lehmann_ratio",
     "mann_whitney_lower",
     "normal_lower",
+    "poisson_lower",
     "proportion_drop",
     "rank_shift",
     "rank_shift_detectable",
@@ -207,15 +209,33 @@ def rank_shift_detectable(
     return abs(math.log(ratio)) / standard_error >= z_for(confidence)
 
 
+# --- counts against an expected rate ----------------------------------------------------
+
+
+def poisson_lower(k: int, mean: float) -> float:
+    """The chance of k or fewer events when `mean` are expected (Poisson)."""
+    if mean <= 0:
+        return 1.0
+    term = math.exp(-mean)
+    total = term
+    for i in range(1, max(0, k) + 1):
+        term *= mean / i
+        total += term
+    return min(1.0, total)
+
+
 # --- weekly counts: a control band of the person's own weeks -----------------------------
 
 
 def robust_level(weeks: Sequence[float]) -> tuple[float, float]:
-    """(usual level, usual week-to-week variation) of weekly figures: the median week,
-    and 1.4826 times the median absolute deviation, never below the Poisson noise √level."""
+    """(usual level, usual week-to-week variation) of weekly figures, in week order: the
+    median week, and the spread of an individuals control chart — from the median of the
+    moving ranges (one week to the next), so a holiday month moves it at its two edges
+    only — never below the Poisson noise √level a count has anyway."""
     level = float(median(weeks))
-    mad = float(median(abs(w - level) for w in weeks))
-    return level, max(1.4826 * mad, math.sqrt(max(level, 0.0)))
+    ranges = [abs(b - a) for a, b in pairwise(weeks)]
+    spread = float(median(ranges)) / 0.954 if ranges else 0.0
+    return level, max(spread, math.sqrt(max(level, 0.0)))
 
 
 def rate_drop(now: Sequence[float], before: Sequence[float]) -> Test:

@@ -85,10 +85,11 @@ class Thresholds:
     # band off (the team, then everyone).
     peer_deal_size_band: float = 2.5
 
-    # low_coverage: open pipeline ÷ a quarter's target below this, AND new
-    # pipeline over the last 4 weeks below `low_coverage_refill_ratio` of the
-    # team's (it is not being rebuilt); OR the new pipeline a week, over one median
-    # sales cycle, covers less than `low_coverage_projected_ratio` of a quarter.
+    # low_coverage: new pipeline over the last 4 weeks below
+    # `low_coverage_refill_ratio` of the team's (it is not being rebuilt), AND open
+    # pipeline ÷ a quarter's target below `low_coverage_ratio`, OR the new pipeline a
+    # week, over one median sales cycle, covers less than
+    # `low_coverage_projected_ratio` of a quarter.
     low_coverage_ratio: float = 1.2
     low_coverage_high_ratio: float = 0.5
     low_coverage_refill_ratio: float = 0.7
@@ -330,13 +331,14 @@ _INFO = [
         "low_coverage_refill_ratio",
         "low_coverage",
         "New pipeline over the last 4 weeks below this share of the team's counts as not "
-        "being rebuilt.",
+        "being rebuilt; only then is anyone warned (a short-cycle team holds little open "
+        "pipeline against a quarter's target, and that is not a warning).",
     ),
     _times(
         "low_coverage_projected_ratio",
         "low_coverage",
-        "Also warn when the new pipeline a week, over one median sales cycle, would cover "
-        "less than this many times a quarter's target.",
+        "…or, not being rebuilt, when the new pipeline a week over one median sales cycle "
+        "would cover less than this many times a quarter's target.",
     ),
     _share(
         "late_prospecting_ratio",

@@ -3,13 +3,17 @@
     accountable evaluate --seed 1 2 3 --people 40
     accountable evaluate --seed 7 --people 120 --format json
 
-For each seed, generates the demo organisation in a scratch database (never the
-real one; see `core.scratch`), runs the engine as the nightly job would, and
-prints precision and recall per warning kind and per diagnosis cause against
-the ground-truth file, the overall recall, and the false-alarm rate among the
-star and steady reps; then the planted habits of the accountability loop the
-product shows right (the over-caller's and the sandbagger's forecast bias, the
-missers' and keepers' missed-commitments warning). The engine never sees the
+For each seed, one after the other in one child process bound to a scratch
+database (never the real one; see `core.scratch`), generates the demo
+organisation, runs the engine as the nightly job would, and prints precision
+and recall per warning kind and per diagnosis cause against the ground-truth
+file, the overall recall, and the false alarms on healthy reps (stars, steady
+performers, new hires ramping); then the planted habits of the accountability
+loop the product shows right (the over-caller's and the sandbagger's forecast
+bias, the missers' and keepers' missed-commitments warning). With more than one
+seed it ends with every seed added up: per warning kind the planted cases,
+found, missed (and of those, not enough data), recall, and the false alarms on
+healthy reps with their rate per 20 healthy reps. The engine never sees the
 ground truth; only this scoring step reads it.
 """
 
@@ -21,10 +25,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accountable.core.scratch import in_scratch, rerun_in_scratch
 from accountable.demo.errors import DemoError
-from accountable.demo.evaluation import demo_evaluate
+from accountable.demo.evaluation import demo_evaluate, evaluation_summary
 from accountable.signals.commandline import as_of_from
 
 SCRATCH_FLAG = "ACCOUNTABLE_EVALUATE_SCRATCH"
@@ -45,28 +50,37 @@ class Command(BaseCommand):
     def handle(self, *args, seed, people, as_of, format, **options):
         if not in_scratch(SCRATCH_FLAG):
             day = as_of_from(as_of)
-            for one in seed:
-                argv = ["--seed", str(one), "--people", str(people), "--as-of", day.isoformat()]
-                rerun_in_scratch(
-                    "evaluate",
-                    [*argv, "--format", format],
-                    flag=SCRATCH_FLAG,
-                    what=f"the evaluation of seed {one}",
-                )
+            # One child process for every seed, one after the other: the seeds share
+            # the scratch database, each generated and rolled back in turn.
+            argv = ["--seed", *map(str, seed), "--people", str(people), "--as-of", day.isoformat()]
+            rerun_in_scratch(
+                "evaluate",
+                [*argv, "--format", format],
+                flag=SCRATCH_FLAG,
+                what=f"the evaluation of seed{'s' if len(seed) > 1 else ''} "
+                f"{', '.join(map(str, seed))}",
+            )
             return
-        if len(seed) != 1:
-            raise CommandError("The scratch run takes one seed.")
-        figures = self._evaluate(seed[0], people, as_of_from(as_of))
+        call_command("migrate", interactive=False, verbosity=0)
+        runs = [self._evaluate(one, people, as_of_from(as_of)) for one in seed]
+        summary = evaluation_summary(runs)
         if format == "json":
-            self.stdout.write(json.dumps(figures))
-        else:
+            self.stdout.write(json.dumps({"runs": runs, "summary": summary}))
+            return
+        for figures in runs:
             self._table(figures)
+        if len(runs) > 1:
+            self._summary(summary, people, as_of_from(as_of))
 
     def _evaluate(self, seed: int, people: int, day) -> dict:
-        call_command("migrate", interactive=False, verbosity=0)
-        truth_path = Path(settings.VAR_DIR) / "demo-ground-truth.json"
+        """One seed's figures, its demo rolled back afterwards (the next seed needs an
+        empty database)."""
+        truth_path = Path(settings.VAR_DIR) / f"demo-ground-truth-{seed}.json"
+        figures: dict = {}
         try:
-            figures = demo_evaluate(seed=seed, people=people, as_of=day, truth_path=truth_path)
+            with transaction.atomic():
+                figures = demo_evaluate(seed=seed, people=people, as_of=day, truth_path=truth_path)
+                transaction.set_rollback(True)
         except DemoError as error:
             raise CommandError(str(error)) from error
         return figures
@@ -76,20 +90,23 @@ class Command(BaseCommand):
         rate = figures["false_alarm_rate"]
         out(
             f"Seed {figures['seed']}, {figures['people']} people, as of {figures['as_of']}: "
-            f"{figures['reps']} reps, {figures['star_steady']} star or steady."
+            f"{figures['reps']} reps, {figures['healthy']} healthy (star, steady, new hire)."
         )
         out(
             f"Overall recall {figures['overall_recall']:.0%} "
             f"({figures['found']} of {figures['expected']} expected warnings and causes); "
-            f"false alarms among star and steady {figures['false_alarms']} "
+            f"healthy reps with a false alarm {figures['false_alarms']} "
             f"({rate:.1%}); real quota misses among them "
-            f"{figures['real_quota_misses_among_star_steady']}; effort right "
+            f"{figures['real_quota_misses_among_healthy']}; effort right "
             f"{figures['effort_accuracy']:.0%}."
         )
         out("")
-        out(_header("warning kind"))
+        out(_header("warning kind") + f" {'no data':>8} {'healthy':>8}")
         for name, tally in figures["warnings"].items():
-            out(_tally_row(name, tally))
+            out(
+                _tally_row(name, tally)
+                + f" {tally['fn_not_enough_data']:>8} {tally['healthy_alarms']:>8}"
+            )
         out("")
         out(
             f"{'diagnosis cause':<20} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>10} {'recall':>8}"
@@ -111,6 +128,31 @@ class Command(BaseCommand):
             out(f"{name:<20} {tally['planted']:>4} {tally['right']:>6}")
         for line in figures["habits_wrong"]:
             out(f"habit not shown: {line}")
+        out("")
+
+    def _summary(self, summary: dict, people: int, day) -> None:
+        out = self.stdout.write
+        seeds = summary["seeds"]
+        out(
+            f"All {len(seeds)} seeds ({', '.join(map(str, seeds))}), {people} people each, as "
+            f"of {day.isoformat()}: {summary['found']} of {summary['expected']} expected "
+            f"warnings and causes found; {summary['healthy']} healthy reps, "
+            f"{summary['healthy_alarms']} false alarms on them "
+            f"({summary['healthy_alarms_per_20']} per 20 healthy reps; "
+            f"{summary['healthy_reps_alarmed']} reps with one or more)."
+        )
+        out("")
+        out(
+            f"{'warning kind':<20} {'planted':>7} {'found':>6} {'missed':>6} {'no data':>8} "
+            f"{'recall':>7} {'alarms':>7} {'per 20':>7}"
+        )
+        for name, kind in summary["kinds"].items():
+            per_20 = kind["alarms_per_20_healthy"]
+            out(
+                f"{name:<20} {kind['planted']:>7} {kind['found']:>6} {kind['missed']:>6} "
+                f"{kind['not_enough_data']:>8} {_pct(kind['recall']):>7} {kind['alarms']:>7} "
+                f"{'—' if per_20 is None else f'{per_20:.2f}':>7}"
+            )
         out("")
 
 
