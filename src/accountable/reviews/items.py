@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from accountable.crm.templatetags.money import money
+
 RATINGS = (1, 2, 3, 4, 5)
 RATING_WORDS = {1: "far below", 2: "below", 3: "meets", 4: "above", 5: "far above"}
 GAP = 2
@@ -59,7 +61,7 @@ def _number(value: Any, unit: str, currency: str) -> str:
         return "—"
     number = float(value)
     if unit == "money":
-        return f"{currency} {number:,.0f}".strip()
+        return money(value, currency)
     if unit == "percent":
         return f"{number:.0f}%"
     if unit == "days":
@@ -98,7 +100,7 @@ def items_of(snapshot: dict[str, Any]) -> list[Item]:
                 key=f"right_{right['name']}",
                 label=right["label"],
                 group="behaviour",
-                data=f"{right['status']}: {right['message']}" if right.get("message") else "",
+                data=f"{right['status']} · {right['message']}" if right.get("message") else "",
                 data_rating=RIGHT_RATINGS.get(right.get("status", "")),
             )
         )
