@@ -318,3 +318,36 @@ def test_the_activity_a_plan_takes_is_the_goals_pages_own_funnel(org):
         )
         is None
     )  # no target: nothing to work back
+
+
+def test_the_pipeline_to_close_is_the_scorecards_own(org):
+    target(org.rep, "2026-Q4", "90000")
+    won(org.rep, "10000", date(2026, 10, 8))
+    ensure_pipeline()
+    for amount, close in [("30000", date(2026, 12, 10)), ("20000", date(2027, 2, 1))]:
+        DealFactory(
+            owner=org.rep, stage=stage("Proposal"), amount=Decimal(amount), expected_close_on=close
+        )
+    shown = figures.to_close(org.rep, q("2026-Q4"), Decimal("90000"), TODAY)
+    row = scorecards.scorecard_rows(org.manager, period=q("2026-Q4"), as_of=TODAY, person=org.rep)[
+        0
+    ]
+    assert shown.open_in_period == row.pipeline_in_period == Decimal("30000")
+    assert shown.weighted == row.weighted_pipeline
+    assert shown.coverage == row.coverage == pytest.approx(30000 / 80000)
+    assert shown.still_to_win == Decimal("80000")
+    assert figures.to_close(org.rep, q("2026-Q3"), Decimal("1"), TODAY) is None  # over
+
+
+def test_an_annual_plan_breaks_the_year_into_quarters_months_and_weeks(org):
+    target(org.rep, "2026", "400000")
+    for label, value in [("2026-Q1", "70000"), ("2026-Q2", "90000"), ("2026-Q3", "100000"),
+                         ("2026-Q4", "140000")]:  # fmt: skip
+        target(org.rep, label, value)
+    plan = figures.breakdown(org.rep, q("2026"))
+    assert [p.planned for p in plan.parts["quarter"]] == [
+        Decimal("70000"), Decimal("90000"), Decimal("100000"), Decimal("140000")
+    ]  # fmt: skip
+    assert sum(p.planned for p in plan.parts["month"]) == Decimal("400000")
+    assert len(plan.parts["week"]) >= 52
+    assert sum(p.planned for p in plan.parts["week"]) == Decimal("400000")

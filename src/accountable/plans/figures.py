@@ -27,7 +27,10 @@ from accountable.scorecards import metrics as m
 METRIC = "revenue"
 ZERO = Decimal(0)
 # The finer parts each kind of plan is broken into.
-PARTS = {Kind.YEAR: (Kind.QUARTER, Kind.MONTH), Kind.QUARTER: (Kind.MONTH, Kind.WEEK)}
+PARTS = {
+    Kind.YEAR: (Kind.QUARTER, Kind.MONTH, Kind.WEEK),
+    Kind.QUARTER: (Kind.MONTH, Kind.WEEK),
+}
 
 
 @dataclass(frozen=True)
@@ -239,3 +242,37 @@ def catch_up_weeks(figures: AgainstActuals, period: Period) -> tuple[Decimal, li
             }
         )
     return shortfall, rows
+
+
+@dataclass(frozen=True)
+class ToClose:
+    """The open pipeline expected to close in the rest of a plan's period, as the
+    scorecard counts it (`scorecards.metrics.pipeline`: credited by split share), against
+    what is still to win."""
+
+    open_in_period: Decimal
+    weighted: Decimal
+    still_to_win: Decimal | None
+    coverage: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "open_in_period": str(self.open_in_period),
+            "weighted": str(self.weighted),
+            "still_to_win": None if self.still_to_win is None else str(self.still_to_win),
+            "coverage": None if self.coverage is None else round(self.coverage, 2),
+        }
+
+
+def to_close(person: Person, period: Period, target: Decimal | None, today: date) -> ToClose | None:
+    """What the pipeline holds for the rest of `period` from `today`; None once it is over."""
+    start = max(today, period.start)
+    if start > period.end:
+        return None
+    pipe = m.pipeline([person.pk], (start, period.end)).get(person.pk) or m.Pipeline()
+    (won,) = sold(person, [(period.start, period.end)], today)
+    won = won or ZERO
+    left = None if target is None else max(target - won, ZERO)
+    return ToClose(
+        pipe.in_window, pipe.weighted_in_window, left, f.coverage(pipe.in_window, target, won)
+    )

@@ -110,6 +110,12 @@ def activity_plan(plan: Plan, today: date):
     return funnel_plan_for(goal, today=today)
 
 
+def pipeline_to_close(plan: Plan, today: date) -> figures.ToClose | None:
+    period = plan_period(plan)
+    target = figures.breakdown(plan.person, period).target
+    return figures.to_close(plan.person, period, target, today)
+
+
 def plan_figures(plan: Plan, as_of: date) -> figures.AgainstActuals:
     """The plan's target and parts against actuals as of a day (the scorecard's data)."""
     period = plan_period(plan)

@@ -236,12 +236,19 @@ def plan_update(*, actor: Person | None, plan: Plan, **sections: object) -> Plan
     return plan
 
 
+def _to_close(plan: Plan, period: Period) -> dict | None:
+    target = figures.breakdown(plan.person, period).target
+    found = figures.to_close(plan.person, period, target, timezone.localdate())
+    return None if found is None else found.as_dict()
+
+
 def content_of(plan: Plan) -> dict:
     """Everything the plan says now, as a version keeps it."""
     period = plan_period(plan)
     return {
         "sections": {key: text for key, _, text in plan.sections()},
         "figures": figures.breakdown(plan.person, period).as_dict(),
+        "to_close": _to_close(plan, period),
         "accounts": [
             {
                 "account": a.account.name,

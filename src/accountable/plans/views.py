@@ -95,6 +95,7 @@ def _plan_context(request, plan, sections_form, **extra) -> dict:
         plan=plan,
         breakdown=selectors.plan_breakdown(plan),
         measures=selectors.activity_plan(plan, timezone.localdate()),
+        to_close=selectors.pipeline_to_close(plan, timezone.localdate()),
         accounts=selectors.account_plans(user, year, person=plan.person),
         actions=list(plan.actions.all()),
         versions=list(plan.versions.select_related("decided_by", "submitted_by")),
