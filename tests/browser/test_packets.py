@@ -10,17 +10,30 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
+from accountable.plans import services as plans
 from tests.browser.conftest import SCREENSHOTS, sign_in
 from tests.conftest import PASSWORD
 from tests.packets.conftest import PRIVATE, SHARED, packet_org  # noqa: F401 - the data
+from tests.scorecards.conftest import Q3
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 QUERY = "?period=2026-Q3&as_of=2026-09-30"
 
 
+def _approved_plan(org) -> None:
+    plan = plans.plan_start(actor=org.rep, person=org.rep, kind="quarterly", period="2026-Q3")
+    plans.plan_update(actor=org.rep, plan=plan, summary="Close Globex and Acme")
+    plans.plan_submit(actor=org.rep, plan=plan)
+    plans.plan_decide(actor=org.manager, plan=plan, approve=True)
+    plans.review_record(
+        actor=org.rep, plan=plan, why="August was slow", what_now="Call Initech", as_of=Q3.end
+    )
+
+
 def test_the_packet_is_one_click_from_the_scorecard(page, shoot, packet_org):  # noqa: F811
     org = packet_org
+    _approved_plan(org)
     sign_in(page, org.manager.email, PASSWORD)
     page.goto(f"/scorecard/{org.rep.pk}/{QUERY}")
     page.get_by_role("link", name="Review packet").click()
@@ -32,6 +45,7 @@ def test_the_packet_is_one_click_from_the_scorecard(page, shoot, packet_org):  #
         "Warnings, diagnosis and the three rights",
         "Commitments kept and missed",
         "Forecast accuracy",
+        "Plan against actual",
         "Open action items",
         "The last check-ins",
         "Latest performance review",
@@ -40,6 +54,7 @@ def test_the_packet_is_one_click_from_the_scorecard(page, shoot, packet_org):  #
     expect(main).to_contain_text("Data read")
     expect(main).to_contain_text(SHARED)
     expect(main).not_to_contain_text(PRIVATE)
+    expect(main).to_contain_text("August was slow")
     assert main.locator("svg").count() > 5  # the charts, inline
     shoot(page, "packet")
 

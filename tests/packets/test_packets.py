@@ -181,3 +181,28 @@ def test_the_api_gives_the_pdf_to_whoever_may_read_it(client, packet_org):
     assert client.get(url, {"person": org.rep.email, "period": "2026-Q9"}).status_code == 400
     client.force_login(org.rep)
     assert client.get(url, {"person": org.rep2.email, **QUERY}).status_code == 404
+
+
+def test_the_plan_against_actual_is_the_plans_own_and_the_scorecards(client, packet_org):
+    from accountable.plans import services as plans
+
+    org = packet_org
+    assert packet_get(org.manager, org.rep, period=Q3, as_of=AS_OF).section("plan").data == {
+        "plan": None
+    }
+    plan = plans.plan_start(actor=org.rep, person=org.rep, kind="quarterly", period="2026-Q3")
+    plans.plan_update(actor=org.rep, plan=plan, summary="Close Globex")
+    plans.plan_submit(actor=org.rep, plan=plan)
+    plans.plan_decide(actor=org.manager, plan=plan, approve=True)
+    plans.review_record(actor=org.rep, plan=plan, why="Slow August", what_now="Call Initech")
+    shown = packet_get(org.manager, org.rep, period=Q3, as_of=AS_OF).section("plan").data
+    row = scorecards.person_scorecard(org.manager, org.rep, period=Q3, as_of=AS_OF).row
+    assert shown["plan"] == plan
+    assert shown["shown"].quarter.actual == row.won_amount == 3000
+    assert shown["shown"].quarter.planned == row.target == 6000
+    assert shown["review"].why == "Slow August"
+    text = _text(_page(client, org.manager, org.rep).text)
+    assert "Plan against actual" in text and "Slow August" in text
+    # Another region's manager gets no packet of the rep at all; the rep gets their own.
+    assert _page(client, org.other_manager, org.rep).status_code == 404
+    assert "Slow August" in _text(_page(client, org.rep, org.rep).text)

@@ -30,6 +30,7 @@ from accountable.commitments.models import CLOSED_STATES
 from accountable.forecasts import selectors as forecasts
 from accountable.org.calendar import Kind, Period
 from accountable.org.models import Person
+from accountable.plans import selectors as plans
 from accountable.reviews import selectors as reviews
 from accountable.scorecards import selectors as scorecards
 from accountable.signals import selectors as signals
@@ -193,6 +194,22 @@ def latest_review(s: Subject) -> Section:
     )
 
 
+def plan_against_actual(s: Subject) -> Section:
+    """The person's plan covering the period (the annual plan of a year, else the
+    quarterly plan of its quarter) against what was sold as of the packet's day — the
+    scorecard's figures for the same days — with the latest review and any catch-up."""
+    plan = plans.plan_for(s.viewer, s.person, s.period)
+    data: dict[str, Any] = {"plan": plan}
+    if plan is not None:
+        day = min(s.as_of, plan.period_end)
+        data.update(
+            shown=plans.plan_figures(plan, day),
+            review=plan.reviews.first(),
+            catch_ups=[(c, plans.catch_up_progress(c, s.today)) for c in plans.catch_ups_of(plan)],
+        )
+    return Section("plan", "Plan against actual", "packets/sections/plan.html", data)
+
+
 def may_read_private(viewer: Person, person: Person) -> bool:
     """The check-ins' own rule: the manager chain and admins, never the person."""
     return viewer.pk != person.pk and may_run(viewer, person)
@@ -208,6 +225,7 @@ SECTIONS: list[Callable[[Subject], Section | None]] = [
     warnings,
     commitments_kept,
     forecast_accuracy,
+    plan_against_actual,
     action_items,
     last_checkins,
     latest_review,

@@ -15,6 +15,7 @@ from accountable.crm.models import Account, Deal
 from accountable.goals.models import Goal
 from accountable.goals.selectors import funnel_plan_for
 from accountable.org import abilities
+from accountable.org.calendar import Kind, Period
 from accountable.org.models import Person
 from accountable.org.scoping import visible_people
 from accountable.org.services import organisation_get
@@ -25,6 +26,7 @@ from accountable.plans.models import (
     CatchUp,
     CatchUpState,
     Plan,
+    PlanKind,
     PlanReview,
     PlanState,
 )
@@ -81,6 +83,16 @@ def catch_up_get(viewer: Person, pk: int) -> CatchUp:
     if found is None:
         raise Http404("No such catch-up plan among those you may see.")
     return found
+
+
+def plan_for(viewer: Person, person: Person, period: Period) -> Plan | None:
+    """The plan the viewer may see that covers `period` for the person: the annual plan
+    of a year, else the quarterly plan of the quarter holding the period's end."""
+    plans = visible(viewer).filter(person=person)
+    if period.kind is Kind.YEAR:
+        return plans.filter(kind=PlanKind.ANNUAL, period=period.label).first()
+    quarter = period.calendar.period(Kind.QUARTER, period.end)
+    return plans.filter(kind=PlanKind.QUARTERLY, period=quarter.label).first()
 
 
 def plan_breakdown(plan: Plan) -> figures.Breakdown:
