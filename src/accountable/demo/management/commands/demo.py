@@ -57,7 +57,10 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"With {loop['forecasts']:,} forecast calls, {loop['commitments']:,} "
                     f"commitments, {loop['checkins']:,} check-ins and "
-                    f"{loop['action_items']:,} action items (see Follow-up)."
+                    f"{loop['action_items']:,} action items (see Follow-up); "
+                    f"{loop.get('plans', 0):,} quarterly plans, {loop.get('plan_reviews', 0):,} "
+                    f"reviewed, and {loop.get('account_plans', 0):,} key account plans "
+                    "(see Follow-up → Plans)."
                 )
             self._judge(result.today)
         self._print_logins(addr)
