@@ -5,8 +5,9 @@ each step is checked and audited as a person's would be:
   own numbers: most approved by their manager and reviewed against actuals today (a
   quarter behind plan opens its catch-up plan), some submitted and waiting for the
   manager, some returned with reasons, a few still drafts; each with two actions;
-- their **A accounts** have account plans for the year — one in each team left
-  without, and some with a next action overdue — so the flags have something to say.
+- their **A accounts** have account plans for the year — about a third of the reps
+  with one left without, and some with a next action overdue — so the flags have
+  something to say.
 
 The draws come from `Random(f"{seed}:{email}:plans")`: the same seed and day give the
 same plans.
@@ -66,22 +67,23 @@ def plans_create(
         if manager is None:
             continue
         rng = random.Random(f"{seed}:{rep.email}:plans")
-        accounts = list(Account.objects.filter(owner=rep).order_by("name")[:12])
-        counts["account_plans"] += _account_plans(rep, accounts, year, today, rng)
+        mine = Account.objects.filter(owner=rep).order_by("name")
+        accounts = list(mine.filter(tier="A")[:3]) or list(mine[:3])
+        counts["account_plans"] += _account_plans(rep, year, today, rng)
         if _quarterly(rep, manager, quarter.label, accounts, today, rng, counts):
             counts["plans"] += 1
     return counts
 
 
-def _account_plans(
-    rep: Person, accounts: list[Account], year: int, today: date, rng: random.Random
-) -> int:
+def _account_plans(rep: Person, year: int, today: date, rng: random.Random) -> int:
+    """Every A account of the rep planned for the year — but, for about a third of the
+    reps, the last one left without, so the flag has something to say."""
     made = 0
-    tier_a = [a for a in accounts if a.tier == "A"]
-    for index, account in enumerate(tier_a):
-        if index == len(tier_a) - 1 and len(tier_a) > 1:
-            continue  # one A account left without a plan: flagged
-        late = rng.random() < 0.25
+    tier_a = list(Account.objects.filter(owner=rep, tier="A").order_by("name"))
+    if len(tier_a) > 1 and rng.random() < 0.35:
+        tier_a = tier_a[:-1]
+    for account in tier_a:
+        late = rng.random() < 0.2
         services.account_plan_save(
             actor=rep,
             account=account,

@@ -28,6 +28,8 @@ from accountable.plans.forms import (
 )
 from accountable.plans.models import ActionState, PlanKind, PlanState
 
+FLAGS_SHOWN = 10  # key accounts needing attention on the plans page; all on Key accounts
+
 
 def _context(**extra) -> dict:
     return {"currency": organisation_get().currency, **extra}
@@ -59,6 +61,7 @@ def plan_list(request):
     quarter, year = cal.period("quarter", today), cal.period("year", today)
     listed = selectors.plan_list(user)
     people = visible_people(user).exclude(pk=user.pk)
+    flags = selectors.account_flags(visible_people(user), _year(today), today)
     return render(
         request,
         "plans/list.html",
@@ -68,7 +71,8 @@ def plan_list(request):
             theirs=[p for p in listed if p.person_id != user.pk],
             waiting=selectors.waiting_for(user),
             catch_ups=selectors.open_catch_ups(user),
-            flags=selectors.account_flags(visible_people(user), _year(today), today)[:20],
+            flags=flags[:FLAGS_SHOWN],
+            more_flags=max(len(flags) - FLAGS_SHOWN, 0),
             suggestions=[
                 (PlanKind.QUARTERLY, quarter.label),
                 (PlanKind.QUARTERLY, quarter.next().label),
