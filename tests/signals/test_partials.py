@@ -13,6 +13,8 @@ from accountable.signals.summaries import (
     Flag,
     RightMark,
     ScorecardSignals,
+    evidence_rows,
+    undecided_rows,
 )
 
 EVIL = '<script>alert("x")</script>'
@@ -157,3 +159,24 @@ def test_scorecard_panels_without_acknowledge_rights_or_a_judgement():
     assert "#acknowledge" not in html
     assert html.count("Not judged yet") == 2
     assert "No open warnings" in html
+
+
+def test_scorecard_panels_list_what_could_not_be_judged_and_why():
+    undecided = undecided_rows(
+        [
+            {"kind": "deal_size_decline", "reason": "2 deals won in the last 26 weeks"},
+            {"kind": "not_a_kind", "reason": "ignored"},
+        ]
+    )
+    assert undecided == (("Deals shrinking", "2 deals won in the last 26 weeks"),)
+    html = render_to_string(
+        "signals/_scorecard_panels.html", {"signals": card(undecided=undecided)}
+    )
+    assert "Not enough data to judge" in html
+    assert "<strong>Deals shrinking</strong>: 2 deals won in the last 26 weeks." in html
+    assert "Not enough data to judge" not in render_to_string(
+        "signals/_scorecard_panels.html", {"signals": card()}
+    )
+    # The chance of a change by luck alone is said in words.
+    rows = dict(evidence_rows({"chance": 0.02, "confidence": 0.98}))
+    assert rows == {"By chance alone": "about 1 time in 50", "Confidence asked for": "98%"}
