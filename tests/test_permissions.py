@@ -193,7 +193,12 @@ def _app_cases() -> dict[str, list[Case]]:
             cases = importlib.import_module(f"tests.{module.name}.permission_cases")
         except ModuleNotFoundError:
             continue
+        # Two apps naming the same URL would hide one's cases behind the other's.
+        clash = sorted(set(found) & set(cases.CASES))
+        assert not clash, f"tests.{module.name}.permission_cases names {clash} again"
         found.update(cases.CASES)
+    clash = sorted(set(found) & set(MATRIX))
+    assert not clash, f"these URLs are both in MATRIX and in an app's cases: {clash}"
     return found
 
 

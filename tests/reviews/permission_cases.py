@@ -104,15 +104,19 @@ CASES: dict[str, list[Case]] = {
         {"anonymous": LOGIN, "rep": HIDDEN, "manager": HIDDEN, "executive": BACK, "admin": BACK},
         "the person alone acknowledges; nothing to acknowledge yet: back with a message",
     ),
-    "api:review_list": [Case(url("api:review_list"), api(everyone(OK)))],
-    "api:review_get": [
-        Case(_api("api:review_get", "rep"), api(everyone(OK)), note="the rep's own"),
+    "api:performance_review_list": [Case(url("api:performance_review_list"), api(everyone(OK)))],
+    "api:performance_review_get": [
+        Case(_api("api:performance_review_get", "rep"), api(everyone(OK)), note="the rep's own"),
         Case(
-            _api("api:review_get", "rep2"),
+            _api("api:performance_review_get", "rep2"),
             api({**everyone(OK), "rep": HIDDEN}),
             note="a teammate's",
         ),
-        Case(_api("api:review_get", "other_rep"), api(SEES_OTHER), note="another region's"),
+        Case(
+            _api("api:performance_review_get", "other_rep"),
+            api(SEES_OTHER),
+            note="another region's",
+        ),
     ],
     "api:assessment_submit": [
         Case(

@@ -23,7 +23,7 @@ def test_each_side_writes_and_reads_through_the_api(client, cycle, packet_org):
     review = cycle.reviews.get(person=org.rep)
     theirs = cycle.reviews.get(person=org.other_rep)
     client.force_login(org.rep)
-    listed = client.get(reverse("api:review_list")).json()
+    listed = client.get(reverse("api:performance_review_list")).json()
     assert [r["person"] for r in listed] == [org.rep.email]
     body = {"ratings": ratings_all(review, 5), "strengths": "Closing", "submit": True}
     answer = _post(client, review, body)
@@ -39,7 +39,9 @@ def test_each_side_writes_and_reads_through_the_api(client, cycle, packet_org):
     assert _post(client, theirs, body).status_code == 404
     answer = _post(client, review, {**body, "ratings": ratings_all(review, 2)})
     assert answer.status_code == 200
-    detail = client.get(reverse("api:review_get", kwargs={"review_id": review.pk})).json()
+    detail = client.get(
+        reverse("api:performance_review_get", kwargs={"review_id": review.pk})
+    ).json()
     assert detail["state"] == "discussing" and detail["writes"] == Side.MANAGER
     revenue = next(a for a in detail["answers"] if a["key"] == "metric:revenue")
     assert (revenue["self_rating"], revenue["manager_rating"], revenue["gap"]) == (5, 2, True)

@@ -161,7 +161,7 @@ def _detail(viewer, review) -> dict[str, Any]:
     description="The caller's own, a manager's people's, everyone's for an admin or an "
     "executive; newest cycle first. `person` narrows it to one e-mail.",
 )
-def review_list(request: HttpRequest, filters: Query[ReviewFilters]):
+def performance_review_list(request: HttpRequest, filters: Query[ReviewFilters]):
     person = person_by_email(request.user, filters.person)
     rows = selectors.review_list(request.user)
     return [_out(r) for r in rows if person is None or r.person_id == person.pk]
@@ -174,7 +174,7 @@ def review_list(request: HttpRequest, filters: Query[ReviewFilters]):
     description="Each item with the data beside it (frozen as of the review day), both "
     "sides' ratings where the caller may see them, and whether they are two or more apart.",
 )
-def review_get(request: HttpRequest, review_id: int):
+def performance_review_get(request: HttpRequest, review_id: int):
     return _detail(request.user, selectors.review_get(request.user, review_id))
 
 
