@@ -34,6 +34,7 @@ class CycleForm(forms.Form):
     people = ReviewedField(
         queryset=Person.objects.none(),
         label="Who is reviewed",
+        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
