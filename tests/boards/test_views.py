@@ -27,7 +27,7 @@ from accountable.boards import tables
 from accountable.crm.models import Feedback
 from accountable.crm.upsert import deals_upsert
 from accountable.scorecards.models import RoleScorecard
-from accountable.signals.models import WarningSign
+from accountable.signals.models import SignalSettings, WarningSign
 from accountable.signals.services import signals_run, warning_acknowledge
 from accountable.signals.summaries import BoardSignals, Flag, RightMark
 from accountable.targets.models import Target
@@ -177,6 +177,12 @@ def judged(targets):
     warning), two about Olga in the South (a medium one nobody in North may see)."""
     complain(targets.rep, 3, 30, 40, 50)
     complain(targets.other_rep, 3, 30)
+    # An organisation of one segment (the deal-size band off): this small North team is
+    # benchmarked against everyone, the South's larger deals included, as the board's
+    # figures below were worked out.
+    SignalSettings.objects.update_or_create(
+        pk=1, defaults={"thresholds": {"peer_deal_size_band": 0}}
+    )
     signals_run(as_of=AS_OF)
     return targets
 
@@ -187,8 +193,10 @@ def test_the_board_shows_rights_flags_and_open_warnings_of_the_managers_people(c
     client.force_login(judged.manager)
     html = page(client, "scorecards:board")
     watchlist = reverse("signals:watchlist") + f"?status=open&amp;team={judged.north_field.pk}"
-    # Rita: the complaints and a thin pipeline; Rob: a thin pipeline (not Olga's)
-    assert f'href="{watchlist}"' in html and "<strong>3</strong> open warnings<" in html
+    # Rita: the complaints (not Olga's). Rita's and Rob's pipelines are thin, but nobody
+    # opened anything in the last four weeks: not refilling less than one's peers is no
+    # "pipeline low against quota" warning.
+    assert f'href="{watchlist}"' in html and "<strong>1</strong> open warning<" in html
     assert reverse("signals:warning", args=[rita.pk]) in html
     assert reverse("signals:warning", args=[olga.pk]) not in html
     assert html.count('class="sig-rights"') == 2  # Rita and Rob, each with three marks
@@ -200,7 +208,7 @@ def test_the_board_shows_rights_flags_and_open_warnings_of_the_managers_people(c
 
     warning_acknowledge(actor=judged.manager, warning=rita, note="Call the customers with her.")
     html = page(client, "scorecards:board")
-    assert "<strong>2</strong> open warnings<" in html  # acknowledged: still shown, ticked
+    assert "<strong>0</strong> open warnings<" in html  # acknowledged: still shown, ticked
     assert "(acknowledged)" in html
 
 
@@ -363,7 +371,7 @@ def test_the_scorecard_shows_nothing_of_others_warnings(client, judged):
     for warning in rita_and_olga:
         assert reverse("signals:warning", args=[warning.pk]) not in html
     assert "customer complaints in the last 91 days" not in html
-    assert "Pipeline low against quota" in html  # Rob's own
+    assert "No open warnings" in html  # Rob has none of his own
     client.force_login(judged.other_manager)
     assert client.get(reverse("scorecards:person", args=[judged.rep.pk])).status_code == 404
 
@@ -558,14 +566,14 @@ def test_a_manager_on_their_own_scorecard_keeps_themself_in_the_picker(client, t
 
 def test_the_board_sorts_by_rights_and_flags_worst_first(client, judged):
     client.force_login(judged.manager)
-    # Rita: a high-severity complaints warning and a thin pipeline, and right way fails;
-    # Rob: a thin pipeline only. Worst first on the first click (descending).
+    # Rita: a high-severity complaints warning, and right way fails; Rob: no warning.
+    # Worst first on the first click (descending); no warnings last either way.
     html = page(client, "scorecards:board", sort="flags")
     body = html.split("<tbody>")[1]
     assert body.index("Rita Rep") < body.index("Rob Rep")
     assert 'aria-sort="descending"' in html and "sort=flags&amp;dir=asc" in html
     body = page(client, "scorecards:board", sort="flags", dir="asc").split("<tbody>")[1]
-    assert body.index("Rob Rep") < body.index("Rita Rep")
+    assert body.index("Rita Rep") < body.index("Rob Rep")
     body = page(client, "scorecards:board", sort="rights").split("<tbody>")[1]
     assert body.index("Rita Rep") < body.index("Rob Rep")
     body = page(client, "scorecards:board", sort="rights", dir="asc").split("<tbody>")[1]
