@@ -68,11 +68,14 @@ def test_a_quarterly_plan_is_returned_revised_approved_and_reviewed(page, shoot,
     page.get_by_role("link", name=f"Quarterly plan {quarter.label}").click()
     expect(page.locator(".plan-comments")).to_contain_text("Which three?")
     expect(page.get_by_text("Name the deals behind the number.")).to_be_visible()
+    page.get_by_label("The pipeline I will close").fill(
+        "Globex renewal 40k, Initech 30k, Umbrella 20k."
+    )
     page.get_by_label("Action").fill("Meet the Globex CFO")
     page.get_by_label("By").fill(quarter.end.isoformat())
-    page.get_by_role("button", name="Add", exact=True).click()
-    expect(page.get_by_text("Action added.")).to_be_visible()
-    page.get_by_label("The pipeline I will close").fill(
+    page.get_by_role("button", name="Add", exact=True).click()  # the words above are kept
+    expect(page.get_by_text("Action added; the plan saved.")).to_be_visible()
+    expect(page.get_by_label("The pipeline I will close")).to_have_value(
         "Globex renewal 40k, Initech 30k, Umbrella 20k."
     )
     shoot(page, "plan-returned")

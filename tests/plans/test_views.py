@@ -94,3 +94,17 @@ def test_a_pipeline_review_shows_the_key_accounts_and_what_needs_attention(clien
     assert "Southern" not in page
     account = client.get(reverse("plans:account", args=[planned.pk])).content.decode()
     assert "Meet the CFO" in account
+
+
+def test_adding_an_action_keeps_the_words_typed_in_the_plan(client, org):
+    plan = services.plan_start(actor=org.rep, person=org.rep, kind="quarterly", period="2027-Q1")
+    client.force_login(org.rep)
+    url = reverse("plans:action_add", args=[plan.pk])
+    refused = client.post(url, {"summary": "Typed", "text": "", "due_on": ""}, follow=True)
+    assert "Write the action" in refused.content.decode()
+    plan.refresh_from_db()
+    assert plan.summary == "" and not plan.actions.exists()  # refused: nothing saved
+    client.post(url, {"summary": "Typed", "text": "Call Globex", "due_on": "2027-01-20"})
+    plan.refresh_from_db()
+    assert plan.summary == "Typed"
+    assert [a.text for a in plan.actions.all()] == ["Call Globex"]

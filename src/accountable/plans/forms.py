@@ -61,8 +61,19 @@ class CommentForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    text = forms.CharField(label="Action", max_length=LINE_LENGTH)
+    """Its fields belong to the plan's own form on the page (`form="plan-sections"`), so
+    the sections typed are sent, and saved, with the action."""
+
+    text = forms.CharField(
+        label="Action",
+        max_length=LINE_LENGTH,
+        widget=forms.TextInput(attrs={"form": "plan-sections"}),
+    )
     due_on = _day("By")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].widget.attrs["form"] = "plan-sections"
 
 
 class ReviewForm(forms.Form):

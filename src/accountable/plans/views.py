@@ -26,7 +26,7 @@ from accountable.plans.forms import (
     SectionsForm,
     StartForm,
 )
-from accountable.plans.models import ActionState, PlanKind, PlanState
+from accountable.plans.models import SECTIONS, ActionState, PlanKind, PlanState
 
 FLAGS_SHOWN = 10  # key accounts needing attention on the plans page; all on Key accounts
 
@@ -229,13 +229,20 @@ def plan_comment(request, pk: int):
 @require_POST
 @ability_required(abilities.WRITE_PLANS, abilities.REVIEW_PLANS)
 def action_add(request, pk: int):
+    """An action added from the plan's page, which sends the sections typed above with it:
+    they are saved first, so nothing written is lost."""
     form = ActionForm(request.POST)
+    sections = SectionsForm(request.POST)
 
     def add(plan) -> str:
         if not form.is_valid():
             raise PlanError("Write the action (up to 300 characters) and the day it is due by.")
+        if any(key in request.POST for key in SECTIONS) and plan.editable:
+            if not sections.is_valid():
+                raise PlanError("Keep each section to 10,000 characters.")
+            services.plan_update(actor=request.user, plan=plan, **sections.cleaned_data)
         services.action_add(actor=request.user, plan=plan, **form.cleaned_data)
-        return "Action added."
+        return "Action added; the plan saved."
 
     return _change(request, pk, add)
 
