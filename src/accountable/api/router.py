@@ -148,39 +148,25 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
     return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)
 
 
-@api.exception_handler(PeriodError)
-def period_error(request: HttpRequest, exc: PeriodError) -> HttpResponse:
+# Each app's own refusal, in plain words (a period that is no period, a plan not open to
+# change, …): a 400 with its message, the same for all of them.
+REFUSALS = (
+    PeriodError,
+    CrmError,
+    CommitmentError,
+    ForecastError,
+    PlanError,
+    CheckinError,
+    ReviewError,
+)
+
+
+def refused(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
-@api.exception_handler(CrmError)
-def crm_error(request: HttpRequest, exc: CrmError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=400)
-
-
-@api.exception_handler(CommitmentError)
-def commitment_error(request: HttpRequest, exc: CommitmentError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=400)
-
-
-@api.exception_handler(ForecastError)
-def forecast_error(request: HttpRequest, exc: ForecastError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=400)
-
-
-@api.exception_handler(PlanError)
-def plan_error(request: HttpRequest, exc: PlanError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=400)
-
-
-@api.exception_handler(CheckinError)
-def checkin_error(request: HttpRequest, exc: CheckinError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=400)
-
-
-@api.exception_handler(ReviewError)
-def review_error(request: HttpRequest, exc: ReviewError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=400)
+for refusal in REFUSALS:
+    api.add_exception_handler(refusal, refused)
 
 
 @api.exception_handler(ImportFileError)

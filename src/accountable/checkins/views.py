@@ -26,6 +26,7 @@ from accountable.checkins.forms import (
 from accountable.checkins.models import CheckinState
 from accountable.commitments.errors import CommitmentError
 from accountable.commitments.services import commitment_add
+from accountable.core.changes_from_pages import change_then_back
 from accountable.org import abilities
 from accountable.org.scoping import ability_required
 from accountable.org.services import organisation_get
@@ -101,13 +102,9 @@ def _notes(checkin) -> dict[str, str]:
 
 def _change(request, pk: int, change):
     checkin = selectors.checkin_get(request.user, pk)
-    try:
-        said = change(checkin)
-    except (CheckinError, CommitmentError, PermissionDenied) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, said)
-    return redirect("checkins:detail", pk=checkin.pk)
+    return change_then_back(
+        request, checkin, change, refusals=(CheckinError, CommitmentError), to="checkins:detail"
+    )
 
 
 def _invalid(form) -> CheckinError:

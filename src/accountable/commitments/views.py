@@ -14,6 +14,7 @@ from accountable.commitments import judge, selectors, services
 from accountable.commitments.errors import CommitmentError
 from accountable.commitments.forms import CommitmentForm, ReportForm, WithdrawForm
 from accountable.commitments.models import State
+from accountable.core.changes_from_pages import change_then_back
 from accountable.org import abilities
 from accountable.org.scoping import ability_required, visible_people
 
@@ -104,13 +105,9 @@ def commitment_detail(request, pk: int):
 
 def _change(request, pk: int, change) -> object:
     commitment = selectors.commitment_get(request.user, pk)
-    try:
-        said = change(commitment)
-    except (CommitmentError, PermissionDenied) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, said)
-    return redirect("commitments:detail", pk=commitment.pk)
+    return change_then_back(
+        request, commitment, change, refusals=(CommitmentError,), to="commitments:detail"
+    )
 
 
 @require_POST

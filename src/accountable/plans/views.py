@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accountable.core.changes_from_pages import change_then_back
 from accountable.org import abilities
 from accountable.org.scoping import ability_required, visible_people
 from accountable.org.services import organisation_get
@@ -169,13 +170,7 @@ def plan_present(request, pk: int):
 
 def _change(request, pk: int, change, to: str = "plans:detail"):
     plan = selectors.plan_get(request.user, pk)
-    try:
-        said = change(plan)
-    except (PlanError, PermissionDenied) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, said)
-    return redirect(to, pk=plan.pk)
+    return change_then_back(request, plan, change, refusals=(PlanError,), to=to)
 
 
 @require_POST
