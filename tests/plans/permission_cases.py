@@ -229,5 +229,36 @@ CASES.update(
         "api:plan_comment": _api_post("api:plan_comment", WRITERS, BAD_BODY, "no JSON body"),
         "api:plan_review": _api_post("api:plan_review", WRITERS, BAD_BODY, "no JSON body"),
         "api:account_plan_list": [Case(url("api:account_plan_list"), api(everyone(OK)))],
+        "api:plan_action_add": _api_post("api:plan_action_add", WRITERS, BAD_BODY, "no body"),
+        "api:plan_action_set": [
+            Case(
+                url("api:plan_action_set", plan_id=OWN, action_id=_action_of_own),
+                api(holders(*WRITERS, yes=BAD_BODY)),
+                method="post",
+                note="no JSON body",
+            )
+        ],
+        "api:plan_review_sign_off": [
+            Case(
+                url("api:plan_review_sign_off", review_id=_review_of("rep")),
+                api(holders(abilities.REVIEW_PLANS)),
+                method="post",
+                note="the rep's manager and an admin sign it off",
+            ),
+            Case(
+                url("api:plan_review_sign_off", review_id=_review_of("other_rep")),
+                {**api(holders(abilities.REVIEW_PLANS)), "manager": HIDDEN},
+                method="post",
+                note="another region's",
+            ),
+        ],
+        "api:catch_up_close": [
+            Case(
+                url("api:catch_up_close", catch_up_id=_catch_up_of("rep")),
+                api(holders(abilities.REVIEW_PLANS, yes=BAD_BODY)),
+                method="post",
+                note="no JSON body",
+            )
+        ],
     }
 )

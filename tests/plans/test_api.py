@@ -48,6 +48,14 @@ def test_a_plan_goes_through_the_api_as_through_the_pages(client, org):
     assert status == 400 and "before submitting" in said["detail"]
     status, plan = call(client, "patch", f"/plans/{pid}", {"summary": "Win Globex"})
     assert plan["sections"]["summary"] == "Win Globex"
+    status, plan = call(
+        client, "post", f"/plans/{pid}/actions", {"text": "Map Globex", "due": "2026-11-30"}
+    )
+    assert status == 201 and plan["actions"][0]["text"] == "Map Globex"
+    action = plan["actions"][0]["id"]
+    status, plan = call(client, "post", f"/plans/{pid}/actions/{action}", {"state": "done"})
+    assert plan["actions"][0]["state"] == "done"
+    assert call(client, "post", f"/plans/{pid}/actions/999999", {"state": "done"})[0] == 404
     status, plan = call(client, "post", f"/plans/{pid}/submit")
     assert plan["state"] == "submitted" and plan["versions"][0]["number"] == 1
     status, _ = call(client, "post", f"/plans/{pid}/decision", {"approve": True})
@@ -62,6 +70,13 @@ def test_a_plan_goes_through_the_api_as_through_the_pages(client, org):
         client, "post", f"/plans/{pid}/reviews", {"why": "Slow October", "what_now": "Call 20"}
     )
     assert status == 201 and len(review["commitments"]) == 1 and review["catch_up"] is True
+    status, signed = call(client, "post", f"/plan-reviews/{review['id']}/sign-off")
+    assert status == 200 and signed["signed_off_by"] == org.manager.email
+    status, said = call(client, "post", f"/plan-reviews/{review['id']}/sign-off")
+    assert status == 400 and "already" in said["detail"]
+    catch_up = selectors.catch_ups_of(selectors.plan_get(org.manager, pid))[0]
+    status, closed = call(client, "post", f"/catch-ups/{catch_up.pk}/close", {"note": "Reset"})
+    assert status == 200 and closed["state"] == "closed" and closed["note"] == "Reset"
     client.force_login(org.other_rep)
     assert call(client, "get", f"/plans/{pid}")[0] == 404
     assert call(client, "get", "/plans")[1] == []

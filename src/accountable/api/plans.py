@@ -121,6 +121,33 @@ class ReviewOut(Schema):
     catch_up: bool = Field(description="Whether it opened a catch-up plan.")
 
 
+class ActionIn(Schema):
+    text: str = Field(max_length=services.LINE_LENGTH)
+    due: Day
+
+
+class ActionStateIn(Schema):
+    state: Literal["open", "done", "dropped"]
+
+
+class SignedOut(Schema):
+    id: int
+    signed_off_by: str | None
+    signed_off_at: Any
+
+
+class CloseIn(Schema):
+    note: str = Field(max_length=services.LINE_LENGTH, description="Why it is closed.")
+
+
+class CatchUpOut(Schema):
+    id: int
+    state: Literal["open", "met", "missed", "closed"]
+    shortfall: str
+    weeks: list[dict[str, str]]
+    note: str
+
+
 class ActualsFilters(Schema):
     as_of: Day | None = Field(None, description="Default: today, or the period's last day.")
 
@@ -318,6 +345,72 @@ def plan_review(request: HttpRequest, plan_id: int, body: ReviewIn):
             "catch_up": selectors.opened_catch_up(review),
         },
     )
+
+
+@router.post(
+    "/plans/{int:plan_id}/actions",
+    response={201: PlanOut},
+    summary="Add an action to a plan",
+    description="A draft or a returned plan's: something to do by `due`.",
+    auth=WRITERS,
+)
+def plan_action_add(request: HttpRequest, plan_id: int, body: ActionIn):
+    plan = selectors.plan_get(request.user, plan_id)
+    services.action_add(actor=request.user, plan=plan, text=body.text, due_on=body.due)
+    return Status(201, _out(plan))
+
+
+@router.post(
+    "/plans/{int:plan_id}/actions/{int:action_id}",
+    response=PlanOut,
+    summary="Mark a plan's action done, dropped or open again",
+    auth=WRITERS,
+)
+def plan_action_set(request: HttpRequest, plan_id: int, action_id: int, body: ActionStateIn):
+    plan = selectors.plan_get(request.user, plan_id)
+    action = selectors.action_get(plan, action_id)
+    services.action_set(actor=request.user, action=action, state=body.state)
+    return _out(plan)
+
+
+@router.post(
+    "/plan-reviews/{int:review_id}/sign-off",
+    response=SignedOut,
+    summary="Sign off a plan review",
+    description="The person's manager (or an admin); once.",
+    auth=REVIEWERS,
+)
+def plan_review_sign_off(request: HttpRequest, review_id: int):
+    review = services.review_sign_off(
+        actor=request.user, review=selectors.review_get(request.user, review_id)
+    )
+    signed = review.signed_off_by
+    return {
+        "id": review.pk,
+        "signed_off_by": signed.email if signed else None,
+        "signed_off_at": review.signed_off_at,
+    }
+
+
+@router.post(
+    "/catch-ups/{int:catch_up_id}/close",
+    response=CatchUpOut,
+    summary="Close a catch-up plan before its quarter ends",
+    auth=REVIEWERS,
+)
+def catch_up_close(request: HttpRequest, catch_up_id: int, body: CloseIn):
+    catch_up = services.catch_up_close(
+        actor=request.user,
+        catch_up=selectors.catch_up_get(request.user, catch_up_id),
+        note=body.note,
+    )
+    return {
+        "id": catch_up.pk,
+        "state": catch_up.state,
+        "shortfall": f"{catch_up.shortfall:.2f}",
+        "weeks": catch_up.weeks,
+        "note": catch_up.note,
+    }
 
 
 @router.get(

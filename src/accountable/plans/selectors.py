@@ -63,6 +63,14 @@ def waiting_for(viewer: Person) -> list[Plan]:
     )
 
 
+def action_get(plan: Plan, pk: int):
+    """One of the plan's actions (the plan already read for the viewer), or 404."""
+    found = plan.actions.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such action in this plan.")
+    return found
+
+
 def review_get(viewer: Person, pk: int) -> PlanReview:
     found = (
         PlanReview.objects.filter(plan__person__in=visible_people(viewer), pk=pk)

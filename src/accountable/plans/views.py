@@ -246,9 +246,7 @@ def action_add(request, pk: int):
 @ability_required(abilities.WRITE_PLANS, abilities.REVIEW_PLANS)
 def action_set(request, pk: int, action_pk: int):
     def set_state(plan) -> str:
-        action = plan.actions.filter(pk=action_pk).first()
-        if action is None:
-            raise PlanError("No such action in this plan.")
+        action = selectors.action_get(plan, action_pk)
         state = request.POST.get("state", "")
         services.action_set(actor=request.user, action=action, state=state)
         return f"Marked {ActionState(state).label.lower()}."
