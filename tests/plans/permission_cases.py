@@ -229,6 +229,14 @@ CASES.update(
         "api:plan_comment": _api_post("api:plan_comment", WRITERS, BAD_BODY, "no JSON body"),
         "api:plan_review": _api_post("api:plan_review", WRITERS, BAD_BODY, "no JSON body"),
         "api:account_plan_list": [Case(url("api:account_plan_list"), api(everyone(OK)))],
+        "api:account_plan_save": [
+            Case(
+                url("api:account_plan_save"),
+                api(holders(*WRITERS, yes=BAD_BODY)),
+                method="post",
+                note="no JSON body",
+            )
+        ],
         "api:plan_action_add": _api_post("api:plan_action_add", WRITERS, BAD_BODY, "no body"),
         "api:plan_action_set": [
             Case(

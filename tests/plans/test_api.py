@@ -80,3 +80,25 @@ def test_a_plan_goes_through_the_api_as_through_the_pages(client, org):
     client.force_login(org.other_rep)
     assert call(client, "get", f"/plans/{pid}")[0] == 404
     assert call(client, "get", "/plans")[1] == []
+
+
+def test_a_key_account_is_planned_through_the_api_by_its_owner_only(client, org):
+    from tests.crm.factories import AccountFactory
+
+    AccountFactory(owner=org.rep, name="Globex", external_id="ACC-1")
+    AccountFactory(owner=org.rep2, name="Initech", external_id="ACC-2")
+    client.force_login(org.rep)
+    body = {"account": "acc-1", "tier": "A", "goal": "Renew", "next_action": "Meet the CFO"}
+    status, said = call(client, "post", "/account-plans", body)
+    assert status == 404  # an id is matched exactly, a name in either case
+    status, said = call(client, "post", "/account-plans", {**body, "account": "globex"})
+    assert status == 400 and "Give the next action a day" in said["detail"]
+    status, plan = call(
+        client,
+        "post",
+        "/account-plans",
+        {**body, "account": "ACC-1", "next_action_on": "2026-11-30"},
+    )
+    assert status == 200 and (plan["account"], plan["tier"], plan["year"]) == ("Globex", "A", 2026)
+    assert call(client, "post", "/account-plans", {**body, "account": "Initech"})[0] == 404
+    assert [p["account"] for p in call(client, "get", "/account-plans")[1]] == ["Globex"]

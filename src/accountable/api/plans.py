@@ -5,6 +5,7 @@ and services as the plan pages."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
@@ -162,6 +163,21 @@ class AccountPlanOut(Schema):
     contacts: str
     next_action: str
     next_action_on: date | None
+
+
+class AccountPlanIn(Schema):
+    account: str = Field(
+        max_length=200, description="The account's CRM id (external id) or its exact name."
+    )
+    year: int | None = Field(
+        None, ge=EARLIEST.year, le=LATEST.year, description="Fiscal year (default: this one)."
+    )
+    tier: Literal["A", "B", "C"]
+    goal: str = Field(max_length=services.LINE_LENGTH)
+    goal_amount: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
+    contacts: str = Field("", max_length=2000)
+    next_action: str = Field("", max_length=services.LINE_LENGTH)
+    next_action_on: Day | None = None
 
 
 class AccountPlanFilters(Schema):
@@ -422,16 +438,43 @@ def catch_up_close(request: HttpRequest, catch_up_id: int, body: CloseIn):
 def account_plan_list(request: HttpRequest, filters: Query[AccountPlanFilters]):
     from_today = selectors.fiscal_year_of(timezone.localdate())
     return [
-        {
-            "account": a.account.name,
-            "owner": a.person.email,
-            "year": a.year,
-            "tier": a.tier,
-            "goal": a.goal,
-            "goal_amount": None if a.goal_amount is None else f"{a.goal_amount:.2f}",
-            "contacts": a.contacts,
-            "next_action": a.next_action,
-            "next_action_on": a.next_action_on,
-        }
-        for a in selectors.account_plans(request.user, filters.year or from_today)
+        _account_plan(a) for a in selectors.account_plans(request.user, filters.year or from_today)
     ]
+
+
+@router.post(
+    "/account-plans",
+    response=AccountPlanOut,
+    summary="Plan a key account for a year",
+    description="One of your own accounts (an admin: anyone's), by its CRM id or exact "
+    "name; saving again replaces the year's plan, and its tier becomes the account's.",
+    auth=WRITERS,
+)
+def account_plan_save(request: HttpRequest, body: AccountPlanIn):
+    account = selectors.ownable_account(request.user, body.account)
+    saved = services.account_plan_save(
+        actor=request.user,
+        account=account,
+        year=body.year or selectors.fiscal_year_of(timezone.localdate()),
+        tier=body.tier,
+        goal=body.goal,
+        goal_amount=body.goal_amount,
+        contacts=body.contacts,
+        next_action=body.next_action,
+        next_action_on=body.next_action_on,
+    )
+    return _account_plan(saved)
+
+
+def _account_plan(a) -> dict[str, Any]:
+    return {
+        "account": a.account.name,
+        "owner": a.person.email,
+        "year": a.year,
+        "tier": a.tier,
+        "goal": a.goal,
+        "goal_amount": None if a.goal_amount is None else f"{a.goal_amount:.2f}",
+        "contacts": a.contacts,
+        "next_action": a.next_action,
+        "next_action_on": a.next_action_on,
+    }

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accountable.crm.models import Account, Deal
@@ -262,6 +262,16 @@ def ownable_accounts(actor: Person) -> QuerySet[Account]:
     return Account.objects.filter(
         owner__in=abilities.people(actor, abilities.WRITE_PLANS)
     ).order_by("name")
+
+
+def ownable_account(actor: Person, key: str) -> Account:
+    """One of the accounts whose plans the actor may write, by its CRM id or its exact
+    name (either case), or 404 in the same words whether it exists or not."""
+    text = (key or "").strip()
+    found = ownable_accounts(actor).filter(Q(external_id=text) | Q(name__iexact=text)).first()
+    if not text or found is None:
+        raise Http404(f"No account {text!r} among those whose plans you may write.")
+    return found
 
 
 def account_deals(viewer: Person, account: Account) -> list[Deal]:
