@@ -22,7 +22,6 @@ from accountable.org.services import organisation_get
 from accountable.plans import figures
 from accountable.plans.models import (
     AccountPlan,
-    ActionState,
     CatchUp,
     CatchUpState,
     Plan,
@@ -119,21 +118,18 @@ def catch_ups_of(plan: Plan) -> list[CatchUp]:
     return list(CatchUp.objects.filter(review__plan=plan).select_related("review").order_by("-pk"))
 
 
-def activity_plan(plan: Plan, today: date):
-    """The activity the plan's target takes, worked back through the person's funnel as
-    their goals page does it (`goals.selectors.funnel_plan_for`, the one funnel); None
-    without a revenue target."""
-    target = figures.breakdown(plan.person, plan_period(plan)).target
+def activity_plan(plan: Plan, target: Decimal | None, today: date):
+    """The activity the plan's target (`plan_breakdown(plan).target`) takes, worked back
+    through the person's funnel as their goals page does it (`goals.selectors.
+    funnel_plan_for`, the one funnel); None without a revenue target."""
     if target is None:
         return None
     goal = Goal(person=plan.person, metric=figures.METRIC, period=plan.period, target_value=target)
     return funnel_plan_for(goal, today=today)
 
 
-def pipeline_to_close(plan: Plan, today: date) -> figures.ToClose | None:
-    period = plan_period(plan)
-    target = figures.breakdown(plan.person, period).target
-    return figures.to_close(plan.person, period, target, today)
+def pipeline_to_close(plan: Plan, target: Decimal | None, today: date) -> figures.ToClose | None:
+    return figures.to_close(plan.person, plan_period(plan), target, today)
 
 
 def plan_figures(plan: Plan, as_of: date) -> figures.AgainstActuals:
@@ -251,10 +247,6 @@ def visible_account(viewer: Person, pk: int) -> Account:
     if found is None:
         raise Http404("No such account among those you may see.")
     return found
-
-
-def open_actions(plan: Plan) -> list:
-    return list(plan.actions.filter(state=ActionState.OPEN))
 
 
 def ownable_accounts(actor: Person) -> QuerySet[Account]:

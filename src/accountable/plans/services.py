@@ -49,16 +49,17 @@ MAX_AMOUNT = Decimal("1e12")
 # --- checks ---------------------------------------------------------------------------
 
 
-def _may_write(actor: Person | None, person: Person, doing: str) -> None:
+def may_write(actor: Person, person: Person) -> bool:
     """The person themself (or an admin) writes a plan; their manager may too, in the
     meeting where they go through it together."""
-    if actor is None:
-        return
-    if abilities.may(actor, abilities.WRITE_PLANS, person) or abilities.may(
+    return abilities.may(actor, abilities.WRITE_PLANS, person) or abilities.may(
         actor, abilities.REVIEW_PLANS, person
-    ):
-        return
-    raise PermissionDenied(f"You cannot {doing} for {person.name}.")
+    )
+
+
+def _may_write(actor: Person | None, person: Person, doing: str) -> None:
+    if actor is not None and not may_write(actor, person):
+        raise PermissionDenied(f"You cannot {doing} for {person.name}.")
 
 
 def _may_review(actor: Person | None, person: Person, doing: str) -> None:
@@ -236,19 +237,15 @@ def plan_update(*, actor: Person | None, plan: Plan, **sections: object) -> Plan
     return plan
 
 
-def _to_close(plan: Plan, period: Period) -> dict | None:
-    target = figures.breakdown(plan.person, period).target
-    found = figures.to_close(plan.person, period, target, timezone.localdate())
-    return None if found is None else found.as_dict()
-
-
 def content_of(plan: Plan) -> dict:
     """Everything the plan says now, as a version keeps it."""
     period = plan_period(plan)
+    planned = figures.breakdown(plan.person, period)
+    to_close = figures.to_close(plan.person, period, planned.target, timezone.localdate())
     return {
         "sections": {key: text for key, _, text in plan.sections()},
-        "figures": figures.breakdown(plan.person, period).as_dict(),
-        "to_close": _to_close(plan, period),
+        "figures": planned.as_dict(),
+        "to_close": None if to_close is None else to_close.as_dict(),
         "accounts": [
             {
                 "account": a.account.name,
@@ -321,10 +318,7 @@ def plan_decide(*, actor: Person | None, plan: Plan, approve: bool, reason: str 
 @transaction.atomic
 def plan_comment(*, actor: Person, plan: Plan, section: str, text: str) -> PlanComment:
     """A remark on one section of the plan, on its latest version (or the draft)."""
-    if not (
-        abilities.may(actor, abilities.REVIEW_PLANS, plan.person)
-        or abilities.may(actor, abilities.WRITE_PLANS, plan.person)
-    ):
+    if not may_write(actor, plan.person):
         raise PermissionDenied(f"You cannot comment on {plan.person.name}'s plan.")
     if section not in COMMENTED:
         raise PlanError("Choose the section the comment is about.")

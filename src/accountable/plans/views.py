@@ -86,11 +86,10 @@ def plan_list(request):
 
 
 def _plan_context(request, plan, sections_form, **extra) -> dict:
-    user = request.user
-    person_may = abilities.may(user, abilities.WRITE_PLANS, plan.person) or abilities.may(
-        user, abilities.REVIEW_PLANS, plan.person
-    )
+    user, today = request.user, timezone.localdate()
+    person_may = services.may_write(user, plan.person)
     may_review = abilities.may(user, abilities.REVIEW_PLANS, plan.person)
+    breakdown = selectors.plan_breakdown(plan)
     period = services.plan_period(plan)
     year = period.calendar.fiscal_year_of(period.start)
     comments: dict[str, list] = {}
@@ -98,9 +97,9 @@ def _plan_context(request, plan, sections_form, **extra) -> dict:
         comments.setdefault(comment.section, []).append(comment)
     return _context(
         plan=plan,
-        breakdown=selectors.plan_breakdown(plan),
-        measures=selectors.activity_plan(plan, timezone.localdate()),
-        to_close=selectors.pipeline_to_close(plan, timezone.localdate()),
+        breakdown=breakdown,
+        measures=selectors.activity_plan(plan, breakdown.target, today),
+        to_close=selectors.pipeline_to_close(plan, breakdown.target, today),
         accounts=selectors.account_plans(user, year, person=plan.person),
         actions=list(plan.actions.all()),
         versions=list(plan.versions.select_related("decided_by", "submitted_by")),
@@ -122,7 +121,7 @@ def _plan_context(request, plan, sections_form, **extra) -> dict:
         may_comment=person_may,
         may_review=plan.kind == PlanKind.QUARTERLY and plan.state == PlanState.APPROVED,
         year=year,
-        today=timezone.localdate(),
+        today=today,
         **extra,
     )
 
@@ -263,9 +262,7 @@ def plan_review(request, pk: int):
         raise Http404("Only quarterly plans are reviewed against actuals.")
     today = timezone.localdate()
     as_of = min(today, plan.period_end)
-    may_write = abilities.may(request.user, abilities.WRITE_PLANS, plan.person) or abilities.may(
-        request.user, abilities.REVIEW_PLANS, plan.person
-    )
+    may_write = services.may_write(request.user, plan.person)
     if request.method == "POST" and not may_write:
         raise PermissionDenied(f"You cannot review {plan.person.name}'s plan.")
     form = ReviewForm(request.POST or None)
