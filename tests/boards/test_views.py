@@ -26,6 +26,7 @@ from accountable.audit.models import AuditEntry
 from accountable.boards import tables
 from accountable.crm.models import Feedback
 from accountable.crm.upsert import deals_upsert
+from accountable.org.models import Team
 from accountable.scorecards.models import RoleScorecard
 from accountable.signals.models import SignalSettings, WarningSign
 from accountable.signals.services import signals_run, warning_acknowledge
@@ -660,3 +661,17 @@ def test_a_new_rep_on_the_board_reads_not_enough_data(client, judged):
         if r["name"] == "Nina New"
     )
     assert (line["rights_thing"], line["cause"], line["effort"]) == ("unknown",) * 3
+
+
+def test_the_roll_up_rows_link_each_team_board_and_escape_its_name(client, targets):
+    team = Team.objects.get(name="North Field")
+    team.name = 'North <b>"Field"</b>'
+    team.save(update_fields=["name"])
+    client.force_login(targets.executive)
+    html = page(client, "scorecards:rollup", period="2026-Q3", as_of="2026-08-07")
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert "<b>" not in body and "North &lt;b&gt;&quot;Field&quot;&lt;/b&gt;" in body
+    link = f"{reverse('scorecards:board')}?team={team.pk}&amp;period=2026-Q3&amp;as_of=2026-08-07"
+    assert f'href="{link}"' in body
+    # In tree order each team is indented below the one above it.
+    assert 'class="who depth-0"' in body and 'class="who depth-1"' in body

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from accountable.org.models import Team
 from accountable.org.scoping import (
     can_manage_person,
     can_see_person,
@@ -10,6 +11,7 @@ from accountable.org.scoping import (
     visible_people,
     visible_teams,
 )
+from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +69,20 @@ def test_people_who_moved_teams_move_scope(org):
     org.rep.save()
     assert org.rep.email not in emails(visible_people(org.manager))
     assert org.rep.email in emails(visible_people(org.other_manager))
+
+
+def test_a_subtree_is_asked_for_once_per_branch():
+    root = TeamFactory(name="Root")
+    north = TeamFactory(name="North", parent=root)
+    inner = TeamFactory(name="Inner", parent=north)
+    sibling = TeamFactory(name="Sibling", parent=root)
+    other = TeamFactory(name="Other")
+    everyone = {root, north, inner, sibling}
+    assert set(Team.objects.subtree_of([root, north, inner, sibling])) == everyone
+    assert set(Team.objects.subtree_of([inner, north])) == {north, inner}
+    assert set(Team.objects.subtree_of([sibling, inner])) == {sibling, inner}
+    assert set(Team.objects.subtree_of([other, inner])) == {other, inner}
+    assert not Team.objects.subtree_of([]).exists()
+    # The whole tree is one prefix, not one per team.
+    where = str(Team.objects.subtree_of([root, north, inner, sibling]).query)
+    assert where.count("LIKE") == 1

@@ -22,6 +22,7 @@ from accountable.boards import tables
 from accountable.boards.charts import Bar, FunnelStage, bar_chart, funnel_bars
 from accountable.boards.csv_export import csv_response, wants_csv
 from accountable.boards.forms import PeriodForm, RoleScorecardForm
+from accountable.boards.rollup_rows import rollup_rows
 from accountable.commitments import selectors as commitments
 from accountable.crm import deal_history
 from accountable.forecasts import selectors as forecasts
@@ -254,8 +255,11 @@ def rollup(request):
     ordered = _sorted(request, summaries, tables.ROLLUP, "team", ctx, {})
     rows = ordered if sort else summaries  # unsorted: tree order, indented
     leaves = [s for s in summaries if teams[s.team_id].kind == "team"] or summaries
+    lines = [(s, teams[s.team_id].depth - base, tables.projected_share(s)) for s in rows]
     ctx.update(
-        lines=[(s, teams[s.team_id].depth - base, tables.projected_share(s)) for s in rows],
+        rows=rollup_rows(
+            lines, tree_order=not sort, keep=ctx["keep_params"], currency=ctx["currency"]
+        ),
         chart=bar_chart(
             [Bar(s.team, s.attainment, s.pace) for s in leaves],
             subject=f"Revenue attainment by team, {ctx['period']}",

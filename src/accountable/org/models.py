@@ -113,10 +113,15 @@ class TeamKind(models.TextChoices):
 
 class TeamQuerySet(models.QuerySet):
     def subtree_of(self, teams) -> TeamQuerySet:
-        """These teams and every team below them, by materialised path."""
+        """These teams and every team below them, by materialised path: one prefix for
+        each of them not already below another (the whole tree's teams are one)."""
         condition = models.Q(pk__in=[])
-        for team in teams:
-            condition |= models.Q(path__startswith=team.path)
+        tops: list[str] = []
+        # Sorted, the paths below one follow it: each is kept unless the last kept is its prefix.
+        for path in sorted({team.path for team in teams}):
+            if not tops or not path.startswith(tops[-1]):
+                tops.append(path)
+                condition |= models.Q(path__startswith=path)
         return self.filter(condition)
 
 

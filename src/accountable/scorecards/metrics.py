@@ -23,11 +23,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal
+from functools import cached_property
 from operator import attrgetter
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     Count,
     DecimalField,
     Exists,
@@ -38,6 +41,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.db.models.functions import Cast, Coalesce, Round
 
 from accountable.core.local_day import day_start
 from accountable.crm import credit, deal_history
@@ -195,21 +199,67 @@ def _tiled(model, people: People | None, start: date, end: date) -> QuerySet:
 
 def counts(people: People | None, start: date, end: date) -> dict[int, Counts]:
     """{person id: Counts} from `start` to `end` inclusive (None: everyone). Two queries."""
+    return _counts_by(people, "person_id", start, end)
+
+
+def counts_by_team(people: QuerySet, start: date, end: date) -> dict[int, Counts]:
+    """{team id: Counts} of `people` from `start` to `end` inclusive, each person counted
+    in their own team: the sums of `counts` over each team's people, added up by the
+    database (amounts in whole cents, so the sum is the same either way). Two queries."""
+    return _counts_by(people, "person__team_id", start, end)
+
+
+def _counts_by(people: People | None, key: str, start: date, end: date) -> dict[int, Counts]:
     result: dict[int, Counts] = defaultdict(Counts)
     if end < start:
         return result
+    sums: list[dict[int, list]] = []
     for model, names in ((ActivityRollup, ACTIVITY_COLUMNS), (OutcomeRollup, OUTCOME_COLUMNS)):
         rows = (
             _tiled(model, people, start, end)
-            .values("person_id")
-            .annotate(**{f"s_{n}": Sum(n) for n in names})
-            .values_list("person_id", *[f"s_{n}" for n in names])
+            .values(key)
+            .annotate(**{f"s_{n}": _exact_sum(n) for n in names})
+            .values_list(key, *[f"s_{n}" for n in names])
         )
-        for person_id, *values in rows:
-            counted = result[person_id]
-            for name, value in zip(names, values, strict=True):
-                setattr(counted, name, value if value is not None else getattr(counted, name))
+        amounts = [i for i, n in enumerate(names) if n in AMOUNT_COLUMNS]
+        found = {}
+        for owner, *values in _fetched(rows):
+            for i in amounts:
+                values[i] = _from_cents(values[i])
+            found[owner] = values
+        sums.append(found)
+    activity, outcome = sums
+    none = _count_values(Counts())
+    nothing = (none[: len(ACTIVITY_COLUMNS)], none[len(ACTIVITY_COLUMNS) :])
+    for owner in activity.keys() | outcome.keys():
+        result[owner] = Counts(*activity.get(owner, nothing[0]), *outcome.get(owner, nothing[1]))
     return result
+
+
+# The rollup columns that hold amounts (two decimal places), summed in whole cents.
+AMOUNT_COLUMNS = frozenset({"won_amount", "lost_amount", "created_amount", "won_units"})
+
+
+def _exact_sum(column: str):
+    """The sum of a rollup column as a whole number: amounts in cents, added as integers
+    (SQLite keeps decimals as floats; cents add up exactly whatever their number)."""
+    if column not in AMOUNT_COLUMNS:
+        return Coalesce(Sum(column), 0)
+    cents = Cast(Round(F(column) * 100), BigIntegerField())
+    return Coalesce(Sum(cents), 0)
+
+
+def _from_cents(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+def _fetched(rows: QuerySet) -> list[tuple]:
+    """The rows of a values_list query of whole numbers, as the database gives them: the
+    ORM's per-value conversion is most of the time of reading a thousand people's sums."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def counts_by_span(people: People, spans: list[tuple[date, date]]) -> list[dict[int, Counts]]:
@@ -288,11 +338,17 @@ def _money(expression) -> ExpressionWrapper:
     return ExpressionWrapper(expression, output_field=DecimalField(max_digits=20, decimal_places=4))
 
 
-def _decimal(value) -> Decimal:
-    """A sum from the database as Decimal (SQLite may give a float or an int)."""
+# How Django's SQLite backend reads a decimal the database computed: SQLite holds 15
+# significant digits, so the float's digits beyond them are dropped.
+_FROM_SQLITE = Context(prec=15).create_decimal_from_float
+
+
+def _db_decimal(value) -> Decimal:
+    """A decimal sum as the database gave it (PostgreSQL: a Decimal; SQLite: an int or
+    a float), read as the ORM would read it; None (no rows) is zero."""
     if value is None:
         return ZERO
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+    return value if isinstance(value, Decimal) else _FROM_SQLITE(value)
 
 
 def pipeline(
@@ -311,6 +367,7 @@ def pipeline(
         whole = whole.filter(owner_id__in=people)
     # Products only, divided here: SQLite would divide whole amounts as integers.
     weighted = _money(F("amount") * F("stage__probability"))
+    sums = ("o", "n", "w", "iw", "wiw")
     rows = whole.values("owner_id").annotate(
         o=Sum("amount"),
         n=Count("pk"),
@@ -331,18 +388,19 @@ def pipeline(
         iw=Sum(share, filter=split_window),
         wiw=Sum(weighted_share, filter=split_window),
     )
-    # (key, divisor of o and iw, divisor of w and wiw)
+    # (credited person, rows, divisor of o and iw, divisor of w and wiw)
     for key, source, per, weighted_per in (
         ("owner_id", rows, 1, 100),
         ("person_id", split_rows, 100, 10000),
     ):
-        for row in source:
-            p = result[row[key]]
-            p.open_amount += _decimal(row["o"]) / per
-            p.open_count += row["n"] or 0
-            p.weighted += _decimal(row["w"]) / weighted_per
-            p.in_window += _decimal(row["iw"]) / per
-            p.weighted_in_window += _decimal(row["wiw"]) / weighted_per
+        # Read as they come: the ORM's conversion of each value took as long as the query.
+        for person_id, o, n, w, iw, wiw in _fetched(source.values_list(key, *sums)):
+            p = result[person_id]
+            p.open_amount += _db_decimal(o) / per
+            p.open_count += n or 0
+            p.weighted += _db_decimal(w) / weighted_per
+            p.in_window += _db_decimal(iw) / per
+            p.weighted_in_window += _db_decimal(wiw) / weighted_per
     return _in_money(result)
 
 
@@ -626,15 +684,19 @@ def deal_flags(people: People | None, period: Period, as_of: date) -> dict[int, 
 # --- targets --------------------------------------------------------------------------
 
 
-def person_targets(people: People | None, period: Period) -> dict[int, dict[str, Decimal]]:
+def person_targets(
+    people: People | None, period: Period, metrics: Iterable[str] | None = None
+) -> dict[int, dict[str, Decimal]]:
     """{person id: {metric: target}} for the period (overall targets, not per product line);
-    `people` None: everyone's."""
+    `people` None: everyone's; `metrics` None: every metric's."""
     result: dict[int, dict[str, Decimal]] = defaultdict(dict)
     rows = Target.objects.filter(
         person__isnull=False, period=period.label, product_line="", deal_type=""
     )
     if people is not None:
         rows = rows.filter(person_id__in=people)
+    if metrics is not None:
+        rows = rows.filter(metric__in=list(metrics))
     rows = rows.values_list("person_id", "metric", "value")
     for person_id, metric, value in rows:
         result[person_id][metric] = value
@@ -673,19 +735,39 @@ def target_paces(
     `periods`: the period in a person's own working days (`own_periods`), so that
     inside each part their time off is not a day they are expected to sell on. `ids`
     None: every owner's."""
-    kinds = PART_KINDS.get(period.kind, ())
-    if not kinds:
+    labels = part_labels(period)
+    if not labels:
         return {}
+    rows = Target.objects.filter(
+        **{f"{owner}__isnull": False}, period__in=labels, product_line="", deal_type=""
+    )
+    if ids is not None:
+        rows = rows.filter(**{f"{owner}__in": list(ids)})
+    return paces_from_parts(
+        rows.values_list(owner, "metric", "period", "value"), period, as_of, periods
+    )
+
+
+def part_labels(period: Period) -> list[str]:
+    """The labels of the parts a target of `period` may be split into (`PART_KINDS`)."""
+    return [
+        part.label for kind in PART_KINDS.get(period.kind, ()) for part in period.children(kind)
+    ]
+
+
+def paces_from_parts(
+    rows: Iterable[tuple[int, str, str, Decimal]],
+    period: Period,
+    as_of: date,
+    periods: dict[int, Period] | None = None,
+) -> dict[int, dict[str, float]]:
+    """`target_paces` from the targets of the parts, (owner id, metric, part label,
+    value) each, however they were read."""
+    kinds = PART_KINDS.get(period.kind, ())
     periods = periods or {}
     parts = {kind: period.children(kind) for kind in kinds}
     kind_of = {part.label: kind for kind, periods in parts.items() for part in periods}
     found: dict[tuple[int, str, Kind], dict[str, Decimal]] = defaultdict(dict)
-    rows = Target.objects.filter(
-        **{f"{owner}__isnull": False}, period__in=list(kind_of), product_line="", deal_type=""
-    )
-    if ids is not None:
-        rows = rows.filter(**{f"{owner}__in": list(ids)})
-    rows = rows.values_list(owner, "metric", "period", "value")
     for owner_id, metric, label, value in rows:
         found[(owner_id, metric, kind_of[label])][label] = value
     result: dict[int, dict[str, float]] = defaultdict(dict)
@@ -699,6 +781,59 @@ def target_paces(
                 weighted = [(part, float(values[part.label])) for part in theirs]
                 result[owner_id][metric] = f.seasonal_pace(weighted, as_of)
     return result
+
+
+@dataclass(frozen=True)
+class TeamTargets:
+    """The targets on one metric a roll-up adds up, each (target, its pace): the ones
+    set on teams, and each person's (paced by their own working days and parts)."""
+
+    teams: dict[int, tuple[Decimal, float]]
+    people: dict[int, tuple[Decimal, float]]
+
+
+def team_targets_with_people(
+    team_ids: Iterable[int], people: list[int] | None, period: Period, as_of: date, metric: str
+) -> TeamTargets:
+    """The targets on `metric` for `period` of the teams `team_ids` and of `people`
+    (None: everyone), with their paces: what `team_targets`, `person_targets`,
+    `target_paces` and `person_paces` give, in one query of targets and one of time off."""
+    wanted = set(team_ids)
+    owners = Q(team__isnull=False) | (
+        Q(person__isnull=False) if people is None else Q(person_id__in=people)
+    )
+    rows = Target.objects.filter(
+        owners,
+        metric=metric,
+        period__in=[period.label, *part_labels(period)],
+        product_line="",
+        deal_type="",
+    ).values_list("person_id", "team_id", "period", "value")
+    wholes: tuple[dict[int, Decimal], dict[int, Decimal]] = ({}, {})
+    parts: tuple[list, list] = ([], [])
+    for person_id, team_id, label, value in rows:
+        if person_id is None and team_id not in wanted:
+            continue
+        of_team = person_id is None
+        owner = team_id if of_team else person_id
+        if label == period.label:
+            wholes[of_team][owner] = value
+        else:
+            parts[of_team].append((owner, metric, label, value))
+    periods = own_periods(people, period)
+    paces = PersonPaces(period, as_of, periods, paces_from_parts(parts[0], period, as_of, periods))
+    by_team = paces_from_parts(parts[1], period, as_of)
+    fraction = f.pace(period, as_of)
+    return TeamTargets(
+        teams={
+            team_id: (value, by_team.get(team_id, {}).get(metric, fraction))
+            for team_id, value in wholes[1].items()
+        },
+        people={
+            person_id: (value, paces.of(person_id, metric))
+            for person_id, value in wholes[0].items()
+        },
+    )
 
 
 def own_periods(ids: Iterable[int] | None, period: Period) -> dict[int, Period]:
@@ -726,7 +861,13 @@ class PersonPaces:
 
     def fraction(self, person_id: int) -> float:
         """The share of the person's working days in the period gone."""
-        return f.pace(self.period_of(person_id), self.as_of)
+        own = self.periods.get(person_id)
+        return self.common_fraction if own is None else f.pace(own, self.as_of)
+
+    @cached_property
+    def common_fraction(self) -> float:
+        """The share gone for everyone without time off in the period: the period's own."""
+        return f.pace(self.period, self.as_of)
 
     def of(self, person_id: int, metric: str) -> float:
         """The pace of the person's target on `metric`."""
@@ -749,22 +890,57 @@ def team_target(
     """A team's target on a metric and its pace: the team's own, paced as it is; else the
     sum of its people's, each (target, its pace), paced as theirs are; else None at the
     period's pace `fraction`."""
+    return team_target_of(own, own_pace, targets_sum(people), fraction)
+
+
+@dataclass(frozen=True)
+class TargetsSum:
+    """Targets added up: their total, what they expect by now (each target times its
+    pace), and how many were added (none: there is no sum of targets)."""
+
+    total: Decimal = ZERO
+    expected: Decimal = ZERO
+    count: int = 0
+
+    def __add__(self, other: TargetsSum) -> TargetsSum:
+        return TargetsSum(
+            self.total + other.total, self.expected + other.expected, self.count + other.count
+        )
+
+
+def targets_sum(targets: Iterable[tuple[Decimal, float]]) -> TargetsSum:
+    """The sum of targets, each (target, its pace)."""
+    total, expected, count = ZERO, ZERO, 0
+    for target, pace in targets:
+        total += target
+        expected += target * Decimal(str(pace))
+        count += 1
+    return TargetsSum(total, expected, count)
+
+
+def team_target_of(
+    own: Decimal | None, own_pace: float, people: TargetsSum, fraction: float
+) -> tuple[Decimal | None, float]:
+    """`team_target` with its people's targets already added up (`targets_sum`)."""
     if own is not None:
         return own, own_pace
-    if not people:
+    if not people.count:
         return None, fraction
-    return sum((value for value, _ in people), ZERO), pace_of_sum(people, fraction)
+    return people.total, pace_of(people, fraction)
+
+
+def pace_of(targets: TargetsSum, fallback: float) -> float:
+    """The pace of a target that is the sum of others: the sum of what each expects by
+    now, over the sum of the targets."""
+    if not targets.total:
+        return fallback
+    return float(targets.expected / targets.total)
 
 
 def pace_of_sum(targets: Iterable[tuple[Decimal, float]], fallback: float) -> float:
     """The pace of a target that is the sum of others, each (target, its pace): the sum of
     what each expects by now, over the sum of the targets."""
-    pairs = list(targets)
-    total = sum((target for target, _ in pairs), ZERO)
-    if not total:
-        return fallback
-    expected = sum((target * Decimal(str(pace)) for target, pace in pairs), ZERO)
-    return float(expected / total)
+    return pace_of(targets_sum(targets), fallback)
 
 
 # --- metric values ------------------------------------------------------------------

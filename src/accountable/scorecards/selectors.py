@@ -261,9 +261,11 @@ def _scope(viewer: Person) -> tuple[QuerySet[Person] | None, str]:
 def _team_summaries_computed(
     teams: list[Team], people: QuerySet[Person] | None, period: Period, as_of: date
 ) -> list[TeamSummary]:
-    """Summaries of `teams`, each over its whole subtree: people are read once, their
-    sums added up per team in Python (a person counts in each team above them). The
-    people counted are those a board shows (reps), so a team's line adds up its board."""
+    """Summaries of `teams`, each over its whole subtree: the counts of each team's own
+    people are added up by the database, their pipelines and targets here, and each
+    team's sums are added into the teams above it (a person counts in each team above
+    them). The people counted are those a board shows (reps), so a team's line adds up
+    its board."""
     paths = {t.pk: t.path for t in teams}
     members: dict[int, list[int]] = defaultdict(list)  # team id -> person ids in subtree
     teams_of: dict[int, list[int]] = defaultdict(list)  # person id -> their teams here
@@ -286,29 +288,25 @@ def _team_summaries_computed(
     end = _to_date(period, as_of)
     everyone = people is None or len(person_ids) > 5000
     source = None if everyone else person_ids
-    counted = m.counts(source, period.start, end)
+    counted = m.counts_by_team(roster, period.start, end)
     overlaps = m.team_overlaps(m.split_closes(source, period.start, end), teams_of)
     pipes = m.pipeline(source, _window(period, as_of), on=end)
-    own = m.team_targets(paths, period)
-    own_paces = m.target_paces("team_id", paths, period, as_of)
     fraction = f.pace(period, as_of)
-    # The sum of its people's targets paces as theirs do: each by their own working days.
-    person_paces = m.person_paces(source, period, as_of)
-    person_revenue_targets = {
-        pid: (t["revenue"], person_paces.of(pid, "revenue"))
-        for pid, t in m.person_targets(source, period).items()
-        if "revenue" in t
-    }
+    # A team's target is its own, else the sum of its people's, each paced as theirs is.
+    targets = m.team_targets_with_people(paths, source, period, as_of, "revenue")
     # Each team's own people are added up once, and that sum into every team shown above
     # it: a person is added once, not once per team over them.
     counts_in: dict[int, list[m.Counts]] = defaultdict(list)
     pipes_in: dict[int, list[m.Pipeline]] = defaultdict(list)
+    targets_in: dict[int, list[m.TargetsSum]] = defaultdict(list)
     for team_id, theirs in own_team.items():
-        own_counts = m.counts_sum(counted[i] for i in theirs if i in counted)
+        own_counts = counted.get(team_id, m.Counts())
         own_pipe = m.pipelines_sum(pipes[i] for i in theirs if i in pipes)
+        own_targets = m.targets_sum(targets.people[i] for i in theirs if i in targets.people)
         for shown in above[team_id]:
             counts_in[shown].append(own_counts)
             pipes_in[shown].append(own_pipe)
+            targets_in[shown].append(own_targets)
     result = []
     for team in teams:
         ids = members.get(team.pk, [])
@@ -316,12 +314,9 @@ def _team_summaries_computed(
         # A deal shared by several of the team's people is one deal won for the team.
         c = m.less_overlap(c, overlaps.get(team.pk))
         pipe = m.pipelines_sum(pipes_in.get(team.pk, []))
-        target, pace = m.team_target(
-            own.get(team.pk, {}).get("revenue"),
-            own_paces.get(team.pk, {}).get("revenue", fraction),
-            [person_revenue_targets[i] for i in ids if i in person_revenue_targets],
-            fraction,
-        )
+        own_target, own_pace = targets.teams.get(team.pk, (None, fraction))
+        people_targets = sum(targets_in.get(team.pk, []), m.TargetsSum())
+        target, pace = m.team_target_of(own_target, own_pace, people_targets, fraction)
         won = f.money(c.won_amount)
         result.append(
             TeamSummary(
