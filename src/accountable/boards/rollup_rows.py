@@ -32,9 +32,10 @@ def rollup_rows(
     """The <tr> of each (summary, depth below the viewer's top team, projected share);
     `tree_order`: indented by depth; `keep`: the period and day the board links keep."""
     board = reverse("scorecards:board")
+    kept = escape("&" + urlencode(keep)) if keep else ""
     rows = []
     for s, depth, projected in lines:
-        href = escape(f"{board}?{urlencode({'team': s.team_id, **keep})}")
+        href = f"{board}?team={s.team_id}{kept}"
         indent = f" depth-{depth}" if tree_order else ""
         bar = attainment_bar(s.attainment, s.pace, subject=s.team)
         rows.append(

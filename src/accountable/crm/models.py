@@ -194,6 +194,12 @@ class Deal(models.Model):
             # The deals open on a past day (open now, or closed after it) and those
             # closed in a period, found without reading every deal.
             models.Index(fields=["status", "closed_on"]),
+            # Everyone's open pipeline summed from the index alone, without reading the
+            # deals themselves (the roll-up's largest query).
+            models.Index(
+                fields=["status", "owner", "amount", "expected_close_on", "stage"],
+                name="crm_deal_open_pipeline_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_not_negative"),

@@ -30,7 +30,6 @@ from operator import attrgetter
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     Count,
     DecimalField,
     Exists,
@@ -41,7 +40,6 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import Cast, Coalesce, Round
 
 from accountable.core.local_day import day_start
 from accountable.crm import credit, deal_history
@@ -57,7 +55,7 @@ from accountable.crm.models import (
     Milestone,
 )
 from accountable.org.calendar import Kind, Period
-from accountable.org.models import Role
+from accountable.org.models import Person, Role
 from accountable.org.selectors import time_off_spans
 from accountable.org.time_off import own_period
 from accountable.scorecards import formulas as f
@@ -190,40 +188,27 @@ def _tile_q(start: date, end: date) -> Q:
     return where
 
 
-def _tiled(model, people: People | None, start: date, end: date) -> QuerySet:
-    rows = model.objects.order_by().filter(_tile_q(start, end))
-    if people is not None:
-        rows = rows.filter(person_id__in=people)
-    return rows
-
-
 def counts(people: People | None, start: date, end: date) -> dict[int, Counts]:
     """{person id: Counts} from `start` to `end` inclusive (None: everyone). Two queries."""
-    return _counts_by(people, "person_id", start, end)
+    return _counts_by(people, False, start, end)
 
 
-def counts_by_team(people: QuerySet, start: date, end: date) -> dict[int, Counts]:
+def counts_by_team(people: People, start: date, end: date) -> dict[int, Counts]:
     """{team id: Counts} of `people` from `start` to `end` inclusive, each person counted
     in their own team: the sums of `counts` over each team's people, added up by the
     database (amounts in whole cents, so the sum is the same either way). Two queries."""
-    return _counts_by(people, "person__team_id", start, end)
+    return _counts_by(people, True, start, end)
 
 
-def _counts_by(people: People | None, key: str, start: date, end: date) -> dict[int, Counts]:
+def _counts_by(people: People | None, by_team: bool, start: date, end: date) -> dict[int, Counts]:
     result: dict[int, Counts] = defaultdict(Counts)
     if end < start:
         return result
     sums: list[dict[int, list]] = []
     for model, names in ((ActivityRollup, ACTIVITY_COLUMNS), (OutcomeRollup, OUTCOME_COLUMNS)):
-        rows = (
-            _tiled(model, people, start, end)
-            .values(key)
-            .annotate(**{f"s_{n}": _exact_sum(n) for n in names})
-            .values_list(key, *[f"s_{n}" for n in names])
-        )
         amounts = [i for i, n in enumerate(names) if n in AMOUNT_COLUMNS]
         found = {}
-        for owner, *values in _fetched(rows):
+        for owner, *values in _rollup_sums(model, names, by_team, people, start, end):
             for i in amounts:
                 values[i] = _from_cents(values[i])
             found[owner] = values
@@ -240,13 +225,58 @@ def _counts_by(people: People | None, key: str, start: date, end: date) -> dict[
 AMOUNT_COLUMNS = frozenset({"won_amount", "lost_amount", "created_amount", "won_units"})
 
 
-def _exact_sum(column: str):
-    """The sum of a rollup column as a whole number: amounts in cents, added as integers
-    (SQLite keeps decimals as floats; cents add up exactly whatever their number)."""
-    if column not in AMOUNT_COLUMNS:
-        return Coalesce(Sum(column), 0)
-    cents = Cast(Round(F(column) * 100), BigIntegerField())
-    return Coalesce(Sum(cents), 0)
+def _rollup_sums(
+    model, names: list[str], by_team: bool, people: People | None, start: date, end: date
+) -> list[tuple]:
+    """(person or team id, the sum of each of `names`) over the rollup rows that tile
+    [start, end] (`tiles`), as the database gives them: amounts in whole cents, added as
+    integers (SQLite keeps decimals as floats; cents add up exactly whatever their
+    number). Written out rather than built by the ORM: building these two queries took
+    a third of their time, for a roll-up that reads them for a thousand people."""
+    where, params = _tiles_where(start, end)
+    if not where:
+        return []
+    if people is not None:
+        if isinstance(people, QuerySet):
+            chosen, chosen_params = people.order_by().values("pk").query.sql_with_params()
+        else:
+            ids = list(people)
+            if not ids:
+                return []
+            chosen, chosen_params = ", ".join(["%s"] * len(ids)), ids
+        where += f" AND r.person_id IN ({chosen})"
+        params += chosen_params
+    columns = [model._meta.get_field(name).column for name in names]
+    sums = ", ".join(
+        f"COALESCE(SUM(CAST(ROUND(r.{column} * 100) AS BIGINT)), 0)"
+        if name in AMOUNT_COLUMNS
+        else f"COALESCE(SUM(r.{column}), 0)"
+        for name, column in zip(names, columns, strict=True)
+    )
+    key, join = "r.person_id", ""
+    if by_team:
+        key, join = "p.team_id", f" JOIN {Person._meta.db_table} p ON p.id = r.person_id"
+    # Our own table and column names; every value is a parameter.
+    sql = f"SELECT {key}, {sums} FROM {model._meta.db_table} r{join} WHERE {where} GROUP BY {key}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _tiles_where(start: date, end: date) -> tuple[str, list]:
+    """The SQL condition (on rollup rows `r`) for the tiles of [start, end], with its
+    parameters; "" when there are none."""
+    months, weeks, days = tiles(start, end)
+    day = connection.ops.adapt_datefield_value
+    parts, params = [], []
+    for grain, starts in ((Grain.MONTH, months), (Grain.WEEK, weeks)):
+        if starts:
+            parts.append(f"(r.grain = %s AND r.start IN ({', '.join(['%s'] * len(starts))}))")
+            params += [grain.value, *(day(d) for d in starts)]
+    for a, b in days:
+        parts.append("(r.grain = %s AND r.start >= %s AND r.start <= %s)")
+        params += [Grain.DAY.value, day(a), day(b)]
+    return ("(" + " OR ".join(parts) + ")" if parts else ""), params
 
 
 def _from_cents(cents: int) -> Decimal:
@@ -418,9 +448,12 @@ def pipelines_sum(many: Iterable[Pipeline]) -> Pipeline:
 
 def _in_money(pipes: dict[int, Pipeline]) -> dict[int, Pipeline]:
     """Each pipeline's sums rounded to money, as they are shown."""
+    money = f.money
     for p in pipes.values():
-        for name in ("open_amount", "weighted", "in_window", "weighted_in_window"):
-            setattr(p, name, f.money(getattr(p, name)))
+        p.open_amount = money(p.open_amount)
+        p.weighted = money(p.weighted)
+        p.in_window = money(p.in_window)
+        p.weighted_in_window = money(p.weighted_in_window)
     return pipes
 
 
@@ -474,19 +507,20 @@ def split_closes(people: list[int] | None, start: date, end: date) -> dict[int, 
     """{deal id: (status, [person ids credited])} of the split deals won or lost in the
     span that credit any of `people` (None: anyone): what a team needs to count a deal
     shared by several of its people once."""
-    splits = DealSplit.objects.filter(
-        deal__status__in=[DealStatus.WON, DealStatus.LOST],
-        deal__closed_on__gte=start,
-        deal__closed_on__lte=end,
-    )
+    closed = DealSplit.objects.filter(deal__status__in=[DealStatus.WON, DealStatus.LOST])
     rows: list[tuple[int, int, str]] = []
     if people is None:
-        rows = list(splits.values_list("deal_id", "person_id", "deal__status"))
+        in_span = closed.filter(deal__closed_on__gte=start, deal__closed_on__lte=end)
+        rows = list(in_span.values_list("deal_id", "person_id", "deal__status"))
     else:
+        # Each person's splits, then their close dates here: asked for the span in the
+        # query, SQLite reads every deal closed in it and looks each up for each person.
         for chunk in in_chunks(people):
-            rows += splits.filter(person_id__in=chunk).values_list(
-                "deal_id", "person_id", "deal__status"
-            )
+            for deal_id, person_id, status, closed_on in closed.filter(
+                person_id__in=chunk
+            ).values_list("deal_id", "person_id", "deal__status", "deal__closed_on"):
+                if closed_on is not None and start <= closed_on <= end:
+                    rows.append((deal_id, person_id, status))
     found: dict[int, tuple[str, list]] = {}
     for deal_id, person_id, status in rows:
         found.setdefault(deal_id, (status, []))[1].append(person_id)
@@ -802,13 +836,17 @@ def team_targets_with_people(
     owners = Q(team__isnull=False) | (
         Q(person__isnull=False) if people is None else Q(person_id__in=people)
     )
-    rows = Target.objects.filter(
-        owners,
-        metric=metric,
-        period__in=[period.label, *part_labels(period)],
-        product_line="",
-        deal_type="",
-    ).values_list("person_id", "team_id", "period", "value")
+    rows = (
+        Target.objects.order_by()
+        .filter(
+            owners,
+            metric=metric,
+            period__in=[period.label, *part_labels(period)],
+            product_line="",
+            deal_type="",
+        )
+        .values_list("person_id", "team_id", "period", "value")
+    )
     wholes: tuple[dict[int, Decimal], dict[int, Decimal]] = ({}, {})
     parts: tuple[list, list] = ([], [])
     for person_id, team_id, label, value in rows:

@@ -275,7 +275,7 @@ def _team_summaries_computed(
     roster = _in_period(people if people is not None else Person.objects.all(), period).filter(
         Q(team__in=Team.objects.subtree_of(teams)), role__in=SCORED_ROLES
     )
-    for pk, team_id, path in roster.values_list("pk", "team_id", "team__path"):
+    for pk, team_id, path in roster.order_by().values_list("pk", "team_id", "team__path"):
         person_ids.append(pk)
         own_team[team_id].append(pk)
         if team_id not in above:
@@ -288,7 +288,7 @@ def _team_summaries_computed(
     end = _to_date(period, as_of)
     everyone = people is None or len(person_ids) > 5000
     source = None if everyone else person_ids
-    counted = m.counts_by_team(roster, period.start, end)
+    counted = m.counts_by_team(roster if everyone else person_ids, period.start, end)
     overlaps = m.team_overlaps(m.split_closes(source, period.start, end), teams_of)
     pipes = m.pipeline(source, _window(period, as_of), on=end)
     fraction = f.pace(period, as_of)

@@ -67,7 +67,11 @@ class Target(models.Model):
                 name="one_target_per_team_metric_period",
             ),
         ]
-        indexes = [models.Index(fields=["metric", "period_start", "period_end"])]
+        indexes = [
+            models.Index(fields=["metric", "period_start", "period_end"]),
+            # Everyone's targets on a metric for a period and its parts (the roll-up).
+            models.Index(fields=["metric", "period"]),
+        ]
 
     def __str__(self) -> str:
         scope = " ".join(x for x in (self.product_line, self.deal_type) if x)
