@@ -17,8 +17,9 @@ import pytest
 import time_machine
 from django.http import Http404
 
-from accountable.crm.models import Stage
+from accountable.crm.models import Deal, DealStatus, Stage
 from accountable.crm.upsert import deals_upsert
+from accountable.scorecards import metrics as m
 from accountable.scorecards import selectors
 from accountable.scorecards.services import role_scorecard_set
 from accountable.targets.models import Target
@@ -421,3 +422,30 @@ def test_stage_conversion_as_of_a_day_leaves_out_later_moves(sales):
     # W1, W2 (won) and O1 reached Proposal; by 17 August only the won deals went on.
     assert went_on(AUG17) == (2, 3)
     assert went_on(date(2026, 8, 21)) == (3, 3)
+
+
+def test_split_deals_closed_in_the_span_are_found_for_anyone_or_some_people(sales):
+    both = [(sales.rep, 50), (sales.rep2, 50)]
+    deals_upsert(
+        [
+            {**deal("SW", sales.rep, amount="800"), "splits": both},  # won 14 Aug
+            {**deal("SL", sales.rep, stage_name="Lost", amount="600"), "splits": both},
+            {**deal("SOLD", sales.rep, closed_on=date(2026, 6, 30)), "splits": both},
+            {**deal("SOPEN", sales.rep, stage_name="Proposal"), "splits": both},
+        ]
+    )
+    ids = {d.external_id: d.pk for d in Deal.objects.filter(external_id__startswith="S")}
+    expected = {
+        ids["SW"]: (DealStatus.WON, {sales.rep.pk, sales.rep2.pk}),
+        ids["SL"]: (DealStatus.LOST, {sales.rep.pk, sales.rep2.pk}),
+    }
+    start, end = date(2026, 7, 1), date(2026, 9, 30)
+    for people in (None, [sales.rep.pk, sales.rep2.pk]):
+        found = m.split_closes(people, start, end)
+        assert {k: (status, set(who)) for k, (status, who) in found.items()} == expected
+    # One person asked for: only they are listed among those each deal credits.
+    found = m.split_closes([sales.rep2.pk], start, end)
+    assert {k: who for k, (_, who) in found.items()} == {
+        ids["SW"]: [sales.rep2.pk],
+        ids["SL"]: [sales.rep2.pk],
+    }

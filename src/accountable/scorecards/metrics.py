@@ -72,6 +72,7 @@ from accountable.targets.catalogue import BY_KEY, Unit
 from accountable.targets.models import Target
 
 ZERO = Decimal(0)
+ONE = Decimal(1)  # the share of a deal credited to its owner in full
 STALE_DAYS = 30
 People = Iterable[int] | QuerySet
 
@@ -473,33 +474,35 @@ def _pipeline_on(
     splits = DealSplit.objects.filter(deal_id__in=deals.order_by().values("pk"))
     for deal_id, person_id, share in splits.values_list("deal_id", "person_id", "share"):
         shares[deal_id].append((person_id, share / 100))
-    result: dict[int, Pipeline] = defaultdict(Pipeline)
+    # The deals are added up by whom they credit, at which share, in which stage and
+    # whether they close in the window; each sum is multiplied out once. Decimal sums and
+    # products of amounts are exact, so this is what adding deal by deal gives.
+    groups: dict[tuple[int, Decimal, int, bool], list] = {}
     for deal_id, owner_id, amount, expected_close_on, stage in then:
-        weighted = amount * stage.probability / 100
         closing = expected_close_on is not None and a <= expected_close_on <= b
         # A deal with a split credits its split people; else its owner, in full.
-        credited = shares.get(deal_id)
-        if credited is None:
-            if wanted is not None and owner_id not in wanted:
-                continue
-            p = result[owner_id]
-            p.open_amount += amount
-            p.open_count += 1
-            p.weighted += weighted
-            if closing:
-                p.in_window += amount
-                p.weighted_in_window += weighted
-            continue
-        for person_id, share in credited:
+        for person_id, share in shares.get(deal_id) or ((owner_id, ONE),):
             if wanted is not None and person_id not in wanted:
                 continue
-            p = result[person_id]
-            p.open_amount += amount * share
-            p.open_count += 1
-            p.weighted += weighted * share
-            if closing:
-                p.in_window += amount * share
-                p.weighted_in_window += weighted * share
+            key = (person_id, share, stage.probability, closing)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [amount, 1]
+            else:
+                group[0] += amount
+                group[1] += 1
+    result: dict[int, Pipeline] = defaultdict(Pipeline)
+    for (person_id, share, probability, closing), (amount, n) in groups.items():
+        credited = amount if share is ONE else amount * share
+        weighted = amount * probability / 100
+        weighted = weighted if share is ONE else weighted * share
+        p = result[person_id]
+        p.open_amount += credited
+        p.open_count += n
+        p.weighted += weighted
+        if closing:
+            p.in_window += credited
+            p.weighted_in_window += weighted
     return _in_money(result)
 
 
@@ -507,19 +510,22 @@ def split_closes(people: list[int] | None, start: date, end: date) -> dict[int, 
     """{deal id: (status, [person ids credited])} of the split deals won or lost in the
     span that credit any of `people` (None: anyone): what a team needs to count a deal
     shared by several of its people once."""
-    closed = DealSplit.objects.filter(deal__status__in=[DealStatus.WON, DealStatus.LOST])
+    closed = (DealStatus.WON, DealStatus.LOST)
     rows: list[tuple[int, int, str]] = []
     if people is None:
-        in_span = closed.filter(deal__closed_on__gte=start, deal__closed_on__lte=end)
+        in_span = DealSplit.objects.filter(
+            deal__status__in=closed, deal__closed_on__gte=start, deal__closed_on__lte=end
+        )
         rows = list(in_span.values_list("deal_id", "person_id", "deal__status"))
     else:
-        # Each person's splits, then their close dates here: asked for the span in the
-        # query, SQLite reads every deal closed in it and looks each up for each person.
+        # Each person's splits (a few hundred at most), their deals' status and close
+        # date checked here: asked for in the query, SQLite's planner starts from every
+        # deal closed in the span and looks each up for each person.
         for chunk in in_chunks(people):
-            for deal_id, person_id, status, closed_on in closed.filter(
+            for deal_id, person_id, status, closed_on in DealSplit.objects.filter(
                 person_id__in=chunk
             ).values_list("deal_id", "person_id", "deal__status", "deal__closed_on"):
-                if closed_on is not None and start <= closed_on <= end:
+                if status in closed and closed_on is not None and start <= closed_on <= end:
                     rows.append((deal_id, person_id, status))
     found: dict[int, tuple[str, list]] = {}
     for deal_id, person_id, status in rows:
