@@ -78,6 +78,14 @@ def test_a_quarterly_plan_is_returned_revised_approved_and_reviewed(page, shoot,
     expect(page.get_by_label("The pipeline I will close")).to_have_value(
         "Globex renewal 40k, Initech 30k, Umbrella 20k."
     )
+    # A comment sent while a section is half written keeps the words typed too.
+    page.get_by_label("What I learnt").fill("Deals without a named buyer slip.")
+    page.get_by_label("On", exact=True).select_option(label="The pipeline I will close")
+    page.get_by_label("Comment", exact=True).fill("Named: Globex, Initech, Umbrella.")
+    page.get_by_role("button", name="Add comment").click()
+    expect(page.get_by_text("Comment added; the plan saved.")).to_be_visible()
+    expect(page.get_by_label("What I learnt")).to_have_value("Deals without a named buyer slip.")
+    expect(page.locator(".plan-comments")).to_contain_text("Named: Globex")
     shoot(page, "plan-returned")
     page.get_by_role("button", name="Save and submit").click()
     expect(page.get_by_text("Submitted as version 2")).to_be_visible()

@@ -108,3 +108,26 @@ def test_adding_an_action_keeps_the_words_typed_in_the_plan(client, org):
     plan.refresh_from_db()
     assert plan.summary == "Typed"
     assert [a.text for a in plan.actions.all()] == ["Call Globex"]
+
+
+def test_a_comment_keeps_the_words_typed_in_the_plan(client, org):
+    plan = services.plan_start(actor=org.rep, person=org.rep, kind="quarterly", period="2027-Q1")
+    client.force_login(org.rep)
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    # The comment's fields belong to the plan's form, and its button sends them there.
+    assert 'name="comment-text"' in page and 'form="plan-sections"' in page
+    url = reverse("plans:comment", args=[plan.pk])
+    refused = client.post(url, {"summary": "Typed", "comment-section": "summary"}, follow=True)
+    assert "write the comment" in refused.content.decode()
+    plan.refresh_from_db()
+    assert plan.summary == "" and not plan.comments.exists()  # refused: nothing saved
+    # An action and a comment on the same form: each reads its own fields.
+    answer = client.post(
+        url,
+        {"summary": "Typed", "text": "", "comment-section": "summary", "comment-text": "Why?"},
+        follow=True,
+    )
+    assert "Comment added; the plan saved." in answer.content.decode()
+    plan.refresh_from_db()
+    assert plan.summary == "Typed"
+    assert [c.text for c in plan.comments.all()] == ["Why?"]

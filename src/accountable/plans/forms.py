@@ -54,10 +54,21 @@ class DecideForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    """`joined`: its fields belong to the plan's own form on the page (`plan-sections`),
+    so that the sections typed are sent, and saved, with the comment. Its names carry a
+    prefix, apart from the action's fields that belong to the same form."""
+
+    prefix = "comment"
     section = forms.ChoiceField(label="On", choices=list(COMMENTED.items()))
     text = forms.CharField(
         label="Comment", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, joined: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if joined:
+            for field in self.fields.values():
+                field.widget.attrs["form"] = "plan-sections"
 
 
 class ActionForm(forms.Form):

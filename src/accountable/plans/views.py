@@ -138,7 +138,11 @@ def plan_detail(request, pk: int):
             plan,
             SectionsForm(initial=initial),
             decide_form=DecideForm(),
-            comment_form=CommentForm(),
+            # Joined to the sections' form where there is one: a comment sends, and saves,
+            # what was typed in them.
+            comment_form=CommentForm(
+                joined=services.may_write(request.user, plan.person) and plan.editable
+            ),
             action_form=ActionForm(),
         ),
     )
@@ -211,13 +215,27 @@ def plan_decide(request, pk: int):
 def plan_comment(request, pk: int):
     form = CommentForm(request.POST)
 
+    sections = SectionsForm(request.POST)
+
     def comment(plan) -> str:
         if not form.is_valid():
             raise PlanError("Choose a section and write the comment (up to 2,000 characters).")
+        saved = _save_sections_sent(request, plan, sections)
         services.plan_comment(actor=request.user, plan=plan, **form.cleaned_data)
-        return "Comment added."
+        return "Comment added; the plan saved." if saved else "Comment added."
 
     return _change(request, pk, comment)
+
+
+def _save_sections_sent(request, plan, sections: SectionsForm) -> bool:
+    """Save the sections typed on the plan's page when a form joined to them (an action,
+    a comment) sends them along, so that nothing written is lost; whether it did."""
+    if not any(key in request.POST for key in SECTIONS) or not plan.editable:
+        return False
+    if not sections.is_valid():
+        raise PlanError("Keep each section to 10,000 characters.")
+    services.plan_update(actor=request.user, plan=plan, **sections.cleaned_data)
+    return True
 
 
 @require_POST
@@ -231,10 +249,7 @@ def action_add(request, pk: int):
     def add(plan) -> str:
         if not form.is_valid():
             raise PlanError("Write the action (up to 300 characters) and the day it is due by.")
-        if any(key in request.POST for key in SECTIONS) and plan.editable:
-            if not sections.is_valid():
-                raise PlanError("Keep each section to 10,000 characters.")
-            services.plan_update(actor=request.user, plan=plan, **sections.cleaned_data)
+        _save_sections_sent(request, plan, sections)
         services.action_add(actor=request.user, plan=plan, **form.cleaned_data)
         return "Action added; the plan saved."
 
