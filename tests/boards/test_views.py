@@ -675,3 +675,17 @@ def test_the_roll_up_rows_link_each_team_board_and_escape_its_name(client, targe
     assert f'href="{link}"' in body
     # In tree order each team is indented below the one above it.
     assert 'class="who depth-0"' in body and 'class="who depth-1"' in body
+
+
+def test_the_roll_up_computed_afresh_reads_the_fingerprint_once(client, targets):
+    client.force_login(targets.executive)
+    client.get(reverse("scorecards:rollup"))  # warm: sessions, organisation, the CSRF cookie
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("scorecards:rollup")).status_code == 200
+    reads = [q for q in queries if "MAX(id) FROM scorecards_activityrollup" in q["sql"]]
+    assert len(reads) == 1  # the page's and its numbers' keys share it
+    # Kept, the page asks for the fingerprint and nothing it computes.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("scorecards:rollup")).status_code == 200
+    assert not any("scorecards_outcomerollup r" in q["sql"] for q in queries)

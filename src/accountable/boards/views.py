@@ -246,10 +246,13 @@ def _keep(request) -> str:
 def rollup(request):
     """Every team the viewer may see, compared: executives and admins all, managers theirs."""
     ctx = _page(request, "rollup")
-    summaries = selectors.exec_rollup(request.user, period=ctx["period"], as_of=ctx["as_of"])
+    shown = list(visible_teams(request.user).order_by("path"))
+    summaries = selectors.exec_rollup(
+        request.user, period=ctx["period"], as_of=ctx["as_of"], teams=shown
+    )
     if wants_csv(request):
         return _csv("rollup", summaries, ctx)
-    teams = {t.pk: t for t in visible_teams(request.user)}
+    teams = {t.pk: t for t in shown}
     base = min((t.depth for t in teams.values()), default=0)
     sort = request.GET.get("sort")
     ordered = _sorted(request, summaries, tables.ROLLUP, "team", ctx, {})

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import wraps
 from typing import TypeVar
 
@@ -62,8 +63,17 @@ _PARTS = [
 ]
 
 
+# The fingerprint a kept page read, for the answers its view keeps in turn: one read a
+# request. A write during the view only makes those answers kept under the older
+# fingerprint, which the next request no longer asks for.
+_READ: ContextVar[str | None] = ContextVar("scorecards_fingerprint", default=None)
+
+
 def fingerprint() -> str:
     """A short string that changes whenever anything a scorecard reads changes."""
+    read = _READ.get()
+    if read is not None:
+        return read
     managers = Team.managers.through
     parts = [*_PARTS, (managers, "COUNT(*)"), (managers, "MAX(id)")]
     # Our own table names and fixed expressions: nothing from outside goes in.
@@ -102,11 +112,16 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return view(request, *args, **kwargs)
         parts = (request.user.pk, csrf, request.get_full_path(), timezone.localdate())
         digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
-        key = f"scorecards:page:{view.__name__}:{fingerprint()}:{digest}"
+        stamp = fingerprint()
+        key = f"scorecards:page:{view.__name__}:{stamp}:{digest}"
         kept = cache.get(key)
         if kept is not None:
             return HttpResponse(kept, content_type="text/html; charset=utf-8")
-        response = view(request, *args, **kwargs)
+        token = _READ.set(stamp)
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            _READ.reset(token)
         html = response.get("Content-Type", "").startswith("text/html")
         if response.status_code == 200 and html and not response.cookies:
             cache.set(key, response.content, TIMEOUT)

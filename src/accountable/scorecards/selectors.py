@@ -294,28 +294,38 @@ def _team_summaries_computed(
     fraction = f.pace(period, as_of)
     # A team's target is its own, else the sum of its people's, each paced as theirs is.
     targets = m.team_targets_with_people(paths, source, period, as_of, "revenue")
-    # Each team's own people are added up once, and that sum into every team shown above
-    # it: a person is added once, not once per team over them.
-    counts_in: dict[int, list[m.Counts]] = defaultdict(list)
-    pipes_in: dict[int, list[m.Pipeline]] = defaultdict(list)
-    targets_in: dict[int, list[m.TargetsSum]] = defaultdict(list)
+    # Each team's own people are added up once, and that sum into the nearest team shown
+    # above them; then each shown team's total into the nearest shown team above it,
+    # the deepest first. Every sum is added once per level (they are exact: whole counts,
+    # cents, and targets times their paces), not once for every team above it.
+    gathered: dict[int, list[tuple[m.Counts, m.Pipeline, m.TargetsSum]]] = defaultdict(list)
     for team_id, theirs in own_team.items():
-        own_counts = counted.get(team_id, m.Counts())
-        own_pipe = m.pipelines_sum(pipes[i] for i in theirs if i in pipes)
-        own_targets = m.targets_sum(targets.people[i] for i in theirs if i in targets.people)
-        for shown in above[team_id]:
-            counts_in[shown].append(own_counts)
-            pipes_in[shown].append(own_pipe)
-            targets_in[shown].append(own_targets)
+        gathered[above[team_id][-1]].append(
+            (
+                counted.get(team_id, m.Counts()),
+                m.pipelines_sum(pipes[i] for i in theirs if i in pipes),
+                m.targets_sum(targets.people[i] for i in theirs if i in targets.people),
+            )
+        )
+    totals: dict[int, tuple[m.Counts, m.Pipeline, m.TargetsSum]] = {}
+    for team in sorted(teams, key=lambda t: t.depth, reverse=True):
+        parts = gathered.pop(team.pk, [])
+        total = (
+            m.counts_sum(part[0] for part in parts),
+            m.pipelines_sum(part[1] for part in parts),
+            sum((part[2] for part in parts), m.TargetsSum()),
+        )
+        totals[team.pk] = total
+        shown_above = [int(i) for i in team.path.strip("/").split("/")[:-1] if int(i) in paths]
+        if shown_above:
+            gathered[shown_above[-1]].append(total)
     result = []
     for team in teams:
         ids = members.get(team.pk, [])
-        c = m.counts_sum(counts_in.get(team.pk, []))
+        c, pipe, people_targets = totals[team.pk]
         # A deal shared by several of the team's people is one deal won for the team.
         c = m.less_overlap(c, overlaps.get(team.pk))
-        pipe = m.pipelines_sum(pipes_in.get(team.pk, []))
         own_target, own_pace = targets.teams.get(team.pk, (None, fraction))
-        people_targets = sum(targets_in.get(team.pk, []), m.TargetsSum())
         target, pace = m.team_target_of(own_target, own_pace, people_targets, fraction)
         won = f.money(c.won_amount)
         result.append(
@@ -349,9 +359,13 @@ def team_summary(viewer: Person, *, team: Team, period: Period, as_of: date) -> 
     return _team_summaries([team], people, period, as_of, scope=scope)[0]
 
 
-def exec_rollup(viewer: Person, *, period: Period, as_of: date) -> list[TeamSummary]:
-    """One summary per team the viewer may see, in tree order: teams compared."""
-    teams = list(visible_teams(viewer).order_by("path"))
+def exec_rollup(
+    viewer: Person, *, period: Period, as_of: date, teams: list[Team] | None = None
+) -> list[TeamSummary]:
+    """One summary per team the viewer may see, in tree order: teams compared. `teams`:
+    those teams (`visible_teams(viewer)` in path order), when the caller has them."""
+    if teams is None:
+        teams = list(visible_teams(viewer).order_by("path"))
     people, scope = _scope(viewer)
     return _team_summaries(teams, people, period, as_of, scope=scope)
 
