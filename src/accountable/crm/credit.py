@@ -70,9 +70,14 @@ def credited_amount(amount: Decimal | float | int, share: Decimal | float | int)
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def has_split() -> Exists:
+    """Whether a deal (of the query it is used in) has a split."""
+    return Exists(DealSplit.objects.filter(deal_id=OuterRef("pk")))
+
+
 def unsplit(deals: QuerySet[Deal]) -> QuerySet[Deal]:
     """The deals that credit their owner in full (they have no split)."""
-    return deals.exclude(Exists(DealSplit.objects.filter(deal_id=OuterRef("pk"))))
+    return deals.exclude(has_split())
 
 
 def credited_rows(

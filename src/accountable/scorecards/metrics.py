@@ -462,13 +462,52 @@ def _pipeline_on(
     people: People | None, window: tuple[date, date], day: date
 ) -> dict[int, Pipeline]:
     """The pipeline as it stood at the end of a past day, from the deals' history
-    (`crm.deal_history`), summed here: a few thousand deals at most."""
-    a, b = window
+    (`crm.deal_history`): the deals not changed since are summed by the database
+    (`deal_history.sums_on`); those changed since (a few dozen for a recent day) are
+    rebuilt one by one and summed here."""
     deals = deal_history.open_on(day)
     wanted = None if people is None else {getattr(p, "pk", p) for p in people}
     if wanted is not None:
         split_to = DealSplit.objects.filter(person_id__in=wanted).values("deal_id")
         deals = deals.filter(Q(owner_id__in=wanted) | Q(pk__in=split_to))
+    result: dict[int, Pipeline] = defaultdict(Pipeline)
+    summed = deal_history.sums_on(deals, day, window)
+    if summed is not None:
+        sums, left_out = summed
+        for row in sums:
+            if wanted is not None and row.person_id not in wanted:
+                continue
+            # Whole cents, and cents times percent: exact, and so is each share of them.
+            amount, weighted = _from_cents(row.cents), Decimal(row.weighted).scaleb(-4)
+            if row.share is not None:
+                amount, weighted = amount * row.share / 100, weighted * row.share / 100
+            p = result[row.person_id]
+            p.open_count += row.deals
+            p.open_amount += amount
+            p.weighted += weighted
+            if row.closing:
+                p.in_window += amount
+                p.weighted_in_window += weighted
+    pieces = (
+        [deals]
+        if summed is None
+        else [Deal.objects.filter(pk__in=chunk) for chunk in in_chunks(left_out)]
+    )
+    for piece in pieces:
+        _add_deal_by_deal(result, piece, day, window, wanted)
+    return _in_money(result)
+
+
+def _add_deal_by_deal(
+    result: dict[int, Pipeline],
+    deals: QuerySet[Deal],
+    day: date,
+    window: tuple[date, date],
+    wanted: set[int] | None,
+) -> None:
+    """Add `deals` as they stood at the end of `day` (`states_on`) to each pipeline of
+    `result` they credit, among `wanted` (None: anyone)."""
+    a, b = window
     then = deal_history.states_on(deals, day)
     shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     splits = DealSplit.objects.filter(deal_id__in=deals.order_by().values("pk"))
@@ -491,7 +530,6 @@ def _pipeline_on(
             else:
                 group[0] += amount
                 group[1] += 1
-    result: dict[int, Pipeline] = defaultdict(Pipeline)
     for (person_id, share, probability, closing), (amount, n) in groups.items():
         credited = amount if share is ONE else amount * share
         weighted = amount * probability / 100
@@ -503,7 +541,6 @@ def _pipeline_on(
         if closing:
             p.in_window += credited
             p.weighted_in_window += weighted
-    return _in_money(result)
 
 
 def split_closes(people: list[int] | None, start: date, end: date) -> dict[int, tuple[str, list]]:
