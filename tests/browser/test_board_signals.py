@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from accountable.demo.generator import generate_demo
 from accountable.org.models import Person, Role
+from accountable.signals.models import PersonAssessment
 from accountable.signals.services import signals_run
 from tests.browser.conftest import sign_in
 from tests.factories import PersonFactory
@@ -141,3 +142,27 @@ def test_a_new_rep_reads_not_enough_data_and_the_board_sorts_by_rights(
     expect(page.locator(".sig-rights-panel .sig-status").first).to_have_text("not enough data")
     expect(page.locator(".sig-warnings")).to_contain_text("too little history")
     shoot(page, "signals-5-scorecard-not-enough-data")
+
+
+def test_a_scorecard_lists_what_the_engine_could_not_judge_and_why(page, shoot, demo):
+    # A rep the engine judged, but with some rules it could not decide (too few deals
+    # to tell a change from chance, say): their scorecard names each with its reason.
+    judged = (
+        PersonAssessment.objects.filter(as_of=demo.today, person__role=Role.REP)
+        .exclude(undecided=[])
+        .select_related("person")
+        .order_by("person_id")
+        .first()
+    )
+    assert judged is not None, "the demo has a rep with rules not judged"
+    sign_in(page, "exec@demo.test", "demo")
+    page.goto(f"/scorecard/{judged.person_id}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(judged.person.name)
+    undecided = page.locator(".sig-undecided")
+    expect(undecided.get_by_role("heading", name="Not enough data to judge")).to_be_visible()
+    items = undecided.locator("li")
+    expect(items).to_have_count(len(judged.undecided))
+    for i, item in enumerate(judged.undecided):
+        expect(items.nth(i)).to_contain_text(item["reason"])
+    undecided.scroll_into_view_if_needed()
+    shoot(page, "signals-6-scorecard-not-judged")
