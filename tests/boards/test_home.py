@@ -11,11 +11,14 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from accountable.boards.home import SHOWN
 from accountable.checkins.services import action_add, checkin_schedule
 from accountable.commitments.services import commitment_add
 from accountable.forecasts.services import forecast_submit
+from accountable.org.models import Role
 from accountable.signals.models import WarningSign
 from accountable.targets.models import Target
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +74,7 @@ def test_a_managers_home_is_the_days_work(client, org, day):
     assert page.context["todays_checkins"] == [day]
     assert [i.commitment.text for i in page.context["team_overdue"]] == ["Send the Globex proposal"]
     assert page.context["not_called"] == [org.rep2]
+    assert page.context["not_called_count"] == 1 and page.context["not_called_more"] == 0
     late = dict(page.context["late_reports"])
     assert late[org.rep] == [date(2026, 8, 7), date(2026, 8, 14)]  # Fridays with no report
     assert reverse("checkins:detail", args=[day.pk]) in html and "Rob Rep" in html
@@ -85,3 +89,21 @@ def test_a_reps_home_shows_their_pace_what_is_due_and_their_next_check_in(client
     assert page.context["next_checkin"] == day
     html = page.content.decode()
     assert "Needed each week from now" in html and "Send the Globex proposal" not in html
+
+
+def test_a_long_list_on_the_home_page_says_how_many_there_are(client, org, day):
+    for i in range(SHOWN + 3):
+        PersonFactory(
+            name=f"Extra Rep {i:02}", team=org.manager.team, role=Role.REP,
+            start_date=date(2026, 7, 1),
+        )  # fmt: skip
+    client.force_login(org.manager)
+    page = client.get(reverse("home"))
+    html = page.content.decode()
+    everyone = SHOWN + 3 + 1  # the extra reps and rep2 (rep has called)
+    assert len(page.context["not_called"]) == SHOWN
+    assert page.context["not_called_count"] == everyone
+    assert f"{everyone} people" in html and f"and {everyone - SHOWN} more." in html
+    late = page.context["late_count"]
+    assert late > SHOWN and len(page.context["late_reports"]) == SHOWN
+    assert f"and {late - SHOWN} more" in html

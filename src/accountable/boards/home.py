@@ -100,14 +100,19 @@ def _team_work(user, quarter, today) -> dict:
     reps = [p for p in people.values() if p.role == Role.REP]
     lateness = self_reports.late_by_person(reps, today)
     late = [(p, lateness[p.pk]) for p in reps if p.pk in lateness]
+    not_called = [row.person for row in calls if row.stale]
     return {
         "behind": [(r, why.get(r.person_id, "")) for r in behind[:SHOWN]],
         "late_reports": late[:SHOWN],
+        "late_count": len(late),
+        "late_more": max(len(late) - SHOWN, 0),
         "behind_count": len(behind),
         "new_warnings": list(new.order_by("-first_seen_on")[:SHOWN]),
         "todays_checkins": list(meetings.order_by("starts_at")),
         "team_overdue": commitments.overdue_in_team(user, today)[:SHOWN],
-        "not_called": [row.person for row in calls if row.stale],
+        "not_called": not_called[:SHOWN],
+        "not_called_count": len(not_called),
+        "not_called_more": max(len(not_called) - SHOWN, 0),
     }
 
 
