@@ -256,3 +256,45 @@ def test_a_stricter_confidence_asks_for_more():
     assert isinstance(rules.win_rate_decline(**args), Finding)
     strict = replace(T, confidence=0.999)
     assert isinstance(rules.win_rate_decline(**args, t=strict), NotEnoughData)
+
+
+# --- product mix: few priority deals against the team's share ------------------------------
+
+
+def test_the_binomial_tail_is_exact():
+    # 0 of 5 at a share of 0.6: 0.4 ** 5; all of them or fewer: certain.
+    assert stats.binomial_lower(0, 5, 0.6) == pytest.approx(0.4**5)
+    assert stats.binomial_lower(1, 2, 0.5) == pytest.approx(0.75)
+    assert stats.binomial_lower(5, 5, 0.6) == pytest.approx(1.0)
+    assert stats.binomial_lower(0, 0, 0.6) == 1.0
+    assert stats.binomial_lower(2, 3, 1.0) == 0.0
+
+
+def _mix(won: int, priority: int, share: float = 0.1):
+    return rules.wrong_product_mix(
+        priority_share=share,
+        won_deals=won,
+        team_median=0.6,
+        priority_won=priority,
+        team_deal_share=0.6,
+    )
+
+
+def test_a_low_product_mix_on_few_deals_is_not_enough_data():
+    # 1 of 5 deals in priority products against the team's 60 %: 1 time in 11 by chance.
+    found = _mix(5, 1)
+    assert isinstance(found, NotEnoughData) and found.kind == "wrong_product_mix"
+    assert "1 of 5 deals won in the priority products" in found.reason
+    assert "by chance about 1 time in 11" in found.reason
+
+
+def test_a_low_product_mix_on_enough_deals_is_a_warning_with_its_odds():
+    # 1 of 12: far fewer than chance gives at the team's share.
+    found = _mix(12, 1)
+    assert isinstance(found, Finding)
+    assert found.evidence["priority_deals_won"] == 1
+    assert found.evidence["chance"] < 1 - T.confidence
+    assert "12 deals won, 1 of them in priority products" in found.message
+    assert "So few happen by chance" in found.message
+    # A value share at or above the edge is no warning, however few the deals.
+    assert _mix(12, 1, share=0.6 * T.product_mix_ratio) is None

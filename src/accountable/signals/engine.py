@@ -161,6 +161,8 @@ def outcomes_for(
                 priority_share=fig.priority_share,
                 won_deals=fig.won_half_year,
                 team_median=team["priority_share"],
+                priority_won=fig.priority_won,
+                team_deal_share=team["priority_deal_share"],
                 t=t,
             ),
         ]

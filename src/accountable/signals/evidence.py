@@ -147,7 +147,9 @@ class Figures:
     touches_weeks_recent: list[float] = field(default_factory=list)
     touches_weeks_baseline: list[float] = field(default_factory=list)
     open_age: float | None = None  # median days open of the open deals
-    priority_share: float | None = None
+    priority_share: float | None = None  # of won value, last 26 weeks
+    priority_won: int | None = None  # deals won in priority products, last 26 weeks
+    priority_deal_share: float | None = None  # of deals won, last 26 weeks
     won_half_year: int = 0
     open_pipeline: float = 0.0
     open_deals: int = 0
@@ -336,6 +338,9 @@ def _deal_figures(fig: Figures, person: PersonInputs, as_of: date) -> None:
     value = sum(d.amount for d in won_half)
     if value:
         fig.priority_share = sum(d.amount for d in won_half if d.priority) / value
+    if won_half:
+        fig.priority_won = sum(1 for d in won_half if d.priority)
+        fig.priority_deal_share = fig.priority_won / len(won_half)
 
 
 def _coverage(fig: Figures, person: PersonInputs, window: Window) -> None:
@@ -397,6 +402,7 @@ BENCHMARKED = (
     "cycle_recent",
     "open_age",
     "priority_share",
+    "priority_deal_share",
     "coverage",
     "phone_share",
     "meetings_per_100_touches",

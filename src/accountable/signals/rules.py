@@ -22,6 +22,7 @@ from typing import Any
 
 from accountable.signals.stats import (
     Test,
+    binomial_lower,
     chance_in_words,
     fisher_lower,
     poisson_lower,
@@ -609,27 +610,56 @@ def wrong_product_mix(
     priority_share: float | None,
     won_deals: int,
     team_median: float | None,
+    priority_won: int | None = None,
+    team_deal_share: float | None = None,
     t: Thresholds = DEFAULTS,
-) -> Finding | None:
-    """Selling mostly what the company does not prioritise (right thing)."""
+) -> Finding | NotEnoughData | None:
+    """Selling mostly what the company does not prioritise (right thing): the share of
+    won value in priority products below `product_mix_ratio` of the team's median — and,
+    where the team's share of deals won in them is known, fewer such deals than chance
+    gives at that share (binomial): with a handful of deals won, a low share may be luck,
+    and then it is not enough data."""
     if priority_share is None or not team_median or won_deals < t.product_mix_min_won:
         return None
     if priority_share >= team_median * t.product_mix_ratio:
         return None
+    chance = None
+    if priority_won is not None and team_deal_share:
+        chance = binomial_lower(priority_won, won_deals, team_deal_share)
+        if not _sure(chance, t):
+            return NotEnoughData(
+                "wrong_product_mix",
+                f"{priority_won} of {won_deals} deals won in the priority products against "
+                f"{_pct(team_deal_share)} of the team's, but with so few deals won a share "
+                f"this low happens by chance {_chance(chance)}",
+                {"chance": round(chance, 4), "priority_share": round(priority_share, 3)},
+            )
+    odds = f" So few happen by chance {_chance(chance)}." if chance is not None else ""
     return Finding(
         kind="wrong_product_mix",
         severity=MEDIUM,
         message=(
             f"{_pct(priority_share)} of won value over the last 26 weeks is in the priority "
-            f"products, against a team median of {_pct(team_median)} ({won_deals} deals won)."
+            f"products, against a team median of {_pct(team_median)} ({won_deals} deals won"
+            f"{_of_them(priority_won)}).{odds}"
         ),
         evidence={
             "priority_share": round(priority_share, 3),
             "won_deals": won_deals,
+            "priority_deals_won": priority_won,
             "team_median": round(team_median, 3),
+            "team_priority_deal_share": (
+                round(team_deal_share, 3) if team_deal_share is not None else None
+            ),
             "threshold": t.product_mix_ratio,
+            "chance": round(chance, 4) if chance is not None else None,
+            "confidence": t.confidence,
         },
     )
+
+
+def _of_them(priority_won: int | None) -> str:
+    return "" if priority_won is None else f", {priority_won} of them in priority products"
 
 
 def channel_mix(

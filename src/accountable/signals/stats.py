@@ -245,6 +245,17 @@ def poisson_lower(k: int, mean: float) -> float:
     return min(1.0, total)
 
 
+def binomial_lower(k: int, n: int, p: float) -> float:
+    """The chance of k or fewer of n deals being of a kind that is a share `p` of its
+    peers' (binomial): how often so few happen by chance."""
+    if n <= 0 or p <= 0:
+        return 1.0
+    if p >= 1:
+        return 1.0 if k >= n else 0.0
+    k = min(max(k, -1), n)
+    return min(1.0, sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k + 1)))
+
+
 # --- weekly counts: a control band of the person's own weeks -----------------------------
 
 
