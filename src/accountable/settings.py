@@ -79,7 +79,6 @@ INSTALLED_APPS = [
     "accountable.jobs",
     "accountable.demo",
     "accountable.bench",
-    "ninja",  # only so /api/docs serves Swagger UI from ninja's static files, not a CDN
 ]
 
 MIDDLEWARE = [
