@@ -97,9 +97,9 @@ def test_the_finest_complete_parts_win_and_teams_own_theirs(sales):
 
 
 def test_the_pace_of_a_sum():
-    assert metrics.pace_of_sum([], 0.5) == 0.5
+    assert metrics.pace_of(metrics.targets_sum([]), 0.5) == 0.5
     pairs = [(Decimal("4000"), 0.25), (Decimal("6000"), 0.5)]
-    assert metrics.pace_of_sum(pairs, 0.9) == pytest.approx(0.4)
+    assert metrics.pace_of(metrics.targets_sum(pairs), 0.9) == pytest.approx(0.4)
 
 
 def test_activity_attainment_weighs_each_activity_against_its_own_target():

@@ -45,7 +45,7 @@ from django.utils import timezone
 
 from accountable.core.local_day import day_start
 from accountable.crm.chunks import in_chunks
-from accountable.crm.credit import has_split
+from accountable.crm.credit import CENT, has_split
 from accountable.crm.models import (
     Deal,
     DealChange,
@@ -220,7 +220,6 @@ def _share(value) -> Decimal:
     return Decimal(value).quantize(CENT) if isinstance(value, float) else Decimal(value)
 
 
-CENT = Decimal("0.01")
 UNKNOWN = 0  # no stage has this id: "its history starts after the day, from no stage"
 
 

@@ -36,7 +36,7 @@ from accountable.goals.owners import (
 from accountable.goals.selectors import shown
 from accountable.goals.services import _value
 from accountable.org import abilities
-from accountable.org.models import Person, Role, Team
+from accountable.org.models import Person, Role, Team, path_ids
 from accountable.org.scoping import SEES_EVERYONE, visible_people, visible_teams
 from accountable.scorecards.formulas import attainment
 from accountable.targets.catalogue import Unit, metric_get
@@ -167,11 +167,7 @@ def objectives_visible_to(viewer: Person) -> QuerySet[Objective]:
         return Objective.objects.none()
     if viewer.role in SEES_EVERYONE:
         return Objective.objects.all()
-    own_teams = (
-        [int(part) for part in viewer.team.path.strip("/").split("/") if part]
-        if viewer.team_id
-        else []
-    )
+    own_teams = path_ids(viewer.team.path) if viewer.team_id else []
     return Objective.objects.filter(
         Q(level=ObjectiveLevel.COMPANY)
         | Q(team__in=visible_teams(viewer))

@@ -111,6 +111,12 @@ class TeamKind(models.TextChoices):
     TEAM = "team", "Team"
 
 
+def path_ids(path: str | None) -> list[int]:
+    """The team ids of a materialised path (`Team.path`, "/1/5/9/"), from the root down
+    to the team itself."""
+    return [int(part) for part in (path or "").strip("/").split("/") if part]
+
+
 class TeamQuerySet(models.QuerySet):
     def subtree_of(self, teams) -> TeamQuerySet:
         """These teams and every team below them, by materialised path: one prefix for
@@ -157,7 +163,7 @@ class Team(models.Model):
         return f"{prefix}{self.pk}/"
 
     def ancestors(self) -> list[Team]:
-        ids = [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+        ids = path_ids(self.path)[:-1]
         by_id = Team.objects.in_bulk(ids)
         return [by_id[i] for i in ids if i in by_id]
 

@@ -88,6 +88,7 @@ def plan_list(request):
 def _plan_context(request, plan, sections_form, **extra) -> dict:
     user, today = request.user, timezone.localdate()
     person_may = services.may_write(user, plan.person)
+    may_write = person_may and plan.editable
     may_review = abilities.may(user, abilities.REVIEW_PLANS, plan.person)
     breakdown = selectors.plan_breakdown(plan)
     period = services.plan_period(plan)
@@ -115,7 +116,10 @@ def _plan_context(request, plan, sections_form, **extra) -> dict:
             for key, heading, text in plan.sections()
         ],
         reviews=list(plan.reviews.select_related("signed_off_by")),
-        may_write=person_may and plan.editable,
+        may_write=may_write,
+        # Joined to the sections' form where there is one: a comment sends, and saves,
+        # what was typed in them.
+        comment_form=CommentForm(joined=may_write),
         may_act=person_may,
         may_decide=may_review and plan.state == PlanState.SUBMITTED,
         may_comment=person_may,
@@ -138,11 +142,6 @@ def plan_detail(request, pk: int):
             plan,
             SectionsForm(initial=initial),
             decide_form=DecideForm(),
-            # Joined to the sections' form where there is one: a comment sends, and saves,
-            # what was typed in them.
-            comment_form=CommentForm(
-                joined=services.may_write(request.user, plan.person) and plan.editable
-            ),
             action_form=ActionForm(),
         ),
     )

@@ -761,19 +761,15 @@ def deal_flags(people: People | None, period: Period, as_of: date) -> dict[int, 
 # --- targets --------------------------------------------------------------------------
 
 
-def person_targets(
-    people: People | None, period: Period, metrics: Iterable[str] | None = None
-) -> dict[int, dict[str, Decimal]]:
+def person_targets(people: People | None, period: Period) -> dict[int, dict[str, Decimal]]:
     """{person id: {metric: target}} for the period (overall targets, not per product line);
-    `people` None: everyone's; `metrics` None: every metric's."""
+    `people` None: everyone's."""
     result: dict[int, dict[str, Decimal]] = defaultdict(dict)
     rows = Target.objects.filter(
         person__isnull=False, period=period.label, product_line="", deal_type=""
     )
     if people is not None:
         rows = rows.filter(person_id__in=people)
-    if metrics is not None:
-        rows = rows.filter(metric__in=list(metrics))
     rows = rows.values_list("person_id", "metric", "value")
     for person_id, metric, value in rows:
         result[person_id][metric] = value
@@ -1016,12 +1012,6 @@ def pace_of(targets: TargetsSum, fallback: float) -> float:
     if not targets.total:
         return fallback
     return float(targets.expected / targets.total)
-
-
-def pace_of_sum(targets: Iterable[tuple[Decimal, float]], fallback: float) -> float:
-    """The pace of a target that is the sum of others, each (target, its pace): the sum of
-    what each expects by now, over the sum of the targets."""
-    return pace_of(targets_sum(targets), fallback)
 
 
 # --- metric values ------------------------------------------------------------------

@@ -26,7 +26,7 @@ from django.http import Http404
 
 from accountable.crm import deal_history
 from accountable.org.calendar import Period
-from accountable.org.models import Person, Role, Team
+from accountable.org.models import Person, Role, Team, path_ids
 from accountable.org.scoping import SEES_EVERYONE, team_shared_people, visible_people, visible_teams
 from accountable.scorecards import formulas as f
 from accountable.scorecards import metrics as m
@@ -280,8 +280,7 @@ def _team_summaries_computed(
         own_team[team_id].append(pk)
         if team_id not in above:
             # The path holds the ids from the root down: its people count in each.
-            parts = (int(part) for part in (path or "").strip("/").split("/") if part)
-            above[team_id] = [part for part in parts if part in paths]
+            above[team_id] = [i for i in path_ids(path) if i in paths]
         for shown in above[team_id]:
             members[shown].append(pk)
             teams_of[pk].append(shown)
@@ -316,7 +315,7 @@ def _team_summaries_computed(
             sum((part[2] for part in parts), m.TargetsSum()),
         )
         totals[team.pk] = total
-        shown_above = [int(i) for i in team.path.strip("/").split("/")[:-1] if int(i) in paths]
+        shown_above = [i for i in path_ids(team.path)[:-1] if i in paths]
         if shown_above:
             gathered[shown_above[-1]].append(total)
     result = []
