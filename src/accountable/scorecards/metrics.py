@@ -481,13 +481,7 @@ def _pipeline_on(
             amount, weighted = _from_cents(row.cents), Decimal(row.weighted).scaleb(-4)
             if row.share is not None:
                 amount, weighted = amount * row.share / 100, weighted * row.share / 100
-            p = result[row.person_id]
-            p.open_count += row.deals
-            p.open_amount += amount
-            p.weighted += weighted
-            if row.closing:
-                p.in_window += amount
-                p.weighted_in_window += weighted
+            _add_open(result[row.person_id], row.deals, amount, weighted, row.closing)
     pieces = (
         [deals]
         if summed is None
@@ -534,13 +528,18 @@ def _add_deal_by_deal(
         credited = amount if share is ONE else amount * share
         weighted = amount * probability / 100
         weighted = weighted if share is ONE else weighted * share
-        p = result[person_id]
-        p.open_amount += credited
-        p.open_count += n
-        p.weighted += weighted
-        if closing:
-            p.in_window += credited
-            p.weighted_in_window += weighted
+        _add_open(result[person_id], n, credited, weighted, closing)
+
+
+def _add_open(p: Pipeline, deals: int, amount: Decimal, weighted: Decimal, closing: bool) -> None:
+    """Add `deals` open deals, their amount and weighted amount as credited, to `p`;
+    `closing`: they close in the window too."""
+    p.open_count += deals
+    p.open_amount += amount
+    p.weighted += weighted
+    if closing:
+        p.in_window += amount
+        p.weighted_in_window += weighted
 
 
 def split_closes(people: list[int] | None, start: date, end: date) -> dict[int, tuple[str, list]]:
