@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from accountable.demo.archetypes import WARNING_KINDS
@@ -109,6 +111,36 @@ def test_low_coverage_is_not_a_whole_short_cycle_team():
     # A team selling small deals on short cycles holds little open pipeline against a
     # quarter's target; someone refilling theirs as their peers do is not warned.
     assert _coverage(0.9, new=20_000, team_new=21_000, cycle=27) is None
+
+
+def test_low_coverage_takes_its_two_looks_at_new_opportunities_together():
+    # No opportunity in 4 weeks where the team opens one a week happens by chance
+    # 1 time in 55 (e^-4); over 16 weeks, 12 where 16 are usual, about 1 time in 5.
+    # Either look alone would pass 1 in 50; two looks must pass it together (Simes).
+    lucky = rules.low_coverage(
+        coverage=0.5,
+        open_pipeline=75_000,
+        quarter_target=150_000,
+        new_pipeline=0,
+        team_new_pipeline=50_000,
+        cycle_days=None,
+        opportunities=(0.0, 1.0, 1.0),
+    )
+    assert isinstance(lucky, rules.NotEnoughData)
+    assert lucky.evidence["chance"] == pytest.approx(2 * math.exp(-4), abs=1e-4)
+    # The same month after twelve weeks of opening a quarter of the team's: 3 in 16
+    # weeks where 16 are usual is no luck, and the two looks together still say so.
+    habit = rules.low_coverage(
+        coverage=0.5,
+        open_pipeline=75_000,
+        quarter_target=150_000,
+        new_pipeline=0,
+        team_new_pipeline=50_000,
+        cycle_days=None,
+        opportunities=(0.0, 0.25, 1.0),
+    )
+    assert habit.kind == "low_coverage"
+    assert habit.evidence["chance"] < 0.001
 
 
 def test_low_coverage_needs_a_target():

@@ -270,6 +270,16 @@ def test_the_binomial_tail_is_exact():
     assert stats.binomial_lower(2, 3, 1.0) == 0.0
 
 
+def test_several_looks_at_one_question_keep_its_confidence():
+    # Simes: the smallest of m·p(i)/i. Two looks at 0.015 and 0.3 make 0.03, not
+    # 0.015; two that agree at 0.015 and 0.018 make 0.018.
+    assert stats.simes([0.3, 0.015]) == pytest.approx(0.03)
+    assert stats.simes([0.015, 0.018]) == pytest.approx(0.018)
+    assert stats.simes([0.004]) == pytest.approx(0.004)
+    assert stats.simes([0.9, 0.8]) == pytest.approx(0.9)
+    assert stats.simes([]) == 1.0
+
+
 def _mix(won: int, priority: int, share: float = 0.1):
     return rules.wrong_product_mix(
         priority_share=share,

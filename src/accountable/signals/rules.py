@@ -31,6 +31,7 @@ from accountable.signals.stats import (
     rank_shift_detectable,
     rate_drop,
     robust_level,
+    simes,
     z_for,
 )
 from accountable.signals.thresholds import DEFAULTS, Thresholds
@@ -552,8 +553,9 @@ def _fewer_opportunities(
     opportunities: tuple[float | None, float | None, float | None] | None,
 ) -> float | None:
     """The chance of opening as few opportunities as the person did, at the team's rate
-    (Poisson): over the last 4 weeks, or over the 16 (the 12 before too), whichever is
-    surer — a recent stop and a long habit both show. None when not known."""
+    (Poisson), looked at over the last 4 weeks and over the 16 (the 12 before too) — a
+    recent stop and a long habit both show — and the two looks taken together (Simes),
+    so that two chances to be unlucky do not warn twice as often. None when not known."""
     if opportunities is None:
         return None
     recent, baseline, team = opportunities
@@ -562,7 +564,7 @@ def _fewer_opportunities(
     chances = [poisson_lower(round(recent * 4), team * 4)]
     if baseline is not None:
         chances.append(poisson_lower(round(recent * 4 + baseline * 12), team * 16))
-    return min(chances)
+    return simes(chances)
 
 
 def late_prospecting(

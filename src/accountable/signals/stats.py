@@ -49,6 +49,7 @@ __all__ = [
     "rank_shift_detectable",
     "rate_drop",
     "robust_level",
+    "simes",
     "z_for",
 ]
 
@@ -254,6 +255,17 @@ def binomial_lower(k: int, n: int, p: float) -> float:
         return 1.0 if k >= n else 0.0
     k = min(max(k, -1), n)
     return min(1.0, sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k + 1)))
+
+
+def simes(chances: Sequence[float]) -> float:
+    """One chance for several looks at the same question (Simes): the smallest of
+    m·p₍ᵢ₎/i over the chances sorted up. Taking the smallest chance as it stands would
+    let luck through more often than the confidence asked for — two looks, nearly
+    twice as often; this keeps it to the confidence when the looks agree, as looks at
+    overlapping weeks do. 1.0 for no chance at all."""
+    ordered = sorted(chances)
+    m = len(ordered)
+    return min((min(1.0, m * p / i) for i, p in enumerate(ordered, 1)), default=1.0)
 
 
 # --- weekly counts: a control band of the person's own weeks -----------------------------
