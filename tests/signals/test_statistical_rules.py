@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pytest
 
-from accountable.signals import rules, stats
+from accountable.signals import evidence, rules, stats
 from accountable.signals.engine import outcomes_for
 from accountable.signals.rules import Finding, NotEnoughData
 from accountable.signals.thresholds import DEFAULTS as T
@@ -308,3 +308,85 @@ def test_a_low_product_mix_on_enough_deals_is_a_warning_with_its_odds():
     assert "So few happen by chance" in found.message
     # A value share at or above the edge is no warning, however few the deals.
     assert _mix(12, 1, share=0.6 * T.product_mix_ratio) is None
+
+
+# --- the organisation's week: a holiday month or a kickoff week everyone had ------------
+
+# Sixteen weeks (the 12 before, then the last 4) of the sixteen steady reps and one in a
+# slump, from a generated demo: the first four weeks are the August holiday month, when
+# everyone works at about 60 %; the slump is a third fewer touches over the last month.
+STEADY_WEEKS = [
+    [33, 28, 30, 35, 46, 47, 45, 44, 39, 42, 37, 40, 40, 45, 48, 36],
+    [25, 24, 28, 28, 34, 36, 44, 31, 41, 39, 31, 34, 38, 41, 36, 38],
+    [31, 30, 30, 22, 43, 41, 39, 42, 43, 50, 38, 35, 41, 39, 39, 43],
+    [28, 23, 31, 29, 36, 43, 43, 36, 37, 38, 40, 37, 40, 41, 40, 41],
+    [35, 35, 37, 34, 61, 49, 54, 59, 53, 49, 61, 52, 56, 54, 59, 49],
+    [48, 32, 39, 38, 54, 57, 62, 62, 58, 53, 57, 54, 60, 52, 57, 67],
+    [45, 42, 37, 41, 72, 64, 69, 74, 73, 67, 69, 68, 73, 78, 73, 69],
+    [46, 44, 35, 48, 66, 62, 67, 61, 61, 63, 62, 71, 77, 69, 62, 74],
+    [57, 44, 39, 43, 63, 77, 72, 70, 67, 73, 75, 66, 86, 73, 76, 76],
+    [28, 23, 23, 27, 33, 42, 44, 43, 43, 38, 37, 38, 45, 44, 34, 41],
+    [25, 33, 21, 19, 31, 41, 44, 33, 37, 31, 44, 39, 41, 44, 46, 41],
+    [29, 21, 31, 25, 31, 42, 38, 50, 41, 41, 39, 46, 35, 35, 39, 42],
+    [29, 34, 28, 34, 46, 49, 56, 53, 60, 48, 45, 51, 63, 58, 55, 54],
+    [35, 35, 36, 35, 52, 56, 49, 53, 47, 54, 51, 59, 49, 55, 66, 51],
+    [40, 41, 37, 32, 50, 46, 52, 56, 50, 52, 60, 51, 48, 61, 47, 61],
+    [36, 36, 34, 34, 53, 53, 63, 58, 50, 57, 49, 56, 49, 51, 53, 50],
+]
+SLUMP_WEEKS = [32, 30, 32, 34, 43, 58, 59, 49, 49, 56, 51, 37, 40, 36, 37, 35]
+
+
+def _weeks_rep(person_id: int, weeks: list[float], **changes):
+    return figures(
+        person_id=person_id,
+        touches_by_week=[float(w) for w in weeks],
+        touches_weeks_baseline=[float(w) for w in weeks[:12]],
+        touches_weeks_recent=[float(w) for w in weeks[12:]],
+        **changes,
+    )
+
+
+def _drop(fig, index) -> Finding | NotEnoughData | None:
+    found, undecided = outcomes_for(fig, replace(benchmarks(), week_index=index), T)
+    return next((f for f in [*found, *undecided] if f.kind == "activity_drop"), None)
+
+
+def test_the_organisations_week_reads_a_holiday_month_from_everyone():
+    team = [_weeks_rep(i, w) for i, w in enumerate([*STEADY_WEEKS, SLUMP_WEEKS], 1)]
+    index = evidence.week_index(team)
+    assert len(index) == 16
+    assert sum(index) / 16 == pytest.approx(1.0)
+    assert all(0.6 < week < 0.85 for week in index[:4])  # the holiday month
+    assert all(0.85 < week < 1.2 for week in index[4:])
+    # Too few people to say, and people who logged nothing or are ramping, read nothing.
+    assert evidence.week_index(team[:4]) == ()
+    quiet = [_weeks_rep(20 + i, [0] * 16) for i in range(5)]
+    ramping = [_weeks_rep(30 + i, [5] * 16, in_ramp=True) for i in range(5)]
+    assert evidence.week_index([*team[:4], *quiet, *ramping]) == ()
+    # A week in which most people logged nothing is missing data, not a calendar.
+    gap = [_weeks_rep(40 + i, [*w[:15], 0]) for i, w in enumerate(STEADY_WEEKS)]
+    assert evidence.week_index(gap) == ()
+
+
+def test_a_slump_the_holiday_month_hid_is_found_against_the_organisations_week():
+    team = [_weeks_rep(i, w) for i, w in enumerate([*STEADY_WEEKS, SLUMP_WEEKS], 1)]
+    index = evidence.week_index(team)
+    slump = team[-1]
+    # On the raw weeks the holiday month makes the usual week look as wild as the drop.
+    assert not isinstance(_drop(slump, ()), Finding)
+    found = _drop(slump, index)
+    assert isinstance(found, Finding)
+    assert found.evidence["calendar_adjusted"] is True
+    assert "each week against what everyone did that week" in found.message
+    # The steady reps, measured the same way, are left alone.
+    assert not any(isinstance(_drop(fig, index), Finding) for fig in team[:-1])
+
+
+def test_a_holiday_month_everyone_is_in_now_is_not_a_drop():
+    # The same weeks a season later: the last four are a holiday month for everyone.
+    later = [[*w[4:16], *(round(x * 0.6) for x in w[8:12])] for w in STEADY_WEEKS]
+    team = [_weeks_rep(i, w) for i, w in enumerate(later, 1)]
+    raw = [_drop(fig, ()) for fig in team]
+    assert sum(isinstance(f, Finding) for f in raw) >= 12  # a month at 60 %, on its own
+    index = evidence.week_index(team)
+    assert not any(isinstance(_drop(fig, index), Finding) for fig in team)

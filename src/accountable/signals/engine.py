@@ -20,6 +20,7 @@ from accountable.signals.evidence import (
     Benchmarks,
     Figures,
     benchmarks_for,
+    calendar_adjusted,
     figures_for,
     not_enough_data,
 )
@@ -128,11 +129,13 @@ def outcomes_for(
     if ramped:
         # A new hire's own "baseline" is their first weeks, and their few closed
         # deals say nothing yet about conversion, size or cycle.
+        baseline_weeks, recent_weeks = calendar_adjusted(fig, bench.week_index)
         found += [
             rules.activity_drop(
-                recent_weeks=fig.touches_weeks_recent,
-                baseline_weeks=fig.touches_weeks_baseline,
+                recent_weeks=recent_weeks,
+                baseline_weeks=baseline_weeks,
                 team_median=team["touches_recent"],
+                calendar_adjusted=bool(bench.week_index),
                 t=t,
             ),
             rules.win_rate_decline(

@@ -28,7 +28,7 @@ from statistics import median
 
 from accountable.org.calendar import Period
 from accountable.org.time_off import Span, working_days_of
-from accountable.signals.inputs import ACTIVITY_WEEKS, PersonInputs, Window
+from accountable.signals.inputs import ACTIVITY_WEEKS, RECENT_WEEKS, PersonInputs, Window
 from accountable.signals.thresholds import DEFAULTS, Thresholds
 
 __all__ = [
@@ -36,15 +36,20 @@ __all__ = [
     "Figures",
     "QuarterResult",
     "benchmarks_for",
+    "calendar_adjusted",
     "figures_for",
     "not_enough_data",
     "ramp_share",
+    "week_index",
 ]
 
 RECENT_DAYS = 91  # won deals "now": the last quarter's worth of days
 HALF_YEAR_DAYS = 182
 YEAR_DAYS = 364
 MIN_TEAM = 3  # below this many reps with a figure, the whole organisation is the benchmark
+# Fewer reps than this counted in a week, and the organisation's week is not read: one
+# person's slump would move it.
+CALENDAR_MIN_REPS = 5
 
 
 def _add_months(day: date, months: int) -> date:
@@ -146,6 +151,10 @@ class Figures:
     cycles_baseline: list[float] = field(default_factory=list)
     touches_weeks_recent: list[float] = field(default_factory=list)
     touches_weeks_baseline: list[float] = field(default_factory=list)
+    # Every week of the window, oldest first: its (ramp-adjusted) touches, None for a
+    # week not counted (away, or before they started). What the organisation's week is
+    # read from (`week_index`).
+    touches_by_week: list[float | None] = field(default_factory=list)
     open_age: float | None = None  # median days open of the open deals
     priority_share: float | None = None  # of won value, last 26 weeks
     priority_won: int | None = None  # deals won in priority products, last 26 weeks
@@ -239,6 +248,9 @@ def figures_for(person: PersonInputs, window: Window, ramp: Sequence[float]) -> 
     fig.touches_baseline = _per_week(person.touches, ramps, base, min_weeks=6)
     fig.touches_quarter = _per_week(person.touches, ramps, quarter, min_weeks=6)
     fig.touches_weeks_recent = _weekly(person.touches, ramps, last)
+    fig.touches_by_week = [
+        c / r if r > 0 else None for c, r in zip(person.touches, ramps, strict=True)
+    ]
     fig.touches_weeks_baseline = _weekly(person.touches, ramps, base)
     fig.prospecting_recent = _per_week(person.prospecting, ramps, last, min_weeks=3)
     fig.prospecting_baseline = _per_week(person.prospecting, ramps, base, min_weeks=6)
@@ -388,6 +400,9 @@ class Benchmarks:
     top: dict[str, float | None]
     team_size: int
     top_names: tuple[str, ...] = ()
+    # The organisation's week (`week_index`): what everyone did each week of the window
+    # against their usual week. Empty when too few people to say.
+    week_index: tuple[float, ...] = ()
 
 
 BENCHMARKED = (
@@ -429,6 +444,45 @@ def _in_band(typical: float | None, other: float | None, band: float) -> bool:
     if band <= 1 or typical is None or other is None:
         return True
     return typical / band <= other <= typical * band
+
+
+def week_index(figures: Sequence[Figures]) -> tuple[float, ...]:
+    """The organisation's week, for each week of the window: the median touches of the
+    reps counted that week (not ramping), over the mean of those medians. A holiday
+    month in which everyone works at 60 % reads 0.6, a kickoff week 0.25, an ordinary
+    week about 1. Only reps who logged touches in the window count. Empty — no
+    adjustment — when any week has fewer than `CALENDAR_MIN_REPS` of them to say, or
+    a median week of none (then the data, not the calendar, is missing)."""
+    counted = [
+        f.touches_by_week
+        for f in figures
+        if not f.in_ramp and any(f.touches_by_week)
+    ]
+    medians = []
+    for week in zip(*counted, strict=True):
+        values = [v for v in week if v is not None]
+        if len(values) < CALENDAR_MIN_REPS or not (middle := float(median(values))):
+            return ()
+        medians.append(middle)
+    return tuple(m * len(medians) / sum(medians) for m in medians) if medians else ()
+
+
+def calendar_adjusted(fig: Figures, index: Sequence[float]) -> tuple[list[float], list[float]]:
+    """The person's weeks counted (baseline, then the recent ones), each measured
+    against the organisation's week (`week_index`): touches ÷ that week's index, so a
+    holiday month or a kickoff week everyone had is an ordinary week, and a drop of
+    the person's own stands out. Unadjusted when there is no index."""
+    weeks = fig.touches_by_week
+    if not index or len(index) != len(weeks):
+        return list(fig.touches_weeks_baseline), list(fig.touches_weeks_recent)
+    adjusted = [
+        v / i if v is not None and i > 0 else None for v, i in zip(weeks, index, strict=True)
+    ]
+    cut = len(adjusted) - RECENT_WEEKS
+    return (
+        [v for v in adjusted[:cut] if v is not None],
+        [v for v in adjusted[cut:] if v is not None],
+    )
 
 
 def benchmarks_for(
@@ -477,6 +531,7 @@ def benchmarks_for(
             scored = sorted(((_score(f), f) for f in pool), key=lambda pair: -pair[0])
         return [f for _, f in scored[: max(1, round(len(scored) / 4))]]
 
+    calendar = week_index(figures)
     result = {}
     cache: dict[tuple[int, ...], tuple[dict[str, float | None], list[Figures]]] = {}
     for members in by_team.values():
@@ -498,5 +553,6 @@ def benchmarks_for(
                 top=top_medians,
                 team_size=len(group),
                 top_names=tuple(f.name for f in top),
+                week_index=calendar,
             )
     return result

@@ -197,12 +197,15 @@ def activity_drop(
     recent_weeks: Sequence[float],
     baseline_weeks: Sequence[float],
     team_median: float | None,
+    calendar_adjusted: bool = False,
     t: Thresholds = DEFAULTS,
 ) -> Finding | NotEnoughData | None:
     """Touches a week over the last 4 weeks down against the person's usual week: the
     median of the 12 weeks before (a holiday month there does not drag it down), with
     their own week-to-week variation as the band a normal week stays in (`stats.rate_drop`).
-    Weeks away or before the person started are left out (see `evidence`)."""
+    Weeks away or before the person started are left out (see `evidence`).
+    `calendar_adjusted`: the weeks were measured against the organisation's week
+    (`evidence.calendar_adjusted`), so the figures are "in ordinary weeks" and say so."""
     if len(recent_weeks) < 3 or len(baseline_weeks) < 6:
         return NotEnoughData(
             "activity_drop",
@@ -227,6 +230,7 @@ def activity_drop(
         "chance": round(test.p, 4),
         "threshold": t.activity_drop_ratio,
         "confidence": t.confidence,
+        "calendar_adjusted": calendar_adjusted,
     }
     if ratio > t.activity_drop_ratio:
         detectable = (1 - t.activity_drop_ratio) * level / standard_error >= z_for(t.confidence)
@@ -254,8 +258,9 @@ def activity_drop(
         message=(
             f"Touches {_below(recent, level)} their usual week: {_n(recent)} a week over the "
             f"last {len(recent_weeks)} weeks against {_n(level)} (give or take {_n(spread)}) "
-            f"over the {len(baseline_weeks)} before{team}. A drop this large happens by chance "
-            f"{_chance(test.p)}."
+            f"over the {len(baseline_weeks)} before{team}"
+            f"{' (each week against what everyone did that week)' if calendar_adjusted else ''}"
+            f". A drop this large happens by chance {_chance(test.p)}."
         ),
         evidence=evidence,
     )
