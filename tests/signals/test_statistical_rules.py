@@ -14,6 +14,7 @@ from dataclasses import replace
 import pytest
 
 from accountable.signals import evidence, rules, stats
+from accountable.signals.diagnosis import effort_of
 from accountable.signals.engine import outcomes_for
 from accountable.signals.rules import Finding, NotEnoughData
 from accountable.signals.thresholds import DEFAULTS as T
@@ -337,13 +338,15 @@ SLUMP_WEEKS = [32, 30, 32, 34, 43, 58, 59, 49, 49, 56, 51, 37, 40, 36, 37, 35]
 
 
 def _weeks_rep(person_id: int, weeks: list[float], **changes):
-    return figures(
-        person_id=person_id,
-        touches_by_week=[float(w) for w in weeks],
-        touches_weeks_baseline=[float(w) for w in weeks[:12]],
-        touches_weeks_recent=[float(w) for w in weeks[12:]],
-        **changes,
-    )
+    earlier, recent = [float(w) for w in weeks[:12]], [float(w) for w in weeks[12:]]
+    values = {
+        "touches_by_week": [*earlier, *recent],
+        "touches_weeks_baseline": earlier,
+        "touches_weeks_recent": recent,
+        "touches_baseline": sum(earlier) / len(earlier),
+        "touches_recent": sum(recent) / len(recent),
+    }
+    return figures(person_id=person_id, **{**values, **changes})
 
 
 def _drop(fig, index) -> Finding | NotEnoughData | None:
@@ -390,3 +393,16 @@ def test_a_holiday_month_everyone_is_in_now_is_not_a_drop():
     assert sum(isinstance(f, Finding) for f in raw) >= 12  # a month at 60 %, on its own
     index = evidence.week_index(team)
     assert not any(isinstance(_drop(fig, index), Finding) for fig in team)
+
+
+def test_a_holiday_month_everyone_is_in_now_is_nobodys_lack_of_effort():
+    later = [[*w[4:16], *(round(x * 0.6) for x in w[8:12])] for w in STEADY_WEEKS]
+    team = [_weeks_rep(i, w) for i, w in enumerate(later, 1)]
+    bench = benchmarks(touches_recent=None)
+    # Against their own earlier weeks as they are, everyone's effort dropped.
+    assert all(effort_of(fig, bench) == "low" for fig in team)
+    calendar = replace(bench, week_index=evidence.week_index(team))
+    assert all(effort_of(fig, calendar) == "normal" for fig in team)
+    # A drop of the person's own still shows through the organisation's week.
+    own = _weeks_rep(99, [*later[0][:12], *(round(x * 0.6) for x in later[0][12:])])
+    assert effort_of(own, calendar) == "low"

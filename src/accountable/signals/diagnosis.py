@@ -27,7 +27,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from accountable.signals.evidence import Benchmarks, Figures, not_enough_data
+from accountable.signals.evidence import (
+    Benchmarks,
+    Figures,
+    not_enough_data,
+    touches_against_own,
+)
 from accountable.signals.thresholds import DEFAULTS, Thresholds
 
 __all__ = ["CAUSES", "EFFORTS", "UNKNOWN", "Diagnosis", "diagnose", "effort_of"]
@@ -62,10 +67,12 @@ def _n(value: float) -> str:
 
 def effort_of(fig: Figures, bench: Benchmarks, t: Thresholds = DEFAULTS) -> str:
     """`low` when touches a week fall well below the team median, or have dropped
-    well below the person's own baseline; else `normal`."""
+    well below the person's own baseline — each week against the organisation's, as
+    the activity drop reads them, so a holiday month is nobody's lack of effort; else
+    `normal`."""
     against_team = _ratio(fig.touches_recent, bench.team["touches_recent"])
     # A new hire's own baseline is their first weeks: not a fair comparison.
-    against_self = None if fig.in_ramp else _ratio(fig.touches_recent, fig.touches_baseline)
+    against_self = None if fig.in_ramp else touches_against_own(fig, bench.week_index)
     if against_team is not None and against_team < t.effort_low_ratio:
         return "low"
     if against_self is not None and against_self < t.effort_drop_ratio:

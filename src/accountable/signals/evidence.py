@@ -40,6 +40,7 @@ __all__ = [
     "figures_for",
     "not_enough_data",
     "ramp_share",
+    "touches_against_own",
     "week_index",
 ]
 
@@ -453,11 +454,7 @@ def week_index(figures: Sequence[Figures]) -> tuple[float, ...]:
     week about 1. Only reps who logged touches in the window count. Empty — no
     adjustment — when any week has fewer than `CALENDAR_MIN_REPS` of them to say, or
     a median week of none (then the data, not the calendar, is missing)."""
-    counted = [
-        f.touches_by_week
-        for f in figures
-        if not f.in_ramp and any(f.touches_by_week)
-    ]
+    counted = [f.touches_by_week for f in figures if not f.in_ramp and any(f.touches_by_week)]
     medians = []
     for week in zip(*counted, strict=True):
         values = [v for v in week if v is not None]
@@ -483,6 +480,22 @@ def calendar_adjusted(fig: Figures, index: Sequence[float]) -> tuple[list[float]
         [v for v in adjusted[:cut] if v is not None],
         [v for v in adjusted[cut:] if v is not None],
     )
+
+
+def touches_against_own(fig: Figures, index: Sequence[float]) -> float | None:
+    """Touches a week over the recent weeks ÷ over the weeks before (their means), each
+    week measured against the organisation's week when there is one
+    (`calendar_adjusted`): a month everyone had off is no drop in anyone's effort.
+    None when fewer than 3 recent or 6 earlier weeks count, or none were made before."""
+    if not index:
+        recent, before = fig.touches_recent, fig.touches_baseline
+    else:
+        baseline_weeks, recent_weeks = calendar_adjusted(fig, index)
+        if len(recent_weeks) < 3 or len(baseline_weeks) < 6:
+            return None
+        recent = sum(recent_weeks) / len(recent_weeks)
+        before = sum(baseline_weeks) / len(baseline_weeks)
+    return recent / before if recent is not None and before else None
 
 
 def benchmarks_for(
