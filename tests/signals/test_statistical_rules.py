@@ -379,8 +379,11 @@ def test_a_slump_the_holiday_month_hid_is_found_against_the_organisations_week()
     assert not isinstance(_drop(slump, ()), Finding)
     found = _drop(slump, index)
     assert isinstance(found, Finding)
-    assert found.evidence["calendar_adjusted"] is True
-    assert "each week against what everyone did that week" in found.message
+    assert found.evidence["touches_per_week_4w"] == pytest.approx(37.0)  # as logged
+    assert found.evidence["touches_per_week_4w_in_ordinary_weeks"] < 37.0
+    assert "over the 12 before, each week measured against what everyone did that week" in (
+        found.message
+    )
     # The steady reps, measured the same way, are left alone.
     assert not any(isinstance(_drop(fig, index), Finding) for fig in team[:-1])
 

@@ -135,7 +135,7 @@ def outcomes_for(
                 recent_weeks=recent_weeks,
                 baseline_weeks=baseline_weeks,
                 team_median=team["touches_recent"],
-                calendar_adjusted=bool(bench.week_index),
+                logged=fig.touches_recent if bench.week_index else None,
                 t=t,
             ),
             rules.win_rate_decline(

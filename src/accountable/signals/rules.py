@@ -37,6 +37,8 @@ from accountable.signals.stats import (
 from accountable.signals.thresholds import DEFAULTS, Thresholds
 
 TIMES = "\u00d7"  # the multiplication sign, as in "coverage 2.1 times"
+# What an activity drop's message says when its weeks were read against the organisation's.
+ADJUSTED = ", each week measured against what everyone did that week"
 
 __all__ = [
     "KINDS",
@@ -197,15 +199,17 @@ def activity_drop(
     recent_weeks: Sequence[float],
     baseline_weeks: Sequence[float],
     team_median: float | None,
-    calendar_adjusted: bool = False,
+    logged: float | None = None,
     t: Thresholds = DEFAULTS,
 ) -> Finding | NotEnoughData | None:
     """Touches a week over the last 4 weeks down against the person's usual week: the
     median of the 12 weeks before (a holiday month there does not drag it down), with
     their own week-to-week variation as the band a normal week stays in (`stats.rate_drop`).
     Weeks away or before the person started are left out (see `evidence`).
-    `calendar_adjusted`: the weeks were measured against the organisation's week
-    (`evidence.calendar_adjusted`), so the figures are "in ordinary weeks" and say so."""
+    `logged`: the touches a week over the recent weeks as logged, given when the weeks
+    were measured against the organisation's week (`evidence.calendar_adjusted`): the
+    drop is judged on those, the message says so, and the team median — of the same
+    weeks — is compared with what was logged."""
     if len(recent_weeks) < 3 or len(baseline_weeks) < 6:
         return NotEnoughData(
             "activity_drop",
@@ -218,10 +222,12 @@ def activity_drop(
         return None  # nothing to drop from
     test = rate_drop(recent_weeks, baseline_weeks)
     recent = sum(recent_weeks) / len(recent_weeks)
+    adjusted = logged is not None
+    shown = logged if logged is not None else recent
     ratio = test.effect
     standard_error = spread * math.sqrt(1 / len(recent_weeks) + (math.pi / 2) / len(baseline_weeks))
     evidence = {
-        "touches_per_week_4w": round(recent, 1),
+        "touches_per_week_4w": round(shown, 1),
         "usual_week": round(level, 1),
         "usual_variation": round(spread, 1),
         "weeks_recent": len(recent_weeks),
@@ -230,8 +236,10 @@ def activity_drop(
         "chance": round(test.p, 4),
         "threshold": t.activity_drop_ratio,
         "confidence": t.confidence,
-        "calendar_adjusted": calendar_adjusted,
     }
+    if adjusted:
+        # The weeks the drop is judged on: each against what everyone did that week.
+        evidence["touches_per_week_4w_in_ordinary_weeks"] = round(recent, 1)
     if ratio > t.activity_drop_ratio:
         detectable = (1 - t.activity_drop_ratio) * level / standard_error >= z_for(t.confidence)
         if detectable or ratio >= 1:
@@ -250,17 +258,17 @@ def activity_drop(
             evidence,
         )
     team = ""
-    if team_median and recent < team_median:
-        team = f"; {_below(recent, team_median)} the team median of {_n(team_median)}"
+    if team_median and shown < team_median:
+        team = f"; {_below(shown, team_median)} the team median of {_n(team_median)}"
     return Finding(
         kind="activity_drop",
         severity=HIGH if ratio <= t.activity_drop_high_ratio else MEDIUM,
         message=(
             f"Touches {_below(recent, level)} their usual week: {_n(recent)} a week over the "
             f"last {len(recent_weeks)} weeks against {_n(level)} (give or take {_n(spread)}) "
-            f"over the {len(baseline_weeks)} before{team}"
-            f"{' (each week against what everyone did that week)' if calendar_adjusted else ''}"
-            f". A drop this large happens by chance {_chance(test.p)}."
+            f"over the {len(baseline_weeks)} before"
+            f"{f'{ADJUSTED} ({_n(shown)} a week as logged)' if adjusted else ''}{team}. "
+            f"A drop this large happens by chance {_chance(test.p)}."
         ),
         evidence=evidence,
     )
