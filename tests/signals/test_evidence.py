@@ -184,18 +184,3 @@ def test_benchmarks_are_team_medians_and_the_top_performers():
     assert bench[1].team_size == 4
     # A team of one is compared with everyone.
     assert bench[9].team["touches_recent"] == 50
-
-
-def test_new_pipeline_a_week_over_the_last_4_weeks_and_over_all_16():
-    # 40,000 opened in the last 4 weeks, 120,000 in the 12 before: 10,000 a week either way;
-    # then one deal of 80,000 last week lifts the month, not the 16 weeks as much.
-    recent_day, earlier_day = WINDOW.recent[1].start, WINDOW.baseline[3].start
-    created = [(recent_day, 40_000.0), (earlier_day, 120_000.0)]
-    fig = figures_for(_person(created=created), WINDOW, RAMP)
-    assert fig.pipeline_created_recent == pytest.approx(10_000)
-    assert fig.pipeline_created_16w == pytest.approx(10_000)
-    lumpy = figures_for(
-        _person(created=[*created, (WINDOW.recent[-1].start, 80_000.0)]), WINDOW, RAMP
-    )
-    assert lumpy.pipeline_created_recent == pytest.approx(30_000)
-    assert lumpy.pipeline_created_16w == pytest.approx(15_000)

@@ -103,7 +103,6 @@ def outcomes_for(
             quarter_target=fig.quarter_target,
             new_pipeline=fig.pipeline_created_recent,
             team_new_pipeline=team["pipeline_created_recent"],
-            new_pipeline_16w=(fig.pipeline_created_16w, team["pipeline_created_16w"]),
             cycle_days=team["cycle_recent"],
             team_coverage=team["coverage"],
             opportunities=(

@@ -128,7 +128,6 @@ class Figures:
     opportunities_recent: float | None = None
     opportunities_baseline: float | None = None
     pipeline_created_recent: float | None = None
-    pipeline_created_16w: float | None = None  # a week, the last 4 weeks and the 12 before
     weeks_since_opportunity: int | None = None
     phone_share: float | None = None  # of prospecting touches, last 12 weeks
     meetings_per_100_touches: float | None = None
@@ -277,11 +276,6 @@ def figures_for(person: PersonInputs, window: Window, ramp: Sequence[float]) -> 
         weeks = [r for r in ramps[base] if r > 0]
         count = sum(1 for d in opened if base_start <= d <= base_end)
         fig.opportunities_baseline = count / sum(weeks) if weeks else None
-        if weeks and fig.pipeline_created_recent is not None:
-            earlier = sum(v for d, v in person.created if base_start <= d <= base_end)
-            fig.pipeline_created_16w = (
-                fig.pipeline_created_recent * recent + earlier / sum(weeks) * len(window.baseline)
-            ) / len(window.weeks)
     if opened:
         fig.weeks_since_opportunity = (as_of - max(opened)).days // 7
     elif fig.weeks_employed >= 4:
@@ -419,7 +413,6 @@ BENCHMARKED = (
     "first_meetings_recent",
     "opportunities_recent",
     "pipeline_created_recent",
-    "pipeline_created_16w",
     "win_rate_recent",
     "deal_size_recent",
     "cycle_recent",

@@ -495,7 +495,6 @@ def low_coverage(
     cycle_days: float | None,
     team_coverage: float | None = None,
     opportunities: tuple[float | None, float | None, float | None] | None = None,
-    new_pipeline_16w: tuple[float | None, float | None] = (None, None),
     t: Thresholds = DEFAULTS,
 ) -> Finding | NotEnoughData | None:
     """Too little pipeline for the target, now or a sales cycle from now.
@@ -503,10 +502,8 @@ def low_coverage(
     Pipeline-to-quota is all open pipeline ÷ a quarter's (ramped) target — not the
     board's coverage, which counts only the pipeline closing in the period against the
     target still to go; the two are named apart wherever they are shown. It is low when it is
-    below `low_coverage_ratio` and new pipeline a week is below
-    `low_coverage_refill_ratio` of the team's — over the last 4 weeks (a recent stop)
-    or over the last 16 (a habit: `new_pipeline_16w`, the person's and the team's) —
-    or when the pipeline the person
+    below `low_coverage_ratio` and new pipeline (a week, last 4 weeks) is below
+    `low_coverage_refill_ratio` of the team's — or when the pipeline the person
     is opening would only sustain `low_coverage_projected_ratio` of a quarter's
     target one median sales cycle from now (by then the deals open today have
     closed): new pipeline a week, times the cycle in weeks, over the target.
@@ -514,9 +511,6 @@ def low_coverage(
     if coverage is None or not quarter_target or new_pipeline is None:
         return None
     refill = _ratio(new_pipeline, team_new_pipeline)
-    longer = _ratio(*new_pipeline_16w)
-    if longer is not None and (refill is None or longer < refill):
-        refill = longer
     projected = new_pipeline * cycle_days / 7 / quarter_target if cycle_days else None
     # Only someone not refilling their pipeline as their peers do is warned: pipeline
     # against a quarter's target depends on the segment's cycle (short cycles, little
@@ -559,8 +553,6 @@ def low_coverage(
             "quarter_target": round(quarter_target),
             "new_pipeline_per_week": round(new_pipeline),
             "team_new_pipeline_per_week": round(team_new_pipeline) if team_new_pipeline else None,
-            "new_pipeline_per_week_16w": _rounded(new_pipeline_16w[0]),
-            "team_new_pipeline_per_week_16w": _rounded(new_pipeline_16w[1]),
             "median_cycle_days": cycle_days,
             "team_pipeline_to_quota": round(team_coverage, 2) if team_coverage else None,
             "threshold": t.low_coverage_ratio,
@@ -568,10 +560,6 @@ def low_coverage(
             "chance": round(chance, 4) if chance is not None else None,
         },
     )
-
-
-def _rounded(value: float | None) -> int | None:
-    return None if value is None else round(value)
 
 
 def _fewer_opportunities(

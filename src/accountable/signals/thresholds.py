@@ -85,7 +85,7 @@ class Thresholds:
     # band off (the team, then everyone).
     peer_deal_size_band: float = 2.5
 
-    # low_coverage: new pipeline a week, over the last 4 weeks or the last 16, below
+    # low_coverage: new pipeline over the last 4 weeks below
     # `low_coverage_refill_ratio` of the team's (it is not being rebuilt), AND open
     # pipeline ÷ a quarter's target below `low_coverage_ratio`, OR the new pipeline a
     # week, over one median sales cycle, covers less than
@@ -330,10 +330,9 @@ _INFO = [
     _share(
         "low_coverage_refill_ratio",
         "low_coverage",
-        "New pipeline a week, over the last 4 weeks or over the last 16, below this share of "
-        "the team's counts as not being rebuilt; only then is anyone warned (a short-cycle "
-        "team holds little open pipeline against a quarter's target, and that is not a "
-        "warning).",
+        "New pipeline over the last 4 weeks below this share of the team's counts as not "
+        "being rebuilt; only then is anyone warned (a short-cycle team holds little open "
+        "pipeline against a quarter's target, and that is not a warning).",
     ),
     _times(
         "low_coverage_projected_ratio",
