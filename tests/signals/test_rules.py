@@ -79,7 +79,7 @@ def test_low_activity_severity_and_missing_data():
 # --- low_coverage ------------------------------------------------------------------------
 
 
-def _coverage(coverage, new=50_000, team_new=50_000, cycle=None):
+def _coverage(coverage, new=50_000, team_new=50_000, cycle=None, opportunities=None):
     return rules.low_coverage(
         coverage=coverage,
         open_pipeline=(coverage or 0) * 150_000,
@@ -87,6 +87,7 @@ def _coverage(coverage, new=50_000, team_new=50_000, cycle=None):
         new_pipeline=new,
         team_new_pipeline=team_new,
         cycle_days=cycle,
+        opportunities=opportunities,
     )
 
 
@@ -117,28 +118,12 @@ def test_low_coverage_takes_its_two_looks_at_new_opportunities_together():
     # No opportunity in 4 weeks where the team opens one a week happens by chance
     # 1 time in 55 (e^-4); over 16 weeks, 12 where 16 are usual, about 1 time in 5.
     # Either look alone would pass 1 in 50; two looks must pass it together (Simes).
-    lucky = rules.low_coverage(
-        coverage=0.5,
-        open_pipeline=75_000,
-        quarter_target=150_000,
-        new_pipeline=0,
-        team_new_pipeline=50_000,
-        cycle_days=None,
-        opportunities=(0.0, 1.0, 1.0),
-    )
+    lucky = _coverage(0.5, new=0, opportunities=(0.0, 1.0, 1.0))
     assert isinstance(lucky, rules.NotEnoughData)
     assert lucky.evidence["chance"] == pytest.approx(2 * math.exp(-4), abs=1e-4)
     # The same month after twelve weeks of opening a quarter of the team's: 3 in 16
     # weeks where 16 are usual is no luck, and the two looks together still say so.
-    habit = rules.low_coverage(
-        coverage=0.5,
-        open_pipeline=75_000,
-        quarter_target=150_000,
-        new_pipeline=0,
-        team_new_pipeline=50_000,
-        cycle_days=None,
-        opportunities=(0.0, 0.25, 1.0),
-    )
+    habit = _coverage(0.5, new=0, opportunities=(0.0, 0.25, 1.0))
     assert habit.kind == "low_coverage"
     assert habit.evidence["chance"] < 0.001
 
