@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from accountable.crm.deal_history import deals_on, open_on
+from accountable.crm.deal_history import deals_on, open_on, sums_on
 from accountable.crm.models import Deal
 from accountable.crm.upsert import deals_upsert
 from tests.crm.factories import stage
@@ -104,3 +104,24 @@ def test_a_deal_changed_twice_after_the_day_had_the_value_before_the_first_chang
     assert on(AUG_9)["D1"].amount == Decimal("1000.00")
     assert on(AUG_10)["D1"].amount == Decimal("2000.00")
     assert on(AUG_20)["D1"].amount == Decimal("3000.00")
+
+
+def test_the_database_sums_each_deal_in_the_stage_it_was_in_that_day(org):
+    # Moved on after the day, closed after it, and untouched since: each counts in the
+    # stage it was in on 9 August, and none is left to be rebuilt one by one.
+    write_on(
+        JULY_1,
+        [row("MOVED", org.rep), row("WON", org.rep, "Negotiation"), row("STILL", org.rep)],
+    )
+    write_on(
+        AUG_10,
+        [row("MOVED", org.rep, "Proposal"), row("WON", org.rep, "Won", closed_on=AUG_10)],
+    )
+    sums, left_out = sums_on(open_on(AUG_9), AUG_9, (JULY_1, date(2026, 9, 30)))
+    assert left_out == []
+    engaging, negotiation = stage("Engaging").probability, stage("Negotiation").probability
+    assert sum(s.deals for s in sums) == 3
+    assert sum(s.weighted for s in sums) == 100_000 * (2 * engaging + negotiation)
+    # A day later the move and the win are the day's: one Proposal deal, one Engaging.
+    sums, left_out = sums_on(open_on(AUG_10), AUG_10, (JULY_1, date(2026, 9, 30)))
+    assert sum(s.weighted for s in sums) == 100_000 * (stage("Proposal").probability + engaging)
