@@ -29,6 +29,7 @@ from statistics import median
 from accountable.org.calendar import Period
 from accountable.org.time_off import Span, working_days_of
 from accountable.signals.inputs import ACTIVITY_WEEKS, RECENT_WEEKS, PersonInputs, Window
+from accountable.signals.rules import MIN_BASELINE_WEEKS, MIN_RECENT_WEEKS
 from accountable.signals.thresholds import DEFAULTS, Thresholds
 
 __all__ = [
@@ -245,18 +246,24 @@ def figures_for(person: PersonInputs, window: Window, ramp: Sequence[float]) -> 
         closed_window=len(person.closed),
         as_of=as_of,
     )
-    fig.touches_recent = _per_week(person.touches, ramps, last, min_weeks=3)
-    fig.touches_baseline = _per_week(person.touches, ramps, base, min_weeks=6)
-    fig.touches_quarter = _per_week(person.touches, ramps, quarter, min_weeks=6)
+    fig.touches_recent = _per_week(person.touches, ramps, last, min_weeks=MIN_RECENT_WEEKS)
+    fig.touches_baseline = _per_week(person.touches, ramps, base, min_weeks=MIN_BASELINE_WEEKS)
+    fig.touches_quarter = _per_week(person.touches, ramps, quarter, min_weeks=MIN_BASELINE_WEEKS)
     fig.touches_weeks_recent = _weekly(person.touches, ramps, last)
     fig.touches_by_week = [
         c / r if r > 0 else None for c, r in zip(person.touches, ramps, strict=True)
     ]
     fig.touches_weeks_baseline = _weekly(person.touches, ramps, base)
-    fig.prospecting_recent = _per_week(person.prospecting, ramps, last, min_weeks=3)
-    fig.prospecting_baseline = _per_week(person.prospecting, ramps, base, min_weeks=6)
-    fig.first_meetings_recent = _per_week(person.first_meetings, ramps, last, min_weeks=3)
-    fig.first_meetings_baseline = _per_week(person.first_meetings, ramps, base, min_weeks=6)
+    fig.prospecting_recent = _per_week(person.prospecting, ramps, last, min_weeks=MIN_RECENT_WEEKS)
+    fig.prospecting_baseline = _per_week(
+        person.prospecting, ramps, base, min_weeks=MIN_BASELINE_WEEKS
+    )
+    fig.first_meetings_recent = _per_week(
+        person.first_meetings, ramps, last, min_weeks=MIN_RECENT_WEEKS
+    )
+    fig.first_meetings_baseline = _per_week(
+        person.first_meetings, ramps, base, min_weeks=MIN_BASELINE_WEEKS
+    )
 
     recent_start = window.recent[0].start
     base_start, base_end = window.baseline[0].start, window.baseline[-1].end
@@ -486,12 +493,13 @@ def touches_against_own(fig: Figures, index: Sequence[float]) -> float | None:
     """Touches a week over the recent weeks ÷ over the weeks before (their means), each
     week measured against the organisation's week when there is one
     (`calendar_adjusted`): a month everyone had off is no drop in anyone's effort.
-    None when fewer than 3 recent or 6 earlier weeks count, or none were made before."""
+    None when fewer than `MIN_RECENT_WEEKS` recent or `MIN_BASELINE_WEEKS` earlier weeks
+    count, or none were made before."""
     if not index:
         recent, before = fig.touches_recent, fig.touches_baseline
     else:
         baseline_weeks, recent_weeks = calendar_adjusted(fig, index)
-        if len(recent_weeks) < 3 or len(baseline_weeks) < 6:
+        if len(recent_weeks) < MIN_RECENT_WEEKS or len(baseline_weeks) < MIN_BASELINE_WEEKS:
             return None
         recent = sum(recent_weeks) / len(recent_weeks)
         before = sum(baseline_weeks) / len(baseline_weeks)

@@ -99,6 +99,13 @@ class Finding:
     period: str = ""
 
 
+# The fewest weeks a person must have been there, of the recent 4 and of the 12
+# before, for a figure a week of theirs to be read (time off and new starts leave
+# weeks out).
+MIN_RECENT_WEEKS = 3
+MIN_BASELINE_WEEKS = 6
+
+
 def _pct(value: float) -> str:
     return f"{value:.0%}"
 
@@ -210,11 +217,12 @@ def activity_drop(
     were measured against the organisation's week (`evidence.calendar_adjusted`): the
     drop is judged on those, the message says so, and the team median — of the same
     weeks — is compared with what was logged."""
-    if len(recent_weeks) < 3 or len(baseline_weeks) < 6:
+    if len(recent_weeks) < MIN_RECENT_WEEKS or len(baseline_weeks) < MIN_BASELINE_WEEKS:
         return NotEnoughData(
             "activity_drop",
             f"only {len(recent_weeks)} of the last 4 weeks and {len(baseline_weeks)} of the 12 "
-            "before to compare (time off, or new): at least 3 and 6 are needed",
+            f"before to compare (time off, or new): at least {MIN_RECENT_WEEKS} and "
+            f"{MIN_BASELINE_WEEKS} are needed",
             {"weeks_recent": len(recent_weeks), "weeks_baseline": len(baseline_weeks)},
         )
     level, spread = robust_level(baseline_weeks)
