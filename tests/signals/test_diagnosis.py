@@ -90,3 +90,16 @@ def test_effort_is_low_below_the_team_or_well_below_own_baseline():
     assert effort_of(dropped, benchmarks()) == "low"
     ramping = figures(touches_recent=44.0, touches_baseline=70.0, in_ramp=True)
     assert effort_of(ramping, benchmarks()) == "normal"
+
+
+def test_the_words_say_when_effort_is_low_against_the_persons_own_earlier_weeks():
+    dropped = figures(touches_recent=44.0, touches_baseline=70.0, quarters=WEAK)
+    found = diagnose(dropped, benchmarks())
+    assert found.effort == "low"
+    assert "44 touches a week against a team median of 55 (own earlier 70), down to 63% of " in (
+        found.message
+    )
+    # Low against the team alone: nothing about their own weeks.
+    below_team = diagnose(figures(touches_recent=30.0, touches_baseline=31.0), benchmarks())
+    assert below_team.effort == "low"
+    assert "own earlier weeks" not in below_team.message

@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 
 from accountable.signals import evidence, rules, stats
-from accountable.signals.diagnosis import effort_of
+from accountable.signals.diagnosis import diagnose, effort_of
 from accountable.signals.engine import outcomes_for
 from accountable.signals.rules import Finding, NotEnoughData
 from accountable.signals.thresholds import DEFAULTS as T
@@ -409,3 +409,6 @@ def test_a_holiday_month_everyone_is_in_now_is_nobodys_lack_of_effort():
     # A drop of the person's own still shows through the organisation's week.
     own = _weeks_rep(99, [*later[0][:12], *(round(x * 0.6) for x in later[0][12:])])
     assert effort_of(own, calendar) == "low"
+    # And the diagnosis says it is their own weeks, read against everyone's, that fell.
+    said = diagnose(own, calendar).message
+    assert "of their own earlier weeks, each week against what everyone did that week" in said

@@ -70,14 +70,21 @@ def effort_of(fig: Figures, bench: Benchmarks, t: Thresholds = DEFAULTS) -> str:
     well below the person's own baseline — each week against the organisation's, as
     the activity drop reads them, so a holiday month is nobody's lack of effort; else
     `normal`."""
+    return _effort(fig, bench, t)[0]
+
+
+def _effort(fig: Figures, bench: Benchmarks, t: Thresholds) -> tuple[str, float | None]:
+    """`effort_of`, with the drop against the person's own baseline when that is what
+    makes it low (None otherwise), for the words to say so."""
     against_team = _ratio(fig.touches_recent, bench.team["touches_recent"])
     # A new hire's own baseline is their first weeks: not a fair comparison.
     against_self = None if fig.in_ramp else touches_against_own(fig, bench.week_index)
+    dropped = (
+        against_self if against_self is not None and against_self < t.effort_drop_ratio else None
+    )
     if against_team is not None and against_team < t.effort_low_ratio:
-        return "low"
-    if against_self is not None and against_self < t.effort_drop_ratio:
-        return "low"
-    return "normal"
+        return "low", dropped
+    return ("low" if dropped is not None else "normal"), dropped
 
 
 def _weak_results(fig: Figures, warnings: Collection[str], t: Thresholds) -> bool:
@@ -190,16 +197,24 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value:.0%}"
 
 
-def _effort_words(fig: Figures, team: dict[str, float | None]) -> str:
+def _effort_words(fig: Figures, bench: Benchmarks, dropped: float | None) -> str:
     """ "31 touches a week against a team median of 54 (own earlier 51)", from what is
-    known; "" when their touches a week are not known."""
+    known; with `dropped`, how far below their own earlier weeks ("down to 58 % of
+    their own earlier weeks, each week against what everyone did that week": the
+    figure effort is judged on, which a holiday month in the earlier weeks does not
+    flatter). "" when their touches a week are not known."""
     if fig.touches_recent is None:
         return ""
+    team = bench.team
     words = f"{_n(fig.touches_recent)} touches a week"
     if team["touches_recent"] is not None:
         words += f" against a team median of {_n(team['touches_recent'])}"
     if fig.touches_baseline is not None:
         words += f" (own earlier {_n(fig.touches_baseline)})"
+    if dropped is not None:
+        words += f", down to {dropped:.0%} of their own earlier weeks"
+        if bench.week_index:
+            words += ", each week against what everyone did that week"
     return words
 
 
@@ -260,8 +275,8 @@ def diagnose(
             evidence={**evidence, "weeks_employed": fig.weeks_employed},
         )
     cause, why = _cause(fig, bench, warnings, t)
-    effort = effort_of(fig, bench, t)
-    effort_words = _effort_words(fig, team)
+    effort, dropped = _effort(fig, bench, t)
+    effort_words = _effort_words(fig, bench, dropped)
     if cause == "none":
         message = (
             "No funnel problem found"
