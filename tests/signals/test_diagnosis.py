@@ -9,6 +9,13 @@ from accountable.signals.evidence import QuarterResult
 from tests.signals.builders import benchmarks, figures
 
 WEAK = [QuarterResult("2026-Q2", 150_000, 100_000, 1.0)]
+# 44 touches a week for the last 4 weeks, after 12 weeks of 70.
+DROPPED = dict(
+    touches_recent=44.0,
+    touches_baseline=70.0,
+    touches_weeks_recent=[44.0] * 4,
+    touches_weeks_baseline=[70.0] * 12,
+)
 
 
 def test_the_vocabulary_is_the_ground_truths():
@@ -86,20 +93,18 @@ def test_a_new_hire_is_not_judged_on_conversion_while_ramping():
 def test_effort_is_low_below_the_team_or_well_below_own_baseline():
     assert effort_of(figures(touches_recent=55 * 0.75), benchmarks()) == "normal"
     assert effort_of(figures(touches_recent=55 * 0.75 - 0.1), benchmarks()) == "low"
-    dropped = figures(touches_recent=44.0, touches_baseline=70.0)
+    dropped = figures(**DROPPED)
     assert effort_of(dropped, benchmarks()) == "low"
-    ramping = figures(touches_recent=44.0, touches_baseline=70.0, in_ramp=True)
+    ramping = figures(**DROPPED, in_ramp=True)
     assert effort_of(ramping, benchmarks()) == "normal"
 
 
-def test_the_words_say_when_effort_is_low_against_the_persons_own_earlier_weeks():
-    dropped = figures(touches_recent=44.0, touches_baseline=70.0, quarters=WEAK)
-    found = diagnose(dropped, benchmarks())
+def test_the_words_say_when_effort_is_low_against_the_persons_usual_week():
+    found = diagnose(figures(**DROPPED, quarters=WEAK), benchmarks())
     assert found.effort == "low"
-    assert "44 touches a week against a team median of 55 (own earlier 70), down to 63% of " in (
-        found.message
-    )
+    said = "44 touches a week against a team median of 55 (own earlier 70), down to 63% of their"
+    assert f"{said} usual week" in found.message
     # Low against the team alone: nothing about their own weeks.
     below_team = diagnose(figures(touches_recent=30.0, touches_baseline=31.0), benchmarks())
     assert below_team.effort == "low"
-    assert "own earlier weeks" not in below_team.message
+    assert "usual week" not in below_team.message

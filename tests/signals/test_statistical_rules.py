@@ -9,6 +9,7 @@ in one window, a holiday month in the baseline, a ramping hire.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 
 import pytest
@@ -409,6 +410,12 @@ def test_a_holiday_month_everyone_is_in_now_is_nobodys_lack_of_effort():
     # A drop of the person's own still shows through the organisation's week.
     own = _weeks_rep(99, [*later[0][:12], *(round(x * 0.6) for x in later[0][12:])])
     assert effort_of(own, calendar) == "low"
-    # And the diagnosis says it is their own weeks, read against everyone's, that fell.
+    # And the diagnosis says it is their own weeks, read against everyone's, that fell —
+    # by as much as the activity drop says.
     said = diagnose(own, calendar).message
-    assert "of their own earlier weeks, each week against what everyone did that week" in said
+    assert "of their usual week, each week against what everyone did that week" in said
+    drop = _drop(own, calendar.week_index)
+    assert isinstance(drop, Finding)
+    below = int(re.search(r"Touches (\d+)% below their usual week", drop.message)[1])
+    down_to = int(re.search(r"down to (\d+)% of their usual week", said)[1])
+    assert below + down_to == 100

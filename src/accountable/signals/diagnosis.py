@@ -199,10 +199,10 @@ def _pct(value: float | None) -> str:
 
 def _effort_words(fig: Figures, bench: Benchmarks, dropped: float | None) -> str:
     """ "31 touches a week against a team median of 54 (own earlier 51)", from what is
-    known; with `dropped`, how far below their own earlier weeks ("down to 58 % of
-    their own earlier weeks, each week against what everyone did that week": the
-    figure effort is judged on, which a holiday month in the earlier weeks does not
-    flatter). "" when their touches a week are not known."""
+    known; with `dropped`, how far below their usual week ("down to 58 % of their
+    usual week, each week against what everyone did that week": the figure effort is
+    judged on, the activity drop's, which a holiday month in the earlier weeks does
+    not flatter). "" when their touches a week are not known."""
     if fig.touches_recent is None:
         return ""
     team = bench.team
@@ -212,7 +212,7 @@ def _effort_words(fig: Figures, bench: Benchmarks, dropped: float | None) -> str
     if fig.touches_baseline is not None:
         words += f" (own earlier {_n(fig.touches_baseline)})"
     if dropped is not None:
-        words += f", down to {dropped:.0%} of their own earlier weeks"
+        words += f", down to {dropped:.0%} of their usual week"
         if bench.week_index:
             words += ", each week against what everyone did that week"
     return words

@@ -30,6 +30,7 @@ from accountable.org.calendar import Period
 from accountable.org.time_off import Span, working_days_of
 from accountable.signals.inputs import ACTIVITY_WEEKS, RECENT_WEEKS, PersonInputs, Window
 from accountable.signals.rules import MIN_BASELINE_WEEKS, MIN_RECENT_WEEKS
+from accountable.signals.stats import rate_drop, robust_level
 from accountable.signals.thresholds import DEFAULTS, Thresholds
 
 __all__ = [
@@ -490,20 +491,19 @@ def calendar_adjusted(fig: Figures, index: Sequence[float]) -> tuple[list[float]
 
 
 def touches_against_own(fig: Figures, index: Sequence[float]) -> float | None:
-    """Touches a week over the recent weeks ÷ over the weeks before (their means), each
-    week measured against the organisation's week when there is one
-    (`calendar_adjusted`): a month everyone had off is no drop in anyone's effort.
-    None when fewer than `MIN_RECENT_WEEKS` recent or `MIN_BASELINE_WEEKS` earlier weeks
-    count, or none were made before."""
-    if not index:
-        recent, before = fig.touches_recent, fig.touches_baseline
-    else:
-        baseline_weeks, recent_weeks = calendar_adjusted(fig, index)
-        if len(recent_weeks) < MIN_RECENT_WEEKS or len(baseline_weeks) < MIN_BASELINE_WEEKS:
-            return None
-        recent = sum(recent_weeks) / len(recent_weeks)
-        before = sum(baseline_weeks) / len(baseline_weeks)
-    return recent / before if recent is not None and before else None
+    """Touches a week over the recent weeks ÷ the person's usual week before them — the
+    activity drop's own measure (`stats.rate_drop`: their mean now against the median
+    week before), so the diagnosis and the warning say the same number — each week
+    measured against the organisation's week when there is one (`calendar_adjusted`):
+    a month everyone had off is no drop in anyone's effort. None when fewer than
+    `MIN_RECENT_WEEKS` recent or `MIN_BASELINE_WEEKS` earlier weeks count, or their
+    usual week before was none."""
+    baseline_weeks, recent_weeks = calendar_adjusted(fig, index)
+    if len(recent_weeks) < MIN_RECENT_WEEKS or len(baseline_weeks) < MIN_BASELINE_WEEKS:
+        return None
+    if robust_level(baseline_weeks)[0] <= 0:
+        return None
+    return rate_drop(recent_weeks, baseline_weeks).effect
 
 
 def benchmarks_for(

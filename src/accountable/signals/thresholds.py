@@ -131,14 +131,14 @@ class Thresholds:
     # team median, or of the person's own baseline, is a prospecting problem;
     # win rate, deal size and cycle against the team; effort is low when
     # touches fall below `effort_low_ratio` of the team or drop below
-    # `effort_drop_ratio` of their own baseline.
+    # `effort_drop_ratio` of their usual week.
     prospecting_ratio: float = 0.65
     conversion_ratio: float = 0.7
     deal_size_ratio: float = 0.8
     cycle_ratio: float = 1.3
     weak_results: float = 0.9  # results-based causes need attainment below this
     effort_low_ratio: float = 0.75
-    effort_drop_ratio: float = 0.75  # … or below this share of their own baseline
+    effort_drop_ratio: float = 0.75  # … or below this share of their usual week
 
     # The three rights: warn/fail edges.
     prospecting_share_warn: float = 0.35  # prospecting touches ÷ all touches
@@ -443,7 +443,8 @@ _INFO = [
         "effort_drop_ratio",
         "diagnosis",
         "Effort is also low when touches a week (last 4 weeks) are below this share of the "
-        "person's own average of the 12 weeks before.",
+        "person's usual week: the median of the 12 weeks before, each week measured against "
+        "what everyone did that week.",
     ),
     _share(
         "prospecting_share_warn",
