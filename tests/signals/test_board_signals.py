@@ -142,6 +142,17 @@ def test_the_scorecard_has_the_diagnosis_rights_and_warnings_with_evidence(judge
     assert not own.can_handle
 
 
+def test_the_scorecards_warning_evidence_says_the_threshold_in_its_unit(judged):
+    org = judged
+    card = scorecard_signals(org.manager, org.rep, period=quarter(), as_of=AS_OF)
+    assert ("Threshold", "2") in card.flags[0].evidence  # complaints: a count
+    WarningSign.objects.filter(pk=card.flags[0].pk).update(
+        kind="low_activity", evidence={"threshold": 0.7}
+    )
+    card = scorecard_signals(org.manager, org.rep, period=quarter(), as_of=AS_OF)
+    assert card.flags[0].evidence == (("Threshold", "70%"),)  # a share of the team median
+
+
 def test_the_scorecard_of_someone_out_of_sight_is_a_404(judged):
     with pytest.raises(Http404):
         scorecard_signals(judged.manager, judged.other_rep, period=quarter(), as_of=AS_OF)

@@ -180,3 +180,17 @@ def test_scorecard_panels_list_what_could_not_be_judged_and_why():
     # The chance of a change by luck alone is said in words.
     rows = dict(evidence_rows({"chance": 0.02, "confidence": 0.98}))
     assert rows == {"By chance alone": "about 1 time in 50", "Confidence asked for": "98%"}
+
+
+def test_a_warnings_threshold_is_said_in_the_unit_of_its_setting():
+    def threshold(kind: str, value: object) -> str:
+        return dict(evidence_rows({"threshold": value}, kind))["Threshold"]
+
+    assert threshold("activity_drop", 0.8) == "80%"  # a share of the usual week
+    assert threshold("win_rate_decline", 0.675) == "67.5%"
+    assert threshold("cycle_lengthening", 1.25) == "1.25\u00d7"  # a multiple
+    assert threshold("low_coverage", 1.2) == "1.2\u00d7"  # pipeline against a quarter's target
+    assert threshold("complaints", 2) == "2"  # a count
+    # Without the kind, or for a kind without a threshold setting, the number as it is.
+    assert dict(evidence_rows({"threshold": 0.8}))["Threshold"] == "0.8"
+    assert threshold("unknown_kind", 0.8) == "0.8"

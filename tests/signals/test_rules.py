@@ -208,3 +208,11 @@ def test_missed_commitments_at_the_edges():
     assert found.kind == "missed_commitments"
     assert found.severity == "medium"
     assert rules.missed_commitments(due=3, missed=3).severity == "high"
+
+
+def test_every_warning_kind_names_the_setting_its_evidence_gives_as_threshold():
+    from accountable.signals.thresholds import INFO
+
+    assert set(rules.THRESHOLD_OF) == set(rules.KINDS)
+    assert all(name in INFO for name in rules.THRESHOLD_OF.values())
+    assert rules.threshold_of("complaints", T) == T.complaints_count

@@ -81,6 +81,18 @@ def test_the_warning_page_shows_the_evidence_and_the_forms_to_its_handlers(clien
     assert "<textarea" not in page
 
 
+def test_the_warning_page_says_the_threshold_in_its_settings_unit(client, warned):
+    warning = mine(warned)
+    client.force_login(warned.manager)
+    page = client.get(reverse("signals:warning", args=[warning.pk])).content.decode()
+    assert "<td>Threshold</td><td>2</td>" in page  # complaints: a count
+    WarningSign.objects.filter(pk=warning.pk).update(
+        kind="activity_drop", evidence={"threshold": 0.8}
+    )
+    page = client.get(reverse("signals:warning", args=[warning.pk])).content.decode()
+    assert "<td>Threshold</td><td>80%</td>" in page  # a share of the usual week
+
+
 def test_acknowledge_then_resolve_with_a_note(client, warned):
     warning = mine(warned)
     client.force_login(warned.manager)

@@ -42,6 +42,7 @@ ADJUSTED = ", each week measured against what everyone did that week"
 
 __all__ = [
     "KINDS",
+    "THRESHOLD_OF",
     "Finding",
     "NotEnoughData",
     "activity_drop",
@@ -54,6 +55,7 @@ __all__ = [
     "low_coverage",
     "missed_commitments",
     "quota_miss_streak",
+    "threshold_of",
     "win_rate_decline",
     "wrong_product_mix",
 ]
@@ -97,6 +99,29 @@ class Finding:
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
     period: str = ""
+
+
+# The setting each warning's evidence gives as its "threshold" (`thresholds.INFO`), so a
+# page can say it in its own unit: a share, a multiple or a count.
+THRESHOLD_OF = {
+    "quota_miss_streak": "quota_miss_attainment",
+    "low_activity": "low_activity_ratio",
+    "activity_drop": "activity_drop_ratio",
+    "win_rate_decline": "win_rate_decline_ratio",
+    "cycle_lengthening": "cycle_lengthening_ratio",
+    "deal_size_decline": "deal_size_decline_ratio",
+    "low_coverage": "low_coverage_ratio",
+    "late_prospecting": "late_prospecting_ratio",
+    "wrong_product_mix": "product_mix_ratio",
+    "channel_mix": "channel_mix_ratio",
+    "complaints": "complaints_count",
+    "missed_commitments": "missed_commitments_count",
+}
+
+
+def threshold_of(kind: str, t: Thresholds) -> float | int:
+    """The value of the setting a warning of `kind` is judged against."""
+    return getattr(t, THRESHOLD_OF[kind])
 
 
 # The fewest weeks a person must have been there, of the recent 4 and of the 12
@@ -156,7 +181,7 @@ def quota_miss_streak(
         ),
         evidence={
             "quarters": [{"period": label, "attainment": round(a, 3)} for label, a in streak],
-            "threshold": t.quota_miss_attainment,
+            "threshold": threshold_of("quota_miss_streak", t),
         },
         period=streak[-1][0],
     )
@@ -187,7 +212,7 @@ def low_activity(
             "touches_per_week_12w": round(quarter, 1),
             "touches_per_week_4w": round(recent, 1),
             "team_median": round(team_median, 1),
-            "threshold": t.low_activity_ratio,
+            "threshold": threshold_of("low_activity", t),
         },
     )
 
@@ -242,7 +267,7 @@ def activity_drop(
         "weeks_baseline": len(baseline_weeks),
         "team_median": round(team_median, 1) if team_median else None,
         "chance": round(test.p, 4),
-        "threshold": t.activity_drop_ratio,
+        "threshold": threshold_of("activity_drop", t),
         "confidence": t.confidence,
     }
     if adjusted:
@@ -301,7 +326,7 @@ def win_rate_decline(
         "own_baseline": round(wins_baseline / closed_baseline, 3) if closed_baseline else None,
         "closed_baseline": closed_baseline,
         "team_median": round(team_median, 3) if team_median is not None else None,
-        "threshold": t.win_rate_decline_ratio,
+        "threshold": threshold_of("win_rate_decline", t),
         "confidence": t.confidence,
     }
     if min(closed_recent, closed_baseline) < t.win_rate_min_closed:
@@ -437,7 +462,7 @@ def cycle_lengthening(
             "open_deal_age_days": open_age,
             "team_open_deal_age_days": team_open_age,
             "chance": round(test.p, 4),
-            "threshold": t.cycle_lengthening_ratio,
+            "threshold": threshold_of("cycle_lengthening", t),
             "confidence": t.confidence,
         },
     )
@@ -487,7 +512,7 @@ def deal_size_decline(
             "typical_ratio": round(test.effect, 2),
             "team_median": round(team_median) if team_median else None,
             "chance": round(test.p, 4),
-            "threshold": t.deal_size_decline_ratio,
+            "threshold": threshold_of("deal_size_decline", t),
             "confidence": t.confidence,
         },
     )
@@ -563,7 +588,7 @@ def low_coverage(
             "team_new_pipeline_per_week": round(team_new_pipeline) if team_new_pipeline else None,
             "median_cycle_days": cycle_days,
             "team_pipeline_to_quota": round(team_coverage, 2) if team_coverage else None,
-            "threshold": t.low_coverage_ratio,
+            "threshold": threshold_of("low_coverage", t),
             "projected_threshold": t.low_coverage_projected_ratio,
             "chance": round(chance, 4) if chance is not None else None,
         },
@@ -623,7 +648,7 @@ def late_prospecting(
             "own_baseline": round(baseline, 1) if baseline is not None else None,
             "weeks_since_opportunity": weeks_since_opportunity,
             "median_cycle_days": cycle_days,
-            "threshold": t.late_prospecting_ratio,
+            "threshold": threshold_of("late_prospecting", t),
         },
     )
 
@@ -674,7 +699,7 @@ def wrong_product_mix(
             "team_priority_deal_share": (
                 round(team_deal_share, 3) if team_deal_share is not None else None
             ),
-            "threshold": t.product_mix_ratio,
+            "threshold": threshold_of("wrong_product_mix", t),
             "chance": round(chance, 4) if chance is not None else None,
             "confidence": t.confidence,
         },
@@ -714,7 +739,7 @@ def channel_mix(
             "meetings_per_100_touches": round(meetings_per_100, 1),
             "top_phone_share": round(top_phone_share, 3),
             "top_meetings_per_100_touches": round(top_meetings_per_100, 1),
-            "threshold": t.channel_mix_ratio,
+            "threshold": threshold_of("channel_mix", t),
         },
     )
 
@@ -730,7 +755,11 @@ def complaints(
         kind="complaints",
         severity=HIGH if recent >= t.complaints_high_count else MEDIUM,
         message=f"{recent} customer complaints in the last 91 days{last}.",
-        evidence={"complaints_91d": recent, "latest": last_on, "threshold": t.complaints_count},
+        evidence={
+            "complaints_91d": recent,
+            "latest": last_on,
+            "threshold": threshold_of("complaints", t),
+        },
     )
 
 
@@ -745,5 +774,5 @@ def missed_commitments(*, due: int, missed: int, t: Thresholds = DEFAULTS) -> Fi
         kind="missed_commitments",
         severity=HIGH if missed == due else MEDIUM,
         message=f"{missed} of {due} commitments due in the last 91 days were not met on time.",
-        evidence={"due": due, "missed": missed, "threshold": t.missed_commitments_count},
+        evidence={"due": due, "missed": missed, "threshold": threshold_of("missed_commitments", t)},
     )

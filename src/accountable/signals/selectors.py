@@ -284,7 +284,7 @@ def scorecard_signals(
             w.status,
             w.period,
             message=w.message,
-            evidence=evidence_rows(w.evidence),
+            evidence=evidence_rows(w.evidence, w.kind),
             first_seen_on=w.first_seen_on,
         )
         for w in _live_warnings([person.pk], day)

@@ -19,7 +19,9 @@ from datetime import date
 from typing import Any
 
 from accountable.signals.models import KIND_LABELS, Severity, WarningStatus
+from accountable.signals.rules import THRESHOLD_OF, TIMES
 from accountable.signals.stats import chance_in_words
+from accountable.signals.thresholds import INFO
 
 __all__ = [
     "CAUSE_LABELS",
@@ -33,6 +35,7 @@ __all__ = [
     "flags_sorted",
     "rights_from",
     "shown",
+    "threshold_in_words",
     "undecided_rows",
 ]
 
@@ -107,16 +110,40 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def evidence_rows(evidence: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+def _percent(value: float) -> str:
+    """0.98 as "98%", 0.975 as "97.5%"."""
+    return f"{value:.0%}" if round(value * 100, 6) == int(round(value * 100, 6)) else f"{value:.1%}"
+
+
+def threshold_in_words(kind: str, value: Any) -> str:
+    """A warning's threshold in the unit of its setting (`rules.THRESHOLD_OF`): a share
+    as a percentage ("80%"), a multiple with the times sign (1.25 times), a count as a
+    number."""
+    info = INFO.get(THRESHOLD_OF.get(kind, ""))
+    if info is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return shown(value)
+    if info.whole:
+        return f"{int(value):,}"
+    if info.maximum == 1.0:
+        return _percent(float(value))
+    return f"{float(value):g}{TIMES}"
+
+
+def evidence_rows(
+    evidence: Mapping[str, Any] | None, kind: str | None = None
+) -> tuple[tuple[str, str], ...]:
     """(figure, value) pairs of an evidence dict, named for people, in name order; the
     chance of a change that large by luck alone is said in words ("about 1 time in 50"),
-    the confidence asked for as a percentage."""
+    the confidence asked for as a percentage, and a warning's threshold, given its
+    `kind`, in its own unit (`threshold_in_words`)."""
 
     def value_of(name: str, value: Any) -> str:
         if name == "chance" and isinstance(value, int | float):
             return chance_in_words(float(value))
         if name == "confidence" and isinstance(value, int | float):
-            return f"{value:.0%}" if value * 100 == int(value * 100) else f"{value:.1%}"
+            return _percent(float(value))
+        if name == "threshold" and kind is not None:
+            return threshold_in_words(kind, value)
         return shown(value)
 
     labels = {"chance": "By chance alone", "confidence": "Confidence asked for"}

@@ -74,7 +74,7 @@ def warning(request, pk: int):
     context = {
         "warning": found,
         "history": warning_history(request.user, found),
-        "evidence": evidence_rows(found.evidence),
+        "evidence": evidence_rows(found.evidence, found.kind),
         "can_handle": can_manage_person(request.user, found.person),
     }
     return render(request, "signals/warning.html", context)
