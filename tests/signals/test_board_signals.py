@@ -136,7 +136,7 @@ def test_the_scorecard_has_the_diagnosis_rights_and_warnings_with_evidence(judge
     assert card.diagnosis.evidence  # the figures it used
     assert card.rights[1].status == "fail" and card.rights[1].evidence
     assert card.flags[0].message.startswith("4 customer complaints")
-    assert ("Complaints 91d", "4") in card.flags[0].evidence
+    assert ("Complaints, last 91 days", "4") in card.flags[0].evidence
     assert card.can_handle and not card.computed and card.judged_on == AS_OF
     own = scorecard_signals(org.rep, org.rep, period=quarter(), as_of=AS_OF)
     assert not own.can_handle

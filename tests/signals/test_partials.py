@@ -194,3 +194,17 @@ def test_a_warnings_threshold_is_said_in_the_unit_of_its_setting():
     # Without the kind, or for a kind without a threshold setting, the number as it is.
     assert dict(evidence_rows({"threshold": 0.8}))["Threshold"] == "0.8"
     assert threshold("unknown_kind", 0.8) == "0.8"
+
+
+def test_the_evidence_says_its_windows_in_words():
+    rows = dict(
+        evidence_rows(
+            {"touches_per_week_4w": 38.2, "weeks_recent": 4, "complaints_91d": 2, "new_key": 1}
+        )
+    )
+    assert rows == {
+        "Touches a week, last 4 weeks": "38.2",
+        "Weeks counted of the last 4": "4",
+        "Complaints, last 91 days": "2",
+        "New key": "1",  # a figure without a label still reads as words
+    }

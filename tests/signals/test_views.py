@@ -73,11 +73,11 @@ def test_the_warning_page_shows_the_evidence_and_the_forms_to_its_handlers(clien
     warning = mine(warned)
     client.force_login(warned.manager)
     page = client.get(reverse("signals:warning", args=[warning.pk])).content.decode()
-    assert "Complaints 91d" in page
+    assert "Complaints, last 91 days" in page
     assert "Acknowledge" in page and "Resolve" in page
     client.force_login(warned.rep)
     page = client.get(reverse("signals:warning", args=[warning.pk])).content.decode()
-    assert "Complaints 91d" in page
+    assert "Complaints, last 91 days" in page
     assert "<textarea" not in page
 
 

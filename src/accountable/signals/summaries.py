@@ -110,6 +110,34 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+# The evidence's figures in plain words, where a key's name would not do: windows
+# written out ("last 4 weeks", not "4w"), measures said as the warnings say them.
+EVIDENCE_LABELS = {
+    "chance": "By chance alone",
+    "confidence": "Confidence asked for",
+    "complaints_91d": "Complaints, last 91 days",
+    "touches_per_week_4w": "Touches a week, last 4 weeks",
+    "touches_per_week_4w_in_ordinary_weeks": (
+        "Touches a week, last 4 weeks, each week against what everyone did"
+    ),
+    "touches_per_week_12w": "Touches a week, last 12 weeks",
+    "prospecting_per_week_4w": "Prospecting touches a week, last 4 weeks",
+    "win_rate_26w": "Win rate, last 26 weeks",
+    "weeks_recent": "Weeks counted of the last 4",
+    "weeks_baseline": "Weeks counted of the 12 before",
+    "usual_week": "Usual week (the median of the 12 before)",
+    "usual_variation": "Usual variation from week to week",
+    "typical_ratio": "Typically now, against before (times)",
+    "cycle_days": "Sales cycle in days (median)",
+    "median_cycle_days": "Median sales cycle in days",
+    "open_deal_age_days": "Age of the deals still open, in days (median)",
+    "team_open_deal_age_days": "Age of the team's deals still open, in days (median)",
+    "weeks_since_opportunity": "Weeks since the last new opportunity",
+    "meetings_per_100_touches": "First meetings per 100 prospecting touches",
+    "top_meetings_per_100_touches": "Top performers' first meetings per 100 prospecting touches",
+}
+
+
 def _percent(value: float) -> str:
     """0.98 as "98%", 0.975 as "97.5%"."""
     return f"{value:.0%}" if round(value * 100, 6) == int(round(value * 100, 6)) else f"{value:.1%}"
@@ -146,9 +174,8 @@ def evidence_rows(
             return threshold_in_words(kind, value)
         return shown(value)
 
-    labels = {"chance": "By chance alone", "confidence": "Confidence asked for"}
     return tuple(
-        (labels.get(name, name.replace("_", " ").capitalize()), value_of(name, value))
+        (EVIDENCE_LABELS.get(name, name.replace("_", " ").capitalize()), value_of(name, value))
         for name, value in sorted((evidence or {}).items())
     )
 
