@@ -208,3 +208,19 @@ def test_the_evidence_says_its_windows_in_words():
         "Complaints, last 91 days": "2",
         "New key": "1",  # a figure without a label still reads as words
     }
+
+
+def test_shares_in_the_evidence_are_percentages():
+    win_rate = {"win_rate_26w": 0.18, "own_baseline": 0.34, "team_median": 0.305, "won": 4}
+    assert dict(evidence_rows(win_rate, "win_rate_decline")) == {
+        "Win rate, last 26 weeks": "18%",
+        "Own baseline": "34%",
+        "Team median": "30.5%",
+        "Won": "4",
+    }
+    # The same names are money in another warning's evidence: left as they are.
+    deal_size = dict(
+        evidence_rows({"own_baseline": 24_000.0, "team_median": 0.9}, "deal_size_decline")
+    )
+    assert deal_size == {"Own baseline": "24,000", "Team median": "0.9"}
+    assert dict(evidence_rows({"phone_share": 0.2}))["Phone share"] == "20%"

@@ -138,6 +138,26 @@ EVIDENCE_LABELS = {
 }
 
 
+# Figures that are shares wherever they appear, shown as percentages; and those that
+# are shares in one warning's evidence only.
+SHARES = frozenset(
+    {
+        "attainment",
+        "phone_share",
+        "priority_share",
+        "prospecting_share",
+        "team_priority_deal_share",
+        "team_priority_share",
+        "team_win_rate",
+        "top_phone_share",
+        "top_win_rate",
+        "win_rate",
+        "win_rate_26w",
+    }
+)
+SHARES_OF = {"win_rate_decline": frozenset({"own_baseline", "team_median"})}
+
+
 def _percent(value: float) -> str:
     """0.98 as "98%", 0.975 as "97.5%"."""
     return f"{value:.0%}" if round(value * 100, 6) == int(round(value * 100, 6)) else f"{value:.1%}"
@@ -162,8 +182,9 @@ def evidence_rows(
 ) -> tuple[tuple[str, str], ...]:
     """(figure, value) pairs of an evidence dict, named for people, in name order; the
     chance of a change that large by luck alone is said in words ("about 1 time in 50"),
-    the confidence asked for as a percentage, and a warning's threshold, given its
-    `kind`, in its own unit (`threshold_in_words`)."""
+    the confidence asked for and the figures that are shares (`SHARES`, `SHARES_OF`
+    the warning's `kind`) as percentages, and a warning's threshold, given its `kind`,
+    in its own unit (`threshold_in_words`)."""
 
     def value_of(name: str, value: Any) -> str:
         if name == "chance" and isinstance(value, int | float):
@@ -172,6 +193,9 @@ def evidence_rows(
             return _percent(float(value))
         if name == "threshold" and kind is not None:
             return threshold_in_words(kind, value)
+        share = name in SHARES or name in SHARES_OF.get(kind or "", ())
+        if share and isinstance(value, int | float) and not isinstance(value, bool):
+            return _percent(float(value))
         return shown(value)
 
     return tuple(
