@@ -161,7 +161,14 @@ def test_wrong_product_mix_at_the_edge():
     assert found.kind == "wrong_product_mix"
     assert rules.wrong_product_mix(priority_share=edge, won_deals=6, team_median=0.6) is None
     few = T.product_mix_min_won - 1
-    assert rules.wrong_product_mix(priority_share=0.1, won_deals=few, team_median=0.6) is None
+    # Too few deals won to judge a low share: not enough data, neither a warning nor a pass.
+    unknown = rules.wrong_product_mix(priority_share=0.1, won_deals=few, team_median=0.6)
+    assert isinstance(unknown, rules.NotEnoughData)
+    assert f"only {few} deals won" in unknown.reason
+    assert f"at least {T.product_mix_min_won} are needed" in unknown.reason
+    # A share that is fine needs no more deals; nothing won, no mix at all.
+    assert rules.wrong_product_mix(priority_share=0.6, won_deals=few, team_median=0.6) is None
+    assert rules.wrong_product_mix(priority_share=0.0, won_deals=0, team_median=0.6) is None
 
 
 # --- channel_mix -------------------------------------------------------------------------

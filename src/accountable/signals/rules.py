@@ -666,11 +666,20 @@ def wrong_product_mix(
     won value in priority products below `product_mix_ratio` of the team's median — and,
     where the team's share of deals won in them is known, fewer such deals than chance
     gives at that share (binomial): with a handful of deals won, a low share may be luck,
-    and then it is not enough data."""
-    if priority_share is None or not team_median or won_deals < t.product_mix_min_won:
+    and then it is not enough data — as it is, without a test, below the fewest deals
+    won the organisation asks for (`product_mix_min_won`)."""
+    if priority_share is None or not team_median or not won_deals:
         return None
     if priority_share >= team_median * t.product_mix_ratio:
         return None
+    if won_deals < t.product_mix_min_won:
+        return NotEnoughData(
+            "wrong_product_mix",
+            f"{_pct(priority_share)} of won value in the priority products against a team "
+            f"median of {_pct(team_median)}, but over only {won_deals} deals won in the last "
+            f"26 weeks: at least {t.product_mix_min_won} are needed to judge the product mix",
+            {"priority_share": round(priority_share, 3), "won_deals": won_deals},
+        )
     chance = None
     if priority_won is not None and team_deal_share:
         chance = binomial_lower(priority_won, won_deals, team_deal_share)
