@@ -224,3 +224,13 @@ def test_shares_in_the_evidence_are_percentages():
     )
     assert deal_size == {"Own baseline": "24,000", "Team median": "0.9"}
     assert dict(evidence_rows({"phone_share": 0.2}))["Phone share"] == "20%"
+
+
+def test_a_quota_streaks_quarters_read_as_the_warning_says_them():
+    quarters = [
+        {"period": "2026-Q2", "attainment": 0.53},
+        {"period": "2026-Q3", "attainment": 0.37},
+    ]
+    assert dict(evidence_rows({"quarters": quarters}))["Quarters"] == "2026-Q2 53%; 2026-Q3 37%"
+    # Something else stored under the name reads as it is.
+    assert dict(evidence_rows({"quarters": ["2026-Q2"]}))["Quarters"] == "2026-Q2"

@@ -158,6 +158,16 @@ SHARES = frozenset(
 SHARES_OF = {"win_rate_decline": frozenset({"own_baseline", "team_median"})}
 
 
+def _quarters(quarters: list) -> str:
+    """A quota streak's quarters as the warning says them: "2026-Q2 53%; 2026-Q3 37%"."""
+    said = []
+    for q in quarters:
+        if not isinstance(q, Mapping) or not isinstance(q.get("attainment"), int | float):
+            return shown(quarters)
+        said.append(f"{q.get('period', '')} {_percent(float(q['attainment']))}".strip())
+    return "; ".join(said)
+
+
 def _percent(value: float) -> str:
     """0.98 as "98%", 0.975 as "97.5%"."""
     return f"{value:.0%}" if round(value * 100, 6) == int(round(value * 100, 6)) else f"{value:.1%}"
@@ -193,6 +203,8 @@ def evidence_rows(
             return _percent(float(value))
         if name == "threshold" and kind is not None:
             return threshold_in_words(kind, value)
+        if name == "quarters" and isinstance(value, list):
+            return _quarters(value)
         share = name in SHARES or name in SHARES_OF.get(kind or "", ())
         if share and isinstance(value, int | float) and not isinstance(value, bool):
             return _percent(float(value))
