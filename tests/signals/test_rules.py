@@ -9,6 +9,7 @@ import pytest
 from accountable.demo.archetypes import WARNING_KINDS
 from accountable.signals import rules
 from accountable.signals.thresholds import DEFAULTS as T
+from accountable.signals.thresholds import INFO
 
 
 def test_the_kinds_are_exactly_the_ones_the_ground_truth_uses():
@@ -218,8 +219,6 @@ def test_missed_commitments_at_the_edges():
 
 
 def test_every_warning_kind_names_the_setting_its_evidence_gives_as_threshold():
-    from accountable.signals.thresholds import INFO
-
     assert set(rules.THRESHOLD_OF) == set(rules.KINDS)
     assert all(name in INFO for name in rules.THRESHOLD_OF.values())
     assert rules.threshold_of("complaints", T) == T.complaints_count
