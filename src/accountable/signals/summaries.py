@@ -138,10 +138,8 @@ EVIDENCE_LABELS = {
 }
 
 
-# Figures that are shares wherever they appear, shown as whole percentages as the
-# warnings' and the diagnosis's words give them; and those that are shares in one
-# warning's evidence only. (A setting — the threshold, the confidence — is shown to
-# the tenth of a percent it may be set to.)
+# Figures that are shares wherever they appear, shown as percentages; and those that
+# are shares in one warning's evidence only.
 SHARES = frozenset(
     {
         "attainment",
@@ -161,13 +159,12 @@ SHARES_OF = {"win_rate_decline": frozenset({"own_baseline", "team_median"})}
 
 
 def _quarters(quarters: list) -> str:
-    """A quota streak's quarters as the warning says them, to the whole percent:
-    "2026-Q2 53%; 2026-Q3 37%"."""
+    """A quota streak's quarters as the warning says them: "2026-Q2 53%; 2026-Q3 37%"."""
     said = []
     for q in quarters:
         if not isinstance(q, Mapping) or not isinstance(q.get("attainment"), int | float):
             return shown(quarters)
-        said.append(f"{q.get('period', '')} {float(q['attainment']):.0%}".strip())
+        said.append(f"{q.get('period', '')} {_percent(float(q['attainment']))}".strip())
     return "; ".join(said)
 
 
@@ -210,7 +207,7 @@ def evidence_rows(
             return _quarters(value)
         share = name in SHARES or name in SHARES_OF.get(kind or "", ())
         if share and isinstance(value, int | float) and not isinstance(value, bool):
-            return f"{float(value):.0%}"  # to the whole percent, as the messages say it
+            return _percent(float(value))
         return shown(value)
 
     return tuple(
