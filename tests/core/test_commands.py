@@ -6,12 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from accountable.org.models import Person
 from accountable.signals.models import PersonAssessment, SignalRun
@@ -39,12 +40,14 @@ def test_period_explains_a_bad_label():
 
 def test_demo_sets_up_once_and_prints_the_logins(tmp_path, settings):
     settings.VAR_DIR = tmp_path
-    output = run("demo", "--no-serve", "--people", "20")
+    # the clock is pinned, so a run that crosses midnight judges the day it started on
+    with time_machine.travel(datetime(2026, 11, 16, 9, tzinfo=UTC)):
+        output = run("demo", "--no-serve", "--people", "20")
     assert "manager@demo.test" in output and "password: demo" in output
     assert Person.objects.count() == 20
     # the warning engine has judged the reps once, as of the demo's today
     (judged,) = SignalRun.objects.all()
-    assert judged.as_of == timezone.localdate()
+    assert judged.as_of == date(2026, 11, 16)
     assert PersonAssessment.objects.filter(as_of=judged.as_of).count() == judged.counts["people"]
     assert f"Judged {judged.counts['people']} reps" in output
     assert output.index("Judged") < output.index("manager@demo.test")
