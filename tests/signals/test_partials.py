@@ -151,6 +151,23 @@ def test_scorecard_panels_show_rights_and_warnings_with_evidence_escaped():
     assert "since 3 Aug" in html and "acknowledged" in html
 
 
+def test_a_short_evidence_value_keeps_its_words_on_one_line():
+    # The panel's column is narrow: "about 1 time in 50" broke after "about".
+    quarters = "2026-Q1 73.6%; 2026-Q2 50%; 2026-Q3 55.5%; 2026-Q4 67.5%"
+    flag = Flag(
+        11,
+        "quota_miss_streak",
+        "high",
+        "open",
+        "2026-Q3",
+        evidence=(("By chance alone", "about 1 time in 50"), ("Quarters", quarters)),
+    )
+    html = render_to_string("signals/_scorecard_panels.html", {"signals": card(flags=(flag,))})
+    assert '<td class="num nowrap">about 1 time in 50</td>' in html
+    assert f'<td class="num">{quarters}</td>' in html  # a list of quarters may wrap
+    assert '<td class="num nowrap">31</td>' in html  # the diagnosis's numbers too
+
+
 def test_scorecard_panels_without_acknowledge_rights_or_a_judgement():
     html = render_to_string(
         "signals/_scorecard_panels.html",
