@@ -216,11 +216,18 @@ def test_a_warnings_threshold_is_said_in_the_unit_of_its_setting():
 def test_the_evidence_says_its_windows_in_words():
     rows = dict(
         evidence_rows(
-            {"touches_per_week_4w": 38.2, "weeks_recent": 4, "complaints_91d": 2, "new_key": 1}
+            {
+                "touches_per_week_4w": 38.2,
+                "weeks_recent": 4,
+                "complaints_91d": 2,
+                "team_cycle_days": 50.5,
+                "new_key": 1,
+            }
         )
     )
     assert rows == {
         "Touches a week, last 4 weeks": "38.2",
+        "Team median sales cycle in days": "50.5",
         "Weeks counted of the last 4": "4",
         "Complaints, last 91 days": "2",
         "New key": "1",  # a figure without a label still reads as words

@@ -129,6 +129,7 @@ EVIDENCE_LABELS = {
     "usual_variation": "Usual variation from week to week",
     "typical_ratio": "Typically now, against before (times)",
     "cycle_days": "Sales cycle in days (median)",
+    "team_cycle_days": "Team median sales cycle in days",
     "median_cycle_days": "Median sales cycle in days",
     "open_deal_age_days": "Age of the deals still open, in days (median)",
     "team_open_deal_age_days": "Age of the team's deals still open, in days (median)",
