@@ -8,8 +8,11 @@ import pytest
 
 from accountable.demo.archetypes import WARNING_KINDS
 from accountable.signals import rules
+from accountable.signals.engine import outcomes_for
+from accountable.signals.evidence import QuarterResult
 from accountable.signals.thresholds import DEFAULTS as T
 from accountable.signals.thresholds import INFO
+from tests.signals.builders import benchmarks, figures
 
 
 def test_the_kinds_are_exactly_the_ones_the_ground_truth_uses():
@@ -29,6 +32,15 @@ def test_two_missed_quarters_in_a_row_warn():
     assert found.period == "2026-Q3"
     assert [q["period"] for q in found.evidence["quarters"]] == ["2026-Q2", "2026-Q3"]
     assert "2026-Q2 84%" in found.message
+    assert found.message.endswith("(2026-Q2 84%, 2026-Q3 70%).")  # no quarter under way
+
+
+def test_a_streak_says_when_it_ends_with_the_quarter_under_way():
+    found = rules.quota_miss_streak(quarters=[("2026-Q2", 0.8, True), ("2026-Q3", 0.6, False)])
+    assert "2026-Q3 60%; the quarter under way by its run rate)" in found.message
+    # the quarter under way on pace leaves the streak of completed quarters alone
+    past = [("Q1", 0.7, True), ("Q2", 0.8, True), ("Q3", 1.3, False)]
+    assert "under way" not in rules.quota_miss_streak(quarters=past).message
 
 
 def test_at_the_threshold_a_quarter_is_not_missed():
@@ -46,6 +58,25 @@ def test_the_quarter_under_way_extends_a_streak_but_does_not_end_it():
     assert rules.quota_miss_streak(quarters=extends).evidence["quarters"][-1]["period"] == "Q3"
     lucky = [("Q1", 0.7, True), ("Q2", 0.8, True), ("Q3", 1.3, False)]
     assert rules.quota_miss_streak(quarters=lucky).period == "Q2"
+
+
+def test_a_quarter_under_way_already_won_to_the_line_ends_the_streak():
+    # Two quarters missed, and the one under way: a third of it gone and 90 % of its
+    # target already won — it can no longer be missed, so the pattern is over.
+    missed = [QuarterResult("2026-Q1", 100_000, 50_000, 1.0)]
+    missed.append(QuarterResult("2026-Q2", 100_000, 60_000, 1.0))
+
+    def streak(now: QuarterResult):
+        found, _ = outcomes_for(figures(quarters=[*missed, now]), benchmarks(), T)
+        return next((f for f in found if f.kind == "quota_miss_streak"), None)
+
+    assert streak(QuarterResult("2026-Q3", 100_000, 90_000, 0.3)) is None
+    assert streak(QuarterResult("2026-Q3", 100_000, 131_000, 0.7)) is None
+    # On pace by its run rate but not yet won to the line: the streak stands
+    lucky = streak(QuarterResult("2026-Q3", 100_000, 60_000, 0.6))
+    assert lucky is not None and lucky.period == "2026-Q2"
+    # Too early to judge by its run rate, and far from the line: the streak stands
+    assert streak(QuarterResult("2026-Q3", 100_000, 10_000, 0.3)).period == "2026-Q2"
 
 
 def test_three_quarters_or_a_deep_miss_is_high():

@@ -75,10 +75,14 @@ def outcomes_for(
         ]
         return [f for f in found if f is not None], []
     team = bench.team
+    # The quarter under way is judged by its run rate once half of it is gone, and is
+    # settled as soon as the revenue already won reaches the line: it can no longer be
+    # missed, so it ends a streak as a completed quarter would.
+    line = t.quota_miss_attainment
     judged = [
-        (q.label, q.projected, q.elapsed >= 1.0)
+        (q.label, q.projected, q.elapsed >= 1.0 or q.attainment >= line)
         for q in fig.quarters
-        if q.target and q.elapsed >= 0.5
+        if q.target and (q.elapsed >= 0.5 or q.attainment >= line)
     ]
     ramped = not fig.in_ramp
     found = [

@@ -155,29 +155,36 @@ def quota_miss_streak(
 ) -> Finding | None:
     """Missed quota in consecutive quarters — a pattern, not one bad month.
 
-    `quarters` are (label, attainment, complete) oldest first, attainment
+    `quarters` are (label, attainment, settled) oldest first, attainment
     against the (ramped) target: actual for completed quarters, the run-rate
-    projection for the current one. The streak is counted back from the
-    latest; a quarter still under way can extend a streak but not end it.
+    projection for the current one. Settled: the quarter is over, or the revenue
+    already won reaches the line (it can no longer be missed). The streak is
+    counted back from the latest; a quarter still under way can extend a streak
+    but ends it only once settled.
     """
     streak: list[tuple[str, float]] = []
-    for label, attainment, complete in reversed(quarters):
+    under_way = False  # the streak ends with the quarter under way
+    for label, attainment, settled in reversed(quarters):
         if attainment >= t.quota_miss_attainment:
-            if complete:
+            if settled:
                 break
             continue
+        if not streak:
+            under_way = not settled
         streak.insert(0, (label, attainment))
     if len(streak) < t.quota_miss_periods:
         return None
     average = sum(a for _, a in streak) / len(streak)
     high = len(streak) >= t.quota_miss_high_periods or average < t.quota_miss_high_attainment
     shown = ", ".join(f"{label} {_pct(a)}" for label, a in streak)
+    if under_way:
+        shown += "; the quarter under way by its run rate"
     return Finding(
         kind="quota_miss_streak",
         severity=HIGH if high else MEDIUM,
         message=(
             f"Below {_pct(t.quota_miss_attainment)} of the revenue target "
-            f"{len(streak)} quarters running ({shown}; the quarter under way by its run rate)."
+            f"{len(streak)} quarters running ({shown})."
         ),
         evidence={
             "quarters": [{"period": label, "attainment": round(a, 3)} for label, a in streak],
