@@ -423,6 +423,17 @@ def test_action_items_some_done_some_open_one_overdue_in_each_team(loop):
     assert states["done"] >= 5 and states["open"] >= 2
 
 
+def test_nobody_is_given_an_action_item_they_still_have_open(loop):
+    # Agreed again while the first was open, it stood twice on the manager's list.
+    agreed = sorted(loop.actions, key=lambda a: a.checkin.held_on)
+    for i, action in enumerate(agreed):
+        for later in agreed[i + 1 :]:
+            same = (later.owner_id, later.about_id, later.text)
+            if same != (action.owner_id, action.about_id, action.text):
+                continue
+            assert action.done_on is not None and action.done_on < later.checkin.held_on
+
+
 # --- plans ----------------------------------------------------------------------------------
 
 

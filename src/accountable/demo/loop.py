@@ -38,7 +38,7 @@ from __future__ import annotations
 import random
 import uuid
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -538,8 +538,12 @@ def _checkins_create(
             actions.append(action)
             by_team[rep.spec.team].append(action)
     # One action item overdue in each team: the latest one past its day is still open.
+    # Not one agreed again later: reopened, it would stand twice on the lists.
     for theirs in by_team.values():
-        past = [a for a in theirs if a.due_on < today]
+        again = Counter((a.owner.pk, a.about.pk, a.text) for a in theirs)
+        past = [
+            a for a in theirs if a.due_on < today and again[(a.owner.pk, a.about.pk, a.text)] == 1
+        ]
         if past:
             late = max(past, key=lambda a: (a.due_on, a.owner.email))
             late.state, late.done_on = ActionState.OPEN, None
@@ -635,8 +639,10 @@ def _actions(
     rep: _Rep, manager: Person, meetings: list[CheckIn], rng: random.Random, today: date
 ) -> list[ActionItem]:
     """Action items agreed in some of the held check-ins, due a week or two later:
-    done by then when the day is past (a day or so early), open when it is not."""
+    done by then when the day is past (a day or so early), open when it is not. Nobody
+    is given an action item they still have open: it is not agreed twice."""
     found = []
+    open_until: dict[tuple[int, str], date | None] = {}  # the day each was done; None: open
     for meeting in meetings:
         if meeting.state != CheckinState.HELD or rng.random() >= ACTION_SHARE:
             continue
@@ -645,6 +651,10 @@ def _actions(
         owner = rep.person if by_rep else manager
         text = rng.choice(REP_ACTIONS if by_rep else MANAGER_ACTIONS)
         due = held + timedelta(days=rng.choice((7, 14)))
+        done_on = due - timedelta(days=rng.randint(0, 3))
+        key = (owner.pk, text)
+        if key in open_until and (open_until[key] is None or open_until[key] >= held):
+            continue
         action = ActionItem(
             owner=owner,
             about=rep.person,
@@ -654,8 +664,8 @@ def _actions(
             created_by=manager,
             created_at=meeting.starts_at + timedelta(minutes=CHECKIN_MINUTES - 5),
         )
-        done_on = due - timedelta(days=rng.randint(0, 3))
         if due < today:
             action.state, action.done_on = ActionState.DONE, max(done_on, held)
+        open_until[key] = action.done_on
         found.append(action)
     return found
