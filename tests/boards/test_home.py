@@ -80,6 +80,19 @@ def test_a_managers_home_is_the_days_work(client, org, day):
     assert reverse("checkins:detail", args=[day.pk]) in html and "Rob Rep" in html
 
 
+def test_a_managers_own_action_item_says_whom_it_is_about(client, org, day):
+    action_add(
+        actor=org.manager,
+        checkin=day,
+        owner=org.manager,
+        text="Ask legal",
+        due_on=date(2026, 8, 20),
+    )
+    client.force_login(org.manager)
+    html = client.get(reverse("home")).content.decode()
+    assert f'Ask legal <span class="faint">action item about {org.rep.name} · by' in html
+
+
 def test_a_reps_home_shows_their_pace_what_is_due_and_their_next_check_in(client, org, day):
     client.force_login(org.rep)
     page = client.get(reverse("home"))

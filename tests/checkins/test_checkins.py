@@ -12,6 +12,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from icalendar import Calendar
 
 from accountable.checkins import ics, selectors, services
@@ -169,6 +170,23 @@ def test_action_items_are_owned_by_someone_in_the_meeting(org):
         services.action_set(actor=org.rep2, action=action, state=ActionState.DONE)
     services.action_set(actor=org.rep, action=action, state=ActionState.DONE)
     assert action.state == ActionState.DONE and action.done_on == date(2026, 9, 15)
+
+
+def test_the_list_of_action_items_says_whom_a_managers_own_item_is_about(org, client):
+    checkin = schedule(org)
+    due = date(2026, 9, 20)
+    services.action_add(
+        actor=org.manager, checkin=checkin, owner=org.manager, text="Ask legal", due_on=due
+    )
+    services.action_add(
+        actor=org.manager, checkin=checkin, owner=org.rep, text="Call Initech", due_on=due
+    )
+    client.force_login(org.manager)
+    listed = client.get(reverse("checkins:list")).content.decode()
+    assert f"{org.manager.name}, about {org.rep.name} · by" in listed
+    assert f"{org.rep.name} · by" in listed  # the rep's own item: no "about"
+    detail = client.get(reverse("checkins:detail", args=[checkin.pk])).content.decode()
+    assert ", about " not in detail  # the check-in is about that rep already
 
 
 def test_the_command_line_prints_the_next_agenda(org, capsys):
