@@ -47,6 +47,22 @@ def test_a_rep_commits_to_a_number_and_sees_it_listed(client, org):
     assert 'class="badge standing-open"' in done.content.decode()
 
 
+def test_the_list_puts_what_is_still_open_first_and_the_decided_latest_first(client, org):
+    made = {}
+    for text, due, state in (
+        ("met long ago", "2026-08-07", State.MET),
+        ("missed lately", "2026-09-04", State.MISSED),
+        ("due later", "2026-09-25", State.OPEN),
+        ("due this week", "2026-09-18", State.OPEN),
+        ("reported", "2026-09-11", State.REPORTED),
+    ):
+        made[text] = Commitment.objects.create(person=org.rep, text=text, due_on=due, state=state)
+    client.force_login(org.manager)
+    page = client.get(LIST)
+    order = [item.commitment.text for item in page.context["theirs"]]
+    assert order == ["reported", "due this week", "due later", "missed lately", "met long ago"]
+
+
 def test_a_bad_commitment_is_refused_with_its_reason(client, org):
     client.force_login(org.rep)
     page = client.post(
@@ -141,4 +157,4 @@ def test_a_long_list_shows_the_first_hundred_and_says_so(client, org):
     client.force_login(org.manager)
     page = client.get(LIST)
     assert len(page.context["theirs"]) == 100 and page.context["theirs_count"] == 105
-    assert "The first 100 of 105, soonest due first" in page.content.decode()
+    assert "The first 100 of 105: those still open, soonest due first" in page.content.decode()
