@@ -71,7 +71,10 @@ def test_results_based_causes_need_weak_results():
 
 def test_normal_win_rate_but_small_deals_is_deal_size():
     fig = figures(deal_size_recent=15_000.0, quarters=WEAK)
-    assert diagnose(fig, benchmarks()).cause == "deal_size"
+    found = diagnose(fig, benchmarks())
+    assert found.cause == "deal_size"
+    # the win rate says its window: the scorecard's own win rate is the period's
+    assert found.message.startswith("A normal win rate (25% over 26 weeks) but small deals")
     edge = figures(deal_size_recent=24_000 * 0.8, quarters=WEAK)
     assert diagnose(edge, benchmarks()).cause == "none"
 

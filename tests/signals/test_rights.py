@@ -31,6 +31,7 @@ def test_right_way_compares_outcomes_with_the_top_performers():
     rights = rights_assess(poor, benchmarks())
     assert rights.way.status == "fail"
     assert rights.way.evidence["top_performers"] == ["Omar Reyes"]
+    assert "win rate 13% over 26 weeks (top 33%)" in rights.way.message
 
 
 def test_right_way_fails_on_complaints():

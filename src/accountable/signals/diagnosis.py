@@ -171,7 +171,11 @@ def _cause(
         )
     size = _ratio(fig.deal_size_recent, team["deal_size_recent"])
     if "deal_size_decline" in warnings or (size is not None and size < t.deal_size_ratio):
-        rate = f" ({_pct(fig.win_rate_recent)})" if fig.win_rate_recent is not None else ""
+        rate = (
+            f" ({_pct(fig.win_rate_recent)} over 26 weeks)"
+            if fig.win_rate_recent is not None
+            else ""
+        )
         words = f"A normal win rate{rate} but small deals"
         if fig.deal_size_recent is not None:
             words += f": {_n(fig.deal_size_recent)} on average last quarter"

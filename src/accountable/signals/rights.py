@@ -177,7 +177,7 @@ def right_way(
             f" (top {_pct(top['win_rate_recent'])})" if top["win_rate_recent"] is not None else ""
         )
         ramping = ", not judged while ramping" if fig.in_ramp else ""
-        parts.append(f"win rate {_pct(fig.win_rate_recent)}{versus}{ramping}")
+        parts.append(f"win rate {_pct(fig.win_rate_recent)} over 26 weeks{versus}{ramping}")
     else:
         parts.append("no deals closed in 26 weeks for a win rate")
     complaints = fig.complaints_recent
