@@ -106,13 +106,27 @@ def test_a_reps_home_shows_their_pace_what_is_due_and_their_next_check_in(client
 
 def test_a_long_list_on_the_home_page_says_how_many_there_are(client, org, day):
     for i in range(SHOWN + 3):
-        PersonFactory(
+        extra = PersonFactory(
             name=f"Extra Rep {i:02}", team=org.manager.team, role=Role.REP,
             start_date=date(2026, 7, 1),
+        )  # fmt: skip
+        Target.objects.create(
+            person=extra, metric="revenue", period="2026-Q3", period_start="2026-07-01",
+            period_end="2026-09-30", value=Decimal("90000"),
+        )  # fmt: skip
+        WarningSign.objects.create(
+            person=extra, kind="low_activity", severity="high", period="2026-Q3",
+            message="Calls are down.", evidence={},
+            first_seen_on=date(2026, 8, 18), last_seen_on=date(2026, 8, 18),
         )  # fmt: skip
     client.force_login(org.manager)
     page = client.get(reverse("home"))
     html = page.content.decode()
+    behind = page.context["behind_count"]  # the extra reps and rep, nothing won
+    assert behind == SHOWN + 4 and len(page.context["behind"]) == SHOWN
+    assert f"and {behind - SHOWN} more, furthest behind first: <a href=" in html
+    assert len(page.context["new_warnings"]) == SHOWN
+    assert f'and {SHOWN + 4 - SHOWN} more: <a href="{reverse("signals:watchlist")}">' in html
     everyone = SHOWN + 3 + 1  # the extra reps and rep2 (rep has called)
     assert len(page.context["not_called"]) == SHOWN
     assert page.context["not_called_count"] == everyone
