@@ -24,6 +24,9 @@ from django.urls import reverse
 
 from accountable.audit.models import AuditEntry
 from accountable.boards import tables
+from accountable.checkins.services import action_add, checkin_schedule
+from accountable.commitments.models import Commitment
+from accountable.commitments.services import commitment_add
 from accountable.crm.models import Feedback
 from accountable.crm.upsert import deals_upsert
 from accountable.org.models import Team
@@ -92,11 +95,29 @@ def test_the_board_as_a_manager_on_monday(client, targets):
     assert "open warnings" in html
     assert "Rita Rep" in html and "Rob Rep" in html and "Olga" not in html
     assert reverse("scorecards:person", args=[targets.rep.pk]) in html
-    # the next 1:1 waits for the reviews app: a dash, no fake data
-    assert html.count('<td class="reserved hide-narrow">—</td>') == 2
+    # nobody has a check-in scheduled: a dash that says so, not a made-up day
+    assert html.count('<span class="faint" title="No check-in scheduled">—</span>') == 2
     # every chart is an accessible image; no inline styles (the CSP forbids them)
     assert 'role="img"' in html and 'aria-label="Rita Rep: 30% of target' in html
     assert 'style="' not in html
+
+
+def test_the_board_shows_each_persons_next_1on1_and_keeps_it_fresh(client, targets):
+    client.force_login(targets.manager)
+    page(client, "scorecards:board")
+    page(client, "scorecards:board")  # kept: the next request is served from the cache
+    at = datetime(2026, 8, 20, 9, tzinfo=UTC)
+    soon = checkin_schedule(actor=targets.manager, person=targets.rep, starts_at=at)
+    checkin_schedule(actor=targets.manager, person=targets.rep, starts_at=at + timedelta(7))
+    html = page(client, "scorecards:board")  # scheduling moved the fingerprint
+    link = reverse("checkins:detail", args=[soon.pk])
+    assert f'<td class="next-1on1" data-label="1:1"><a href="{link}"' in html
+    assert ">Thu 20 Aug</a>" in html and "Thu 27 Aug" not in html
+    assert html.count('title="No check-in scheduled"') == 1  # Rob has none
+    # the next 1:1 is from today on, whatever day the numbers are shown as of
+    assert ">Thu 20 Aug</a>" in page(client, "scorecards:board", as_of="2026-08-03")
+    rows = csv_rows(client.get(reverse("scorecards:board"), {"format": "csv", "sort": "name"}))
+    assert rows[0]["next_checkin"].startswith("2026-08-20T") and rows[1]["next_checkin"] == ""
 
 
 def test_the_board_sorts_by_each_column(client, targets):
@@ -319,6 +340,30 @@ def test_a_rep_reads_their_own_scorecard(client, targets):
     assert 'class="chart funnel"' in html and "Touches" in html
     assert "Proposal" in html  # O1, open
     assert "Person" not in html.split("sc-head")[1].split("</form>")[0]  # no person picker
+
+
+def test_the_scorecard_shows_what_is_open_and_the_next_1on1(client, targets):
+    rep = targets.rep
+    commitment_add(actor=rep, person=rep, text="Send the Globex proposal", due_on=date(2026, 8, 21))
+    Commitment.objects.create(person=rep, text="Met long ago", due_on="2026-07-03", state="met")
+    meeting = checkin_schedule(
+        actor=targets.manager, person=rep, starts_at=datetime(2026, 8, 20, 9, tzinfo=UTC)
+    )
+    action_add(
+        actor=targets.manager, checkin=meeting, owner=targets.manager, text="Ask legal",
+        due_on=date(2026, 8, 25),
+    )  # fmt: skip
+    for viewer in (targets.manager, rep):
+        client.force_login(viewer)
+        html = page(client, "scorecards:person", rep.pk)
+        follow_up = html[html.index('class="sig-panels sc-follow-up"') :]
+        assert "Send the Globex proposal" in follow_up and "Met long ago" not in follow_up
+        assert "Ask legal" in follow_up and "Done: Ask legal" not in follow_up  # read only
+        assert reverse("checkins:detail", args=[meeting.pk]) in follow_up
+        assert f"with {targets.manager.name}" in follow_up
+    client.force_login(targets.rep2)
+    assert "Next 1:1" in page(client, "scorecards:mine")  # their own: none scheduled
+    assert "None scheduled." in page(client, "scorecards:mine")
 
 
 def test_a_rep_cannot_open_another_reps_scorecard(client, targets):

@@ -16,6 +16,8 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accountable.checkins.services import action_add, checkin_schedule
+from accountable.commitments.services import commitment_add
 from accountable.crm.models import ActivityKind
 from accountable.crm.upsert import activities_upsert, deals_upsert
 from accountable.goals import services as goals
@@ -202,6 +204,34 @@ def test_the_manager_reads_the_board_sorts_it_and_opens_a_scorecard(page, shoot,
     expect(page.locator(".sc-tile").first).to_contain_text("Revenue")
     expect(page.locator("svg.funnel")).to_be_visible()
     shoot(page, "scorecards-2-scorecard-manager")
+
+
+def test_the_board_and_the_scorecard_show_the_next_1on1_and_what_is_open(page, shoot, org, selling):
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    at = tomorrow.replace(hour=10, minute=0, second=0, microsecond=0)
+    meeting = checkin_schedule(actor=org.manager, person=org.rep, starts_at=at)
+    commitment_add(actor=org.rep, person=org.rep, text="Send the Globex proposal", due_on=at.date())
+    action_add(
+        actor=org.manager, checkin=meeting, owner=org.rep, text="Call Initech back",
+        due_on=at.date() + timedelta(days=7),
+    )  # fmt: skip
+    sign_in(page, org.manager.email, PASSWORD)
+    page.goto("/board/")
+    rita = page.locator("table.board tbody tr", has_text="Rita Rep")
+    day = f"{at:%a} {at.day} {at:%b}"
+    expect(rita.locator("td.next-1on1")).to_have_text(day)
+    expect(
+        page.locator("table.board tbody tr", has_text="Rob Rep").locator("td.next-1on1")
+    ).to_have_text("—")
+    rita.get_by_role("link", name="Rita Rep").click()
+    follow_up = page.locator("section.sc-follow-up")
+    expect(follow_up).to_contain_text("Send the Globex proposal")
+    expect(follow_up).to_contain_text("Call Initech back")
+    expect(follow_up.get_by_role("button")).to_have_count(0)  # read only here
+    follow_up.scroll_into_view_if_needed()
+    shoot(page, "scorecards-2b-follow-up")
+    follow_up.get_by_role("link", name=f"{at:%A} {at.day} {at:%B}, 10:00").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1:1 · Rita Rep")
 
 
 def test_a_rep_sees_their_scorecard_and_the_team_leaderboard(page, shoot, org, selling):

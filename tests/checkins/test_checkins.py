@@ -189,6 +189,28 @@ def test_the_list_of_action_items_says_whom_a_managers_own_item_is_about(org, cl
     assert ", about " not in detail  # the check-in is about that rep already
 
 
+def test_the_next_check_in_is_the_soonest_still_scheduled_from_today_on(org):
+    once = {"actor": org.manager, "recurrence": Recurrence.NONE}
+    first = services.checkin_schedule(person=org.rep, starts_at=MEETING, **once)  # Thu 17 Sep
+    later = services.checkin_schedule(person=org.rep, starts_at=MEETING + timedelta(days=7), **once)
+    theirs = services.checkin_schedule(person=org.rep2, starts_at=MEETING, **once)
+    found = selectors.next_checkins(org.manager, [org.rep.pk, org.rep2.pk], date(2026, 9, 15))
+    assert found == {org.rep.pk: first, org.rep2.pk: theirs}
+    services.checkin_cancel(actor=org.manager, checkin=first)
+    assert selectors.next_checkins(org.manager, [org.rep.pk], date(2026, 9, 15)) == {
+        org.rep.pk: later
+    }
+    # from the start of the day asked for: the meeting that day still counts, not before
+    assert selectors.next_checkins(org.manager, [org.rep.pk], date(2026, 9, 24)) == {
+        org.rep.pk: later
+    }
+    assert selectors.next_checkins(org.manager, [org.rep.pk], date(2026, 9, 25)) == {}
+    # a rep sees their own, never another rep's
+    assert selectors.next_checkins(org.rep, [org.rep.pk, org.rep2.pk], date(2026, 9, 15)) == {
+        org.rep.pk: later
+    }
+
+
 def test_the_command_line_prints_the_next_agenda(org, capsys):
     checkin = schedule(org)
     services.agenda_add(actor=org.rep, checkin=checkin, text="Pricing of the renewal")

@@ -23,6 +23,8 @@ from accountable.boards.charts import Bar, FunnelStage, bar_chart, funnel_bars
 from accountable.boards.csv_export import csv_response, wants_csv
 from accountable.boards.forms import PeriodForm, RoleScorecardForm
 from accountable.boards.rollup_rows import rollup_rows
+from accountable.checkins import selectors as checkins
+from accountable.checkins.models import ActionState
 from accountable.commitments import selectors as commitments
 from accountable.crm import deal_history
 from accountable.forecasts import selectors as forecasts
@@ -125,20 +127,36 @@ def board(request):
     found = signals.board_signals(request.user, [r.person_id for r in rows], **args)
     columns = tables.board_columns(found)
     rows = _sorted(request, rows, columns, "attainment", ctx, {"team": team.pk})
+    # The next 1:1 is from today on, whatever day the numbers are shown as of.
+    meets = checkins.next_checkins(request.user, [r.person_id for r in rows], timezone.localdate())
     if wants_csv(request):
-        lines = [{**r.as_dict(), **board_csv_fields(found.get(r.person_id))} for r in rows]
+        lines = [
+            {
+                **r.as_dict(),
+                **board_csv_fields(found.get(r.person_id)),
+                "next_checkin": _moment(meets.get(r.person_id)),
+            }
+            for r in rows
+        ]
         return csv_response("board", lines, team=team.name, **_csv_context(ctx))
     ctx.update(
         teams=teams,
         team=team,
         summary=selectors.team_summary(request.user, team=team, **args),
-        lines=[(row, tables.projected_share(row)) for row in rows],
+        lines=[(row, tables.projected_share(row), meets.get(row.person_id)) for row in rows],
         team_options=_indented(teams),
         board_signals=found,
         open_warnings=sum(s.open_count for s in found.values()),
         signals_judged=any(s.judged_on for s in found.values()),
     )
     return render(request, "scorecards/board.html", ctx)
+
+
+def _moment(checkin) -> str:
+    """A check-in's start in the organisation's time, for a CSV ("" for none)."""
+    if checkin is None:
+        return ""
+    return timezone.localtime(checkin.starts_at).isoformat(timespec="minutes")
 
 
 # ---- the personal scorecard ----------------------------------------------------------------
@@ -191,8 +209,23 @@ def scorecard(request, pk: int | None = None):
         calls=forecasts.last_quarter_accuracy(person, ctx["period"].calendar, ctx["as_of"]),
         kept_days=commitments.KEPT_WINDOW_DAYS,
         can_packet=abilities.may(request.user, abilities.SEE_PACKETS, person),
+        follow_up=_follow_up(request.user, person),
     )
     return render(request, "scorecards/scorecard.html", ctx)
+
+
+def _follow_up(viewer: Person, person: Person) -> dict:
+    """What the person has open, as of today whatever day the numbers are shown as of:
+    commitments still to be decided, action items about them (soonest due first), and
+    their next check-in — each scoped to the viewer."""
+    today = timezone.localdate()
+    actions = checkins.actions_visible(viewer).filter(about=person, state=ActionState.OPEN)
+    return {
+        "today": today,
+        "commitments": commitments.still_open(viewer, person, today),
+        "actions": list(actions.order_by("due_on", "pk")),
+        "next": checkins.next_checkins(viewer, [person.pk], today).get(person.pk),
+    }
 
 
 def _card_csv(card, table: str, person: Person, ctx: dict):

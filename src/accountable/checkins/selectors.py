@@ -9,6 +9,7 @@ carries them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -27,6 +28,7 @@ from accountable.checkins.models import (
 from accountable.checkins.services import may_run
 from accountable.commitments.judge import standing
 from accountable.commitments.models import Commitment
+from accountable.core.local_day import day_start
 from accountable.org.calendar import Kind
 from accountable.org.models import Person
 from accountable.org.scoping import visible_people
@@ -55,6 +57,18 @@ def checkin_get(viewer: Person, pk: int) -> CheckIn:
 
 def may_see_private(viewer: Person, checkin: CheckIn) -> bool:
     return viewer.pk != checkin.person_id and may_run(viewer, checkin.person)
+
+
+def next_checkins(viewer: Person, people: Iterable[int], today: date) -> dict[int, CheckIn]:
+    """{person id: their next check-in} — the soonest still scheduled, from the start of
+    `today` on — for those of `people` the viewer may see; one query."""
+    found: dict[int, CheckIn] = {}
+    coming = visible(viewer).filter(
+        person_id__in=list(people), state=CheckinState.SCHEDULED, starts_at__gte=day_start(today)
+    )
+    for checkin in coming.order_by("person_id", "starts_at", "pk"):
+        found.setdefault(checkin.person_id, checkin)
+    return found
 
 
 def actions_visible(viewer: Person) -> QuerySet[ActionItem]:

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accountable.commitments.judge import OVERDUE, standing
-from accountable.commitments.models import Commitment, State
+from accountable.commitments.models import CLOSED_STATES, Commitment, State
 from accountable.org.models import Person
 from accountable.org.scoping import visible_people
 
@@ -56,6 +56,22 @@ def commitment_list(
     wanted = set(standings)
     listed = [Listed(c, standing(c, as_of)) for c in rows.order_by("due_on", "pk")]
     return [item for item in listed if not wanted or item.standing in wanted]
+
+
+def waiting_first(listed: list[Listed]) -> list[Listed]:
+    """Those still to be decided (open, or reported and awaiting confirmation), soonest
+    due first; then the decided, the latest due first: a long record never pushes this
+    week's commitments off a list."""
+    waiting = [item for item in listed if item.commitment.state not in CLOSED_STATES]
+    decided = [item for item in listed if item.commitment.state in CLOSED_STATES]
+    decided.sort(key=lambda item: (item.commitment.due_on, item.commitment.pk), reverse=True)
+    return waiting + decided
+
+
+def still_open(viewer: Person, person: Person, as_of: date) -> list[Listed]:
+    """The person's commitments still to be decided, soonest due first."""
+    listed = commitment_list(viewer, as_of=as_of, person=person)
+    return [item for item in listed if item.commitment.state not in CLOSED_STATES]
 
 
 def due_this_week(viewer: Person, as_of: date) -> list[Listed]:

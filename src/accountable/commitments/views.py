@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accountable.commitments import judge, selectors, services
 from accountable.commitments.errors import CommitmentError
 from accountable.commitments.forms import CommitmentForm, ReportForm, WithdrawForm
-from accountable.commitments.models import CLOSED_STATES, State
+from accountable.commitments.models import State
 from accountable.core.changes_from_pages import change_then_back
 from accountable.org import abilities
 from accountable.org.scoping import ability_required, visible_people
@@ -59,7 +59,7 @@ def commitment_list(request):
     people = visible_people(request.user).filter(is_active=True).order_by("name")
     person = people.filter(pk=_int(request.GET.get("person"))).first()
     wanted = [s for s, _ in STANDINGS if s in request.GET.getlist("state")]
-    listed = _waiting_first(
+    listed = selectors.waiting_first(
         selectors.commitment_list(request.user, as_of=today, person=person, standings=wanted)
     )
     theirs = [item for item in listed if item.commitment.person_id != request.user.pk]
@@ -160,13 +160,3 @@ def commitment_withdraw(request, pk: int):
 def _int(value: object) -> int | None:
     text = str(value or "")
     return int(text) if text.isdigit() and len(text) < 12 else None
-
-
-def _waiting_first(listed: list[selectors.Listed]) -> list[selectors.Listed]:
-    """Those still to be decided (open, or reported and awaiting confirmation), soonest
-    due first; then the decided, the latest due first: a long record never pushes this
-    week's commitments off the page."""
-    waiting = [item for item in listed if item.commitment.state not in CLOSED_STATES]
-    decided = [item for item in listed if item.commitment.state in CLOSED_STATES]
-    decided.sort(key=lambda item: (item.commitment.due_on, item.commitment.pk), reverse=True)
-    return waiting + decided
