@@ -12,7 +12,7 @@ def test_a_typical_rep_passes_all_three():
     out = rights.as_dict()
     assert set(out) == {"right_thing", "right_way", "right_time"}
     assert out["right_time"]["evidence"]["commitments_due"] == 0
-    assert "no commitments recorded yet" in out["right_time"]["message"]
+    assert "no commitments due in the last 91 days" in out["right_time"]["message"]
 
 
 def test_right_thing_fails_on_late_prospecting_or_the_wrong_products():

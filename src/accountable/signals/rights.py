@@ -9,8 +9,7 @@ or unknown, when there is not enough data to judge it.
   team's top performers; and customers who are not complaining.
 - **Right time**: pipeline created early enough, given the median sales cycle,
   to land next period's target (open pipeline against a quarter's target, new
-  opportunities lately); commitments met on their dates (none are recorded
-  until the reviews app arrives).
+  opportunities lately); commitments due in the last 91 days met on their dates.
 
 Each right is made of parts (prospecting and product mix; outcomes, channels and
 customers; pipeline and commitments). A part with no figure to judge is
@@ -238,7 +237,7 @@ def right_time(
         f"{fig.commitments_due - fig.commitments_missed} of {fig.commitments_due} commitments "
         "met on time"
         if fig.commitments_due
-        else "no commitments recorded yet"
+        else "no commitments due in the last 91 days"
     )
     status = _worst(pipeline, commitments)
     return Right(

@@ -780,8 +780,8 @@ def complaints(
 
 
 def missed_commitments(*, due: int, missed: int, t: Thresholds = DEFAULTS) -> Finding | None:
-    """Commitments due in the last 91 days and not met on time. Commitments come with
-    the reviews app; until then `due` is always 0 and this never fires."""
+    """Commitments due in the last 91 days and not met on time (`commitments`: decided
+    by their data or their manager; partly met is not met)."""
     if not due or missed < t.missed_commitments_count:
         return None
     if missed / due < t.missed_commitments_share:
