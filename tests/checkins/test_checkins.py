@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -20,6 +21,7 @@ from accountable.checkins.errors import CheckinError
 from accountable.checkins.models import ActionState, CheckIn, CheckinState, Recurrence
 from accountable.commitments.services import commitment_add
 from accountable.crm.models import ActivityKind
+from accountable.targets.models import Target
 from tests.crm.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +139,19 @@ def test_the_agenda_is_prepared_from_the_data_since_the_last_check_in(org):
     assert not selectors.agenda(org.rep, checkin).private  # the rep never gets private notes
     data = agenda.as_dict()
     assert data["last_notes"] == "Focus on Globex" and "Worried" not in str(data)
+
+
+def test_the_agenda_page_says_attainment_and_pace_as_percentages(org, client):
+    Target.objects.create(
+        person=org.rep, metric="revenue", period="2026-Q3", period_start="2026-07-01",
+        period_end="2026-09-30", value=Decimal("90000"),
+    )  # fmt: skip
+    checkin = schedule(org)
+    client.force_login(org.manager)
+    html = client.get(reverse("checkins:detail", args=[checkin.pk])).content.decode()
+    # nothing won yet, the quarter's pace by the meeting: as the board says them
+    assert '<dd>0% <span class="faint">of target; pace 83%</span>' in html
+    assert "\u00d7 target" not in html  # the multiple it used to show
 
 
 def test_private_notes_are_the_manager_chains_only(org):
