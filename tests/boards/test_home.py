@@ -75,6 +75,7 @@ def test_a_managers_home_is_the_days_work(client, org, day):
     assert [i.commitment.text for i in page.context["team_overdue"]] == ["Send the Globex proposal"]
     assert page.context["not_called"] == [org.rep2]
     assert page.context["not_called_count"] == 1 and page.context["not_called_more"] == 0
+    assert page.context["own_row"] is None  # no quota of their own, nothing won: no "$0" line
     late = dict(page.context["late_reports"])
     assert late[org.rep] == [date(2026, 8, 7), date(2026, 8, 14)]  # Fridays with no report
     assert reverse("checkins:detail", args=[day.pk]) in html and "Rob Rep" in html

@@ -63,8 +63,11 @@ def _own_work(user, quarter, today) -> dict:
     upcoming = checkins.visible(user).filter(
         person=user, state=CheckinState.SCHEDULED, starts_at__gte=now
     )
+    row = rows[0] if rows and user.role in (Role.REP, Role.MANAGER) else None
+    if row is not None and user.role == Role.MANAGER and row.target is None and not row.won_amount:
+        row = None  # a manager who carries no quota of their own: no "$0 won" line
     return {
-        "own_row": rows[0] if rows and user.role in (Role.REP, Role.MANAGER) else None,
+        "own_row": row,
         "own_due": commitments.due_this_week(user, today),
         "own_actions": list(
             checkins.actions_visible(user)
