@@ -16,7 +16,7 @@ from accountable.checkins.services import action_add, checkin_schedule
 from accountable.commitments.services import commitment_add
 from accountable.forecasts.services import forecast_submit
 from accountable.org.models import Role
-from accountable.signals.models import WarningSign
+from accountable.signals.models import PersonAssessment, SignalRun, WarningSign
 from accountable.targets.models import Target
 from tests.factories import PersonFactory
 
@@ -79,6 +79,37 @@ def test_a_managers_home_is_the_days_work(client, org, day):
     late = dict(page.context["late_reports"])
     assert late[org.rep] == [date(2026, 8, 7), date(2026, 8, 14)]  # Fridays with no report
     assert reverse("checkins:detail", args=[day.pk]) in html and "Rob Rep" in html
+
+
+def test_someone_off_pace_is_explained_by_their_most_severe_warning(client, org, day):
+    WarningSign.objects.create(
+        person=org.rep,
+        kind="complaints",
+        severity="medium",
+        period="2026-Q3",
+        message="2 complaints in 91 days.",
+        evidence={},
+        first_seen_on=date(2026, 8, 18),
+        last_seen_on=date(2026, 8, 18),
+    )  # fmt: skip  (its kind sorts first; its severity does not)
+    client.force_login(org.manager)
+    page = client.get(reverse("home"))
+    assert page.context["behind"][0][1] == "Calls are down by half against the team."
+
+
+def test_someone_off_pace_without_a_warning_shows_the_diagnosis_cause(client, org, day):
+    WarningSign.objects.all().delete()
+    run = SignalRun.objects.create(as_of=date(2026, 8, 19))
+    PersonAssessment.objects.create(
+        run=run, person=org.rep, as_of=date(2026, 8, 19), period="2026-Q3", cause="deal_size",
+        effort="normal", message="Small deals.", next_step="Coach on targeting.",
+    )  # fmt: skip
+    client.force_login(org.manager)
+    page = client.get(reverse("home"))
+    assert page.context["behind"] == [
+        (page.context["behind"][0][0], "Most likely cause: Deal size and targeting: normal win "
+         "rate, small deals")
+    ]  # fmt: skip
 
 
 def test_a_managers_own_action_item_says_whom_it_is_about(client, org, day):

@@ -26,6 +26,7 @@ from accountable.org.scoping import visible_people
 from accountable.org.services import organisation_get
 from accountable.scorecards import selectors as scorecards
 from accountable.signals import selectors as signals
+from accountable.signals.summaries import SEVERITY_ORDER
 
 NEW_WARNING_DAYS = 7
 SHOWN = 8
@@ -89,9 +90,19 @@ def _team_work(user, quarter, today) -> dict:
     new = signals.warning_list(user).filter(
         first_seen_on__gte=today - timedelta(days=NEW_WARNING_DAYS)
     )
-    why = {}
+    # Why each is off pace: their most severe warning, in its own words.
+    why, worst = {}, {}
     for warning in signals.warning_list(user):
-        why.setdefault(warning.person_id, warning.message)
+        rank = SEVERITY_ORDER.get(warning.severity, len(SEVERITY_ORDER))
+        if rank < worst.get(warning.person_id, len(SEVERITY_ORDER) + 1):
+            why[warning.person_id], worst[warning.person_id] = warning.message, rank
+    # Someone off pace with no warning still has the diagnosis's cause, as the board says.
+    quiet = [r.person_id for r in behind[:SHOWN] if r.person_id not in why]
+    if quiet:
+        found = signals.board_signals(user, quiet, period=quarter, as_of=today)
+        for person_id, said in found.items():
+            if said.names_cause:
+                why[person_id] = f"Most likely cause: {said.cause_label}"
     meetings = (
         checkins.visible(user)
         .filter(starts_at__date=today, state=CheckinState.SCHEDULED)
