@@ -221,6 +221,8 @@ def test_the_evidence_says_its_windows_in_words():
                 "weeks_recent": 4,
                 "complaints_91d": 2,
                 "team_cycle_days": 50.5,
+                "due": 20,
+                "missed": 17,
                 "new_key": 1,
             }
         )
@@ -228,6 +230,8 @@ def test_the_evidence_says_its_windows_in_words():
     assert rows == {
         "Touches a week, last 4 weeks": "38.2",
         "Team median sales cycle in days": "50.5",
+        "Commitments due, last 91 days": "20",
+        "Not met on time": "17",
         "Weeks counted of the last 4": "4",
         "Complaints, last 91 days": "2",
         "New key": "1",  # a figure without a label still reads as words

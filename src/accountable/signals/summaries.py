@@ -116,6 +116,8 @@ EVIDENCE_LABELS = {
     "chance": "By chance alone",
     "confidence": "Confidence asked for",
     "complaints_91d": "Complaints, last 91 days",
+    "due": "Commitments due, last 91 days",
+    "missed": "Not met on time",
     "touches_per_week_4w": "Touches a week, last 4 weeks",
     "touches_per_week_4w_in_ordinary_weeks": (
         "Touches a week, last 4 weeks, each week against what everyone did"
