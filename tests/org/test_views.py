@@ -18,6 +18,19 @@ def test_people_list_is_scoped_and_filterable(client, org):
     assert "Rob Rep" in page and "Rita Rep" not in page
 
 
+def test_a_persons_page_leads_to_their_scorecard_goals_and_review_packet(client, org):
+    client.force_login(org.manager)
+    page = client.get(reverse("org:person", args=[org.rep.pk])).content.decode()
+    for name in ("scorecards:person", "goals:person", "packets:page"):
+        assert f'href="{reverse(name, args=[org.rep.pk])}"' in page
+    assert reverse("org:person_edit", args=[org.rep.pk]) not in page  # admins edit
+    client.force_login(org.admin)
+    admin = client.get(reverse("org:person", args=[org.executive.pk])).content.decode()
+    # an executive carries no scorecard
+    assert reverse("scorecards:person", args=[org.executive.pk]) not in admin
+    assert reverse("org:person_edit", args=[org.executive.pk]) in admin
+
+
 def test_org_tree_shows_only_the_managers_subtree(client, org):
     client.force_login(org.north_boss)
     page = client.get(reverse("org:tree")).content.decode()

@@ -58,6 +58,9 @@ def person_detail(request, pk: int):
         "history": selectors.person_history(person),
         "can_edit": can_manage_person(request.user, person)
         and abilities.may(request.user, abilities.ADMINISTER),
+        # Where to go next about them: their numbers, their goals, their review packet.
+        "has_scorecard": person.role in (Role.REP, Role.MANAGER),
+        "can_packet": abilities.may(request.user, abilities.SEE_PACKETS, person),
     }
     return render(request, "org/person_detail.html", context)
 
