@@ -60,10 +60,6 @@ def home(request):
 def _own_work(user, quarter, today) -> dict:
     """The person's own: pace, what is due this week, their next check-in."""
     rows = scorecards.scorecard_rows(user, period=quarter, as_of=today, person=user)
-    now = timezone.now() - timedelta(hours=1)
-    upcoming = checkins.visible(user).filter(
-        person=user, state=CheckinState.SCHEDULED, starts_at__gte=now
-    )
     row = rows[0] if rows and user.role in (Role.REP, Role.MANAGER) else None
     if row is not None and user.role == Role.MANAGER and row.target is None and not row.won_amount:
         row = None  # a manager who carries no quota of their own: no "$0 won" line
@@ -75,7 +71,8 @@ def _own_work(user, quarter, today) -> dict:
             .filter(owner=user, state=ActionState.OPEN, due_on__lte=today + timedelta(days=7))
             .order_by("due_on")[:SHOWN]
         ),
-        "next_checkin": upcoming.order_by("starts_at").first(),
+        # The same next check-in as the board's and the scorecard's.
+        "next_checkin": checkins.next_checkins(user, [user.pk], today).get(user.pk),
     }
 
 
