@@ -60,10 +60,19 @@ def may_see_private(viewer: Person, checkin: CheckIn) -> bool:
 
 
 def next_checkins(viewer: Person, people: Iterable[int], today: date) -> dict[int, CheckIn]:
-    """{person id: their next check-in} — the soonest still scheduled, from the start of
-    `today` on — for those of `people` the viewer may see; one query."""
+    """{person id: their next check-in} for those of `people` the viewer may see: what the
+    board, the scorecard and the home page show (`soonest_scheduled`)."""
+    return soonest_scheduled(visible(viewer), people, today)
+
+
+def soonest_scheduled(
+    checkins: QuerySet[CheckIn], people: Iterable[int], today: date
+) -> dict[int, CheckIn]:
+    """{person id: the soonest of `checkins` still scheduled, from the start of `today`
+    on} for `people` — a meeting earlier today not yet marked held still counts; one
+    query."""
     found: dict[int, CheckIn] = {}
-    coming = visible(viewer).filter(
+    coming = checkins.filter(
         person_id__in=list(people), state=CheckinState.SCHEDULED, starts_at__gte=day_start(today)
     )
     for checkin in coming.order_by("person_id", "starts_at", "pk"):

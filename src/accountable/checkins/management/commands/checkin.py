@@ -17,8 +17,8 @@ from datetime import date, datetime, time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accountable.checkins.models import CheckIn, CheckinState
-from accountable.checkins.selectors import agenda
+from accountable.checkins.models import CheckIn
+from accountable.checkins.selectors import agenda, soonest_scheduled
 from accountable.org.calendar import PeriodError, parse_date
 from accountable.org.models import Person, Role
 
@@ -47,14 +47,10 @@ def _manager_of(person: Person) -> Person:
 
 
 def next_checkin(person: Person, day: date) -> CheckIn:
-    """The first scheduled check-in from `day` on, or an unsaved one that day."""
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    found = (
-        CheckIn.objects.filter(person=person, state=CheckinState.SCHEDULED, starts_at__gte=start)
-        .select_related("person", "manager")
-        .order_by("starts_at")
-        .first()
-    )
+    """The person's next check-in from `day` on (as the board shows it), or an unsaved one
+    that day."""
+    meetings = CheckIn.objects.select_related("person", "manager")
+    found = soonest_scheduled(meetings, [person.pk], day).get(person.pk)
     if found is not None:
         return found
     at = timezone.make_aware(datetime.combine(day, time(9)))
