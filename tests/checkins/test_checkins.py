@@ -226,6 +226,30 @@ def test_the_next_check_in_is_the_soonest_still_scheduled_from_today_on(org):
     }
 
 
+def test_done_is_offered_only_to_whoever_may_change_the_action_item(org, client):
+    checkin = schedule(org)
+    due = date(2026, 9, 20)
+    services.action_add(
+        actor=org.manager, checkin=checkin, owner=org.manager, text="Ask legal", due_on=due
+    )
+    services.action_add(
+        actor=org.manager, checkin=checkin, owner=org.rep, text="Call Initech", due_on=due
+    )
+    lists = reverse("checkins:list")
+    detail = reverse("checkins:detail", args=[checkin.pk])
+    for viewer, offered in (
+        (org.manager, {"Ask legal", "Call Initech"}),  # runs Rita's check-ins
+        (org.rep, {"Call Initech"}),  # her own only
+        (org.executive, set()),  # sees them, runs nobody's check-ins
+    ):
+        client.force_login(viewer)
+        for url in (lists, detail):
+            html = client.get(url).content.decode()
+            assert "Ask legal" in html and "Call Initech" in html
+            shown = {text for text in ("Ask legal", "Call Initech") if f"Done: {text}" in html}
+            assert shown == offered, (viewer.email, url)
+
+
 def test_the_command_line_prints_the_next_agenda(org, capsys):
     checkin = schedule(org)
     services.agenda_add(actor=org.rep, checkin=checkin, text="Pricing of the renewal")

@@ -257,9 +257,15 @@ def action_add(
 
 
 @transaction.atomic
+def may_change_action(actor: Person | None, action: ActionItem) -> bool:
+    """Whether the actor may mark the action item done or drop it: its owner, or whoever
+    runs the check-ins of the person it is about."""
+    return actor is None or actor.pk == action.owner_id or may_run(actor, action.about)
+
+
 def action_set(*, actor: Person | None, action: ActionItem, state: str) -> ActionItem:
     """Done or dropped (or open again), by its owner or whoever runs the check-ins."""
-    if actor is not None and actor.pk != action.owner_id and not may_run(actor, action.about):
+    if not may_change_action(actor, action):
         raise PermissionDenied("Only its owner or their manager changes an action item.")
     if state not in ActionState.values:
         raise CheckinError(f'An action item is {", ".join(ActionState.values)}, not "{state}".')
