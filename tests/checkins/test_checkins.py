@@ -187,15 +187,18 @@ def test_action_items_are_owned_by_someone_in_the_meeting(org):
     assert action.state == ActionState.DONE and action.done_on == date(2026, 9, 15)
 
 
-def test_the_list_of_action_items_says_whom_a_managers_own_item_is_about(org, client):
+def with_two_action_items(org) -> CheckIn:
+    """A check-in of Rita's with two action items: the manager's own, and hers."""
     checkin = schedule(org)
-    due = date(2026, 9, 20)
-    services.action_add(
-        actor=org.manager, checkin=checkin, owner=org.manager, text="Ask legal", due_on=due
-    )
-    services.action_add(
-        actor=org.manager, checkin=checkin, owner=org.rep, text="Call Initech", due_on=due
-    )
+    for owner, text in ((org.manager, "Ask legal"), (org.rep, "Call Initech")):
+        services.action_add(
+            actor=org.manager, checkin=checkin, owner=owner, text=text, due_on=date(2026, 9, 20)
+        )
+    return checkin
+
+
+def test_the_list_of_action_items_says_whom_a_managers_own_item_is_about(org, client):
+    checkin = with_two_action_items(org)
     client.force_login(org.manager)
     listed = client.get(reverse("checkins:list")).content.decode()
     assert f"{org.manager.name}, about {org.rep.name} · by" in listed
@@ -227,14 +230,7 @@ def test_the_next_check_in_is_the_soonest_still_scheduled_from_today_on(org):
 
 
 def test_done_is_offered_only_to_whoever_may_change_the_action_item(org, client):
-    checkin = schedule(org)
-    due = date(2026, 9, 20)
-    services.action_add(
-        actor=org.manager, checkin=checkin, owner=org.manager, text="Ask legal", due_on=due
-    )
-    services.action_add(
-        actor=org.manager, checkin=checkin, owner=org.rep, text="Call Initech", due_on=due
-    )
+    checkin = with_two_action_items(org)
     lists = reverse("checkins:list")
     detail = reverse("checkins:detail", args=[checkin.pk])
     for viewer, offered in (
