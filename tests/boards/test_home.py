@@ -31,17 +31,22 @@ def _wednesday():
         yield
 
 
+def warn(person, kind: str, severity: str, message: str) -> WarningSign:
+    """An open warning about `person`, first seen the day before this Wednesday."""
+    seen = date(2026, 8, 18)
+    return WarningSign.objects.create(
+        person=person, kind=kind, severity=severity, period="2026-Q3", message=message,
+        evidence={}, first_seen_on=seen, last_seen_on=seen,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def day(org):
     Target.objects.create(
         person=org.rep, metric="revenue", period="2026-Q3", period_start="2026-07-01",
         period_end="2026-09-30", value=Decimal("90000"),
     )  # fmt: skip
-    WarningSign.objects.create(
-        person=org.rep, kind="low_activity", severity="high", period="2026-Q3",
-        message="Calls are down by half against the team.", evidence={},
-        first_seen_on=date(2026, 8, 18), last_seen_on=date(2026, 8, 18),
-    )  # fmt: skip
+    warn(org.rep, "low_activity", "high", "Calls are down by half against the team.")
     checkin = checkin_schedule(
         actor=org.manager, person=org.rep, starts_at=datetime(2026, 8, 19, 14, tzinfo=UTC)
     )
@@ -82,16 +87,8 @@ def test_a_managers_home_is_the_days_work(client, org, day):
 
 
 def test_someone_off_pace_is_explained_by_their_most_severe_warning(client, org, day):
-    WarningSign.objects.create(
-        person=org.rep,
-        kind="complaints",
-        severity="medium",
-        period="2026-Q3",
-        message="2 complaints in 91 days.",
-        evidence={},
-        first_seen_on=date(2026, 8, 18),
-        last_seen_on=date(2026, 8, 18),
-    )  # fmt: skip  (its kind sorts first; its severity does not)
+    # its kind sorts before "low_activity"; its severity does not
+    warn(org.rep, "complaints", "medium", "2 complaints in 91 days.")
     client.force_login(org.manager)
     page = client.get(reverse("home"))
     assert page.context["behind"][0][1] == "Calls are down by half against the team."
@@ -146,11 +143,7 @@ def test_a_long_list_on_the_home_page_says_how_many_there_are(client, org, day):
             person=extra, metric="revenue", period="2026-Q3", period_start="2026-07-01",
             period_end="2026-09-30", value=Decimal("90000"),
         )  # fmt: skip
-        WarningSign.objects.create(
-            person=extra, kind="low_activity", severity="high", period="2026-Q3",
-            message="Calls are down.", evidence={},
-            first_seen_on=date(2026, 8, 18), last_seen_on=date(2026, 8, 18),
-        )  # fmt: skip
+        warn(extra, "low_activity", "high", "Calls are down.")
     client.force_login(org.manager)
     page = client.get(reverse("home"))
     html = page.content.decode()
