@@ -229,6 +229,20 @@ def test_the_next_check_in_is_the_soonest_still_scheduled_from_today_on(org):
     }
 
 
+def test_an_action_item_is_changed_and_audited_together_or_not_at_all(org, monkeypatch):
+    checkin = with_two_action_items(org)
+    action = checkin.actions.get(text="Call Initech")
+
+    def audit_fails(**kwargs):
+        raise RuntimeError("the audit trail is down")
+
+    monkeypatch.setattr(services, "audit_record", audit_fails)
+    with pytest.raises(RuntimeError):
+        services.action_set(actor=org.rep, action=action, state=ActionState.DONE)
+    action.refresh_from_db()
+    assert action.state == ActionState.OPEN and action.done_on is None
+
+
 def test_done_is_offered_only_to_whoever_may_change_the_action_item(org, client):
     checkin = with_two_action_items(org)
     lists = reverse("checkins:list")

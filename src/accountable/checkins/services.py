@@ -256,13 +256,13 @@ def action_add(
     return action
 
 
-@transaction.atomic
 def may_change_action(actor: Person | None, action: ActionItem) -> bool:
     """Whether the actor may mark the action item done or drop it: its owner, or whoever
     runs the check-ins of the person it is about."""
     return actor is None or actor.pk == action.owner_id or may_run(actor, action.about)
 
 
+@transaction.atomic
 def action_set(*, actor: Person | None, action: ActionItem, state: str) -> ActionItem:
     """Done or dropped (or open again), by its owner or whoever runs the check-ins."""
     if not may_change_action(actor, action):
