@@ -243,6 +243,24 @@ def test_an_action_item_is_changed_and_audited_together_or_not_at_all(org, monke
     assert action.state == ActionState.OPEN and action.done_on is None
 
 
+def test_who_may_change_many_action_items_is_asked_once_per_person(org, monkeypatch):
+    checkin = with_two_action_items(org)
+    for n in range(3):
+        services.action_add(
+            actor=org.manager, checkin=checkin, owner=org.rep, text=f"Call {n}",
+            due_on=date(2026, 9, 21),
+        )  # fmt: skip
+    actions = list(checkin.actions.select_related("about"))
+    asked = []
+    real = services.may_run
+    monkeypatch.setattr(
+        services, "may_run", lambda actor, person: asked.append(person) or real(actor, person)
+    )
+    assert services.actions_changeable(org.manager, actions) == {a.pk for a in actions}
+    assert asked == [org.rep]  # five items about Rita, one question
+    assert services.actions_changeable(org.executive, actions) == set()
+
+
 def test_done_is_offered_only_to_whoever_may_change_the_action_item(org, client):
     checkin = with_two_action_items(org)
     lists = reverse("checkins:list")

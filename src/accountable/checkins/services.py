@@ -4,6 +4,7 @@ own agenda items. `actor` None is the system. Every change is audited."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -256,10 +257,23 @@ def action_add(
     return action
 
 
-def may_change_action(actor: Person | None, action: ActionItem) -> bool:
+def may_change_action(actor: Person | None, action: ActionItem, *, runs=may_run) -> bool:
     """Whether the actor may mark the action item done or drop it: its owner, or whoever
-    runs the check-ins of the person it is about."""
-    return actor is None or actor.pk == action.owner_id or may_run(actor, action.about)
+    runs the check-ins of the person it is about (`runs`: `may_run`, or a memo of it)."""
+    return actor is None or actor.pk == action.owner_id or runs(actor, action.about)
+
+
+def actions_changeable(actor: Person | None, actions: Iterable[ActionItem]) -> set[int]:
+    """The ids of `actions` the actor may change (`may_change_action`), asking who runs
+    whose check-ins once per person rather than once per item."""
+    known: dict[int, bool] = {}
+
+    def runs(actor: Person | None, person: Person) -> bool:
+        if person.pk not in known:
+            known[person.pk] = may_run(actor, person)
+        return known[person.pk]
+
+    return {a.pk for a in actions if may_change_action(actor, a, runs=runs)}
 
 
 @transaction.atomic

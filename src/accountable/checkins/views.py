@@ -64,7 +64,7 @@ def checkin_list(request):
         ),
         "today": timezone.localdate(),
     }
-    context["may_change"] = _may_change(user, context["actions"])
+    context["may_change"] = services.actions_changeable(user, context["actions"])
     return render(request, "checkins/list.html", context)
 
 
@@ -94,13 +94,10 @@ def checkin_detail(request, pk: int):
         "today": timezone.localdate(),
         "currency": organisation_get().currency,
     }
-    context["may_change"] = _may_change(user, [*context["actions"], *context["agenda"].actions])
+    context["may_change"] = services.actions_changeable(
+        user, [*context["actions"], *context["agenda"].actions]
+    )
     return render(request, "checkins/detail.html", context)
-
-
-def _may_change(user, actions) -> set[int]:
-    """The action items whose Done button the user is offered: those they may change."""
-    return {a.pk for a in actions if services.may_change_action(user, a)}
 
 
 def _notes(checkin) -> dict[str, str]:
