@@ -58,12 +58,17 @@ def commitment_list(
     return [item for item in listed if not wanted or item.standing in wanted]
 
 
+def _decided(item: Listed) -> bool:
+    """Met, partly met, missed or withdrawn: no longer open, nor reported and awaiting
+    confirmation."""
+    return item.commitment.state in CLOSED_STATES
+
+
 def waiting_first(listed: list[Listed]) -> list[Listed]:
-    """Those still to be decided (open, or reported and awaiting confirmation), soonest
-    due first; then the decided, the latest due first: a long record never pushes this
-    week's commitments off a list."""
-    waiting = [item for item in listed if item.commitment.state not in CLOSED_STATES]
-    decided = [item for item in listed if item.commitment.state in CLOSED_STATES]
+    """Those still to be decided, soonest due first; then the decided, the latest due
+    first: a long record never pushes this week's commitments off a list."""
+    waiting = [item for item in listed if not _decided(item)]
+    decided = [item for item in listed if _decided(item)]
     decided.sort(key=lambda item: (item.commitment.due_on, item.commitment.pk), reverse=True)
     return waiting + decided
 
@@ -71,7 +76,7 @@ def waiting_first(listed: list[Listed]) -> list[Listed]:
 def still_open(viewer: Person, person: Person, as_of: date) -> list[Listed]:
     """The person's commitments still to be decided, soonest due first."""
     listed = commitment_list(viewer, as_of=as_of, person=person)
-    return [item for item in listed if item.commitment.state not in CLOSED_STATES]
+    return [item for item in listed if not _decided(item)]
 
 
 def due_this_week(viewer: Person, as_of: date) -> list[Listed]:
